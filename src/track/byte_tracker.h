@@ -1,0 +1,42 @@
+// ByteTracker: multi-object tracking by ByteTrack (Zhang et al., ECCV 2022).
+//
+// Kalman filter on (cx, cy, aspect, h) with constant velocity, box refreshed after predict;
+// two-stage association (high-score detections against all tracks by fused IoU, then low-score
+// detections against the remaining tracked ones), unconfirmed tracks matched to leftovers, new
+// tracks from unmatched high detections, lost tracks removed after track_buffer_s of time.
+// Linear assignment by LAPJV. Time is a Timestamp: Update()/Predict() may be called at any
+// rate and the Kalman step uses the real elapsed time. Deterministic: the same sequence of
+// calls gives the same output. Not thread-safe; one tracker per stream.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "edgesight/types.h"
+#include "track/byte_track_options.h"
+
+namespace es {
+
+class ByteTracker {
+ public:
+  explicit ByteTracker(ByteTrackOptions options = {});
+  ~ByteTracker();
+  ByteTracker(ByteTracker&&) noexcept;
+  ByteTracker& operator=(ByteTracker&&) noexcept;
+
+  // Associates this frame's detections (any score; below low_thresh are ignored) and returns
+  // the confirmed tracks that were updated this frame, in ascending id order.
+  std::vector<TrackOutput> Update(const std::vector<Detection>& detections, Timestamp t);
+  // Advances time without detections (detector skipped this frame): returns the confirmed,
+  // currently tracked tracks at their predicted boxes (predicted = true). Lost tracks still age.
+  std::vector<TrackOutput> Predict(Timestamp t);
+  void Reset();
+  const ByteTrackOptions& options() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace es
