@@ -16,6 +16,11 @@ struct ByteTrackOptions {
   bool fuse_score = true;           // multiply IoU by detection score in the first stage
   float min_box_area = 10.f;        // tracks smaller than this are not reported
   double reference_fps = 30.0;      // Kalman process noise is per 1/reference_fps seconds
+  // Tracks with w / h above this are not reported; ByteTrack's MOT-pedestrian heuristic uses
+  // 1.6. 0 = off.
+  float max_aspect_ratio = 0.f;
+  float duplicate_iou_dist = 0.15f;  // tracked vs lost closer than this (1 - IoU): duplicates
+  bool class_aware = false;          // if true, a track only matches detections of its class
 };
 
 }  // namespace es

@@ -1,0 +1,40 @@
+# edgesight: the two commands.
+#   make demo   install what is missing, build (Release), run the pipeline on vtest.avi
+#   make test   install what is missing, build, run the whole CTest suite
+ES_CACHE ?= $(HOME)/.cache/edgesight
+BUILD    ?= build
+JOBS     ?= $(shell nproc)
+VIDEO    ?= /usr/share/doc/opencv-doc/examples/data/vtest.avi
+OUT      ?= out
+export ES_CACHE
+
+CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=Release \
+  -DES_ORT_DIR=$(ES_CACHE)/ort-0.4.9 -DES_MODEL_DIR=$(ES_CACHE)/models
+
+.PHONY: all setup configure build demo test bench clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+configure: setup
+	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) > $(BUILD).cmake.log 2>&1 || (cat $(BUILD).cmake.log; exit 1)
+
+build: configure
+	@cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	@mkdir -p $(OUT)
+	./$(BUILD)/edgesight run --source $(VIDEO) \
+	  --annotate $(OUT)/demo.mp4 --events-out $(OUT)/demo-events.jsonl
+	@echo "annotated video: $(OUT)/demo.mp4   per-frame JSON: $(OUT)/demo-events.jsonl"
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j2 --timeout 600
+
+bench: build
+	./$(BUILD)/edgesight bench --source $(VIDEO)
+
+clean:
+	rm -rf $(BUILD) $(BUILD).cmake.log $(OUT)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything edgesight needs on Debian bookworm (as root), then fetches the pinned
+# model and ONNX Runtime assets into the cache. Idempotent: packages already present are not
+# reinstalled, and apt is only touched when something is missing.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config make git ca-certificates
+  libopencv-dev opencv-doc libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
+  ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
+  python3 python3-onnx python3-numpy darknet npm
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+"$(dirname "$0")/fetch_assets.sh"

@@ -1,0 +1,109 @@
+#include "app/cli.h"
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/bench_command.h"
+#include "app/detector_spec.h"
+#include "app/exit_codes.h"
+#include "app/run_command.h"
+#include "config/config_loader.h"
+
+namespace es {
+namespace {
+
+struct RunFlags {
+  std::string source, config, detector, events_out, annotate;
+  int max_frames = -1;
+  std::vector<std::string> sets;
+};
+
+// Config file, then --set overrides, then the dedicated flags (most specific wins).
+Result<AppConfig> ResolveConfig(const RunFlags& f) {
+  AppConfig c;
+  if (!f.config.empty()) {
+    ES_ASSIGN_OR_RETURN(c, LoadConfigFile(f.config));
+  }
+  for (const auto& kv : f.sets) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos) return InvalidArgument("--set expects KEY=VALUE, got '" + kv + "'");
+    ES_RETURN_IF_ERROR(ApplyOverride(&c, kv.substr(0, eq), kv.substr(eq + 1)));
+  }
+  if (!f.source.empty()) c.source.uri = f.source;
+  if (c.source.uri.empty()) return InvalidArgument("no source: pass --source or set source.uri");
+  if (!f.detector.empty()) ES_RETURN_IF_ERROR(ApplyDetectorSpec(f.detector, &c.detector));
+  if (f.max_frames >= 0) c.pipeline.max_frames = f.max_frames;
+  if (!f.events_out.empty()) c.output.events_out = f.events_out;
+  if (!f.annotate.empty()) c.output.annotate = f.annotate;
+  return c;
+}
+
+void AddRunFlags(CLI::App* cmd, RunFlags* f) {
+  cmd->add_option("--source", f->source,
+                  "video file, rtsp://host:port/path, or synthetic:NAME (crowd, walk, empty)");
+  cmd->add_option("--config", f->config, "YAML config file (see docs/configuration.md)");
+  cmd->add_option("--detector", f->detector,
+                  "nanodet (default) | hog | motion | onnx:PATH[,format=yolov8|yolov5|nanodet]"
+                  "[,engine=ort|opencv][,threads=N]");
+  cmd->add_option("--max-frames", f->max_frames, "stop after N frames (0 = until the end)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--events-out", f->events_out, "write one JSON object per frame (JSON lines)");
+  cmd->add_option("--annotate", f->annotate, "write an annotated video (.mp4)");
+  cmd->add_option("--set", f->sets, "override a config key, e.g. --set tracker.track_thresh=0.6");
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  spdlog::set_pattern("%^[%l]%$ %v");
+  spdlog::set_level(spdlog::level::warn);
+
+  CLI::App app{"edgesight: edge-first video analytics"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "edgesight 0.1.0");
+
+  RunFlags run_flags;
+  CLI::App* run = app.add_subcommand("run", "run the pipeline on a source and print a summary");
+  AddRunFlags(run, &run_flags);
+
+  RunFlags bench_flags;
+  std::string bench_out;
+  CLI::App* bench = app.add_subcommand(
+      "bench", "measure the pipeline on a source: each detector and engine, with and without "
+               "the motion gate and the detection interval; prints JSON");
+  AddRunFlags(bench, &bench_flags);
+  bench->add_option("--out", bench_out, "also write the JSON report to this file");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::fprintf(stderr, "edgesight: error: %s (see --help)\n", e.what());
+    return kExitBadInput;
+  }
+
+  if (*run) {
+    auto config = ResolveConfig(run_flags);
+    if (!config.ok()) return ReportError(config.status());
+    RunResult r = BuildAndRun(*config, /*install_signal_handlers=*/true);
+    if (r.summary.frames_read > 0 || r.status.ok()) {
+      std::cout << r.summary.ToJson().dump(2) << std::endl;
+    }
+    if (!r.status.ok()) return ReportError(r.status);
+    return kExitOk;
+  }
+  if (*bench) {
+    if (bench_flags.source.empty()) bench_flags.source = ES_DEFAULT_VIDEO;
+    auto config = ResolveConfig(bench_flags);
+    if (!config.ok()) return ReportError(config.status());
+    return RunBench(*config, bench_out);
+  }
+  return kExitOk;
+}
+
+}  // namespace es

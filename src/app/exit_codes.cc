@@ -1,0 +1,30 @@
+#include "app/exit_codes.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace es {
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk:
+    case StatusCode::kEndOfStream:
+      return kExitOk;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kDataLoss:
+      return kExitBadInput;
+    default:
+      return kExitRuntime;
+  }
+}
+
+int ReportError(const Status& status) {
+  std::string line = status.message();
+  std::replace(line.begin(), line.end(), '\n', ' ');
+  std::replace(line.begin(), line.end(), '\r', ' ');
+  std::fprintf(stderr, "edgesight: error: %s\n", line.c_str());
+  return ExitCodeFor(status);
+}
+
+}  // namespace es

@@ -1,0 +1,84 @@
+#include "app/run_command.h"
+
+#include <csignal>
+#include <thread>
+
+#include "detect/detector.h"
+#include "source/video_source.h"
+
+namespace es {
+namespace {
+
+RunResult Failed(const AppConfig& c, Status s) {
+  RunResult r;
+  r.summary.source = c.source.uri;
+  r.summary.status = s.ToString();
+  r.status = std::move(s);
+  return r;
+}
+
+// Waits for SIGINT/SIGTERM on a dedicated thread (signals are blocked in every other thread
+// because the mask is set before the pipeline threads start) and stops the pipeline.
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(Pipeline* pipeline) {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &old_);
+    thread_ = std::jthread([this, pipeline](std::stop_token st) {
+      const timespec tick{0, 100'000'000};
+      while (!st.stop_requested()) {
+        if (sigtimedwait(&set_, nullptr, &tick) > 0) {
+          pipeline->Stop();
+          return;
+        }
+      }
+    });
+  }
+  ~SignalWatcher() {
+    thread_.request_stop();
+    thread_.join();
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+
+ private:
+  sigset_t set_{}, old_{};
+  std::jthread thread_;
+};
+
+}  // namespace
+
+RunResult BuildAndRun(const AppConfig& c, bool install_signal_handlers) {
+  PipelineParts parts;
+  auto source = MakeSource(c.source);
+  if (!source.ok()) return Failed(c, source.status());
+  parts.source = std::move(source).value();
+
+  auto detector = MakeDetector(c.detector);
+  if (!detector.ok()) return Failed(c, detector.status());
+  parts.detect = std::make_unique<DetectStage>(std::move(detector).value(), c.gate,
+                                               c.pipeline.detect_interval);
+  parts.track = std::make_unique<TrackStage>(c.tracker);
+
+  if (!c.output.events_out.empty()) {
+    auto sink = MakeJsonLinesSink(c.output.events_out);
+    if (!sink.ok()) return Failed(c, sink.status());
+    parts.sinks.push_back(std::move(sink).value());
+  }
+  if (!c.output.annotate.empty()) {
+    auto sink = MakeAnnotatedVideoSink(c.output.annotate, c.output.trail_length);
+    if (!sink.ok()) return Failed(c, sink.status());
+    parts.sinks.push_back(std::move(sink).value());
+  }
+
+  const bool live = c.source.uri.rfind("rtsp://", 0) == 0;
+  Pipeline pipeline(std::move(parts), c.pipeline, c.source.realtime && !live);
+  std::unique_ptr<SignalWatcher> watcher;
+  if (install_signal_handlers) watcher = std::make_unique<SignalWatcher>(&pipeline);
+  RunResult r = pipeline.Run();
+  r.summary.source = c.source.uri;
+  return r;
+}
+
+}  // namespace es

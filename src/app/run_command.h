@@ -1,0 +1,16 @@
+// `edgesight run`: builds a pipeline from an AppConfig and runs it.
+//
+// BuildAndRun wires source, detector, tracker and sinks (the one place that knows every module),
+// runs the pipeline to completion and returns the summary plus the first error. Config errors,
+// a model that does not load and unwritable outputs are reported before any thread starts.
+// SIGINT/SIGTERM stop the run cleanly (summary still printed) when install_signal_handlers.
+#pragma once
+
+#include "config/app_config.h"
+#include "pipeline/pipeline.h"
+
+namespace es {
+
+RunResult BuildAndRun(const AppConfig& config, bool install_signal_handlers);
+
+}  // namespace es

@@ -1,0 +1,303 @@
+#include "config/config_schema.h"
+
+#include <charconv>
+#include <climits>
+#include <cmath>
+#include <type_traits>
+#include <utility>
+
+namespace es {
+namespace {
+
+constexpr double kIntMin = static_cast<double>(INT_MIN);
+constexpr double kIntMax = static_cast<double>(INT_MAX);
+
+template <class T>
+constexpr FieldType TypeOf() {
+  if constexpr (std::is_same_v<T, bool>) return FieldType::kBool;
+  else if constexpr (std::is_same_v<T, int>) return FieldType::kInt;
+  else if constexpr (std::is_same_v<T, float>) return FieldType::kFloat;
+  else if constexpr (std::is_same_v<T, double>) return FieldType::kDouble;
+  else if constexpr (std::is_same_v<T, std::string>) return FieldType::kString;
+  else {
+    static_assert(std::is_same_v<T, std::vector<std::string>>, "unsupported config field type");
+    return FieldType::kStringList;
+  }
+}
+
+// Builds one SectionSpec whose fields live in `AppConfig::*section`.
+template <class S>
+class Section {
+ public:
+  Section(std::string name, S AppConfig::*section, std::string help) : section_(section) {
+    spec_.name = std::move(name);
+    spec_.help = std::move(help);
+  }
+
+  template <class T>
+  Section& Add(const char* name, T S::*member, Constraint constraint, const char* help) {
+    FieldSpec f;
+    f.name = name;
+    f.type = TypeOf<T>();
+    f.constraint = std::move(constraint);
+    f.help = help;
+    S AppConfig::*section = section_;
+    f.bind = [section, member](AppConfig& c) -> FieldRef { return &((c.*section).*member); };
+    spec_.fields.push_back(std::move(f));
+    return *this;
+  }
+
+  SectionSpec Build() { return std::move(spec_); }
+
+ private:
+  S AppConfig::*section_;
+  SectionSpec spec_;
+};
+
+std::vector<SectionSpec> BuildSchema() {
+  using SO = SourceOptions;
+  using DO = DetectorOptions;
+  using GO = GateOptions;
+  using TO = ByteTrackOptions;
+  using PO = PipelineOptions;
+  using OO = OutputOptions;
+  std::vector<SectionSpec> s;
+  s.push_back(
+      Section<SO>("source", &AppConfig::source, "where frames come from")
+          .Add("uri", &SO::uri, AnyValue(),
+               "file path, rtsp://host:port/path, or synthetic:NAME (--source overrides)")
+          .Add("stream_id", &SO::stream_id, AnyValue(),
+               "stream name in events and MQTT topics: 1-64 of [A-Za-z0-9_-]")
+          .Add("realtime", &SO::realtime, AnyValue(),
+               "pace file/synthetic sources at their native rate (frames drop like a camera)")
+          .Add("rtsp_transport", &SO::rtsp_transport, OneOf({"tcp", "udp"}),
+               "RTSP transport")
+          .Add("rtsp_listen", &SO::rtsp_listen, AnyValue(),
+               "act as the RTSP server a camera pushes to (needs an rtsp:// uri)")
+          .Add("open_timeout_ms", &SO::open_timeout_ms, Closed(1, 600000),
+               "connect / open timeout for network sources")
+          .Add("read_timeout_ms", &SO::read_timeout_ms, Closed(1, 600000),
+               "a live source that delivers nothing for this long is down")
+          .Add("reconnect_attempts", &SO::reconnect_attempts, Closed(0, 1000000),
+               "network sources: retries after a failure (0 = none)")
+          .Add("reconnect_backoff_ms", &SO::reconnect_backoff_ms, Closed(0, 60000),
+               "first retry delay; doubles each attempt, capped at 8 s")
+          .Add("synthetic_width", &SO::synthetic_width, Closed(32, 7680),
+               "synthetic scene width in pixels")
+          .Add("synthetic_height", &SO::synthetic_height, Closed(32, 4320),
+               "synthetic scene height in pixels")
+          .Add("synthetic_fps", &SO::synthetic_fps, OpenClosed(0, 240),
+               "synthetic scene frame rate")
+          .Add("synthetic_seed", &SO::synthetic_seed, Closed(0, kIntMax),
+               "synthetic scene random seed")
+          .Add("ground_truth_out", &SO::ground_truth_out, AnyValue(),
+               "synthetic only: write ground truth here (MOTChallenge text); empty = off")
+          .Build());
+  s.push_back(
+      Section<DO>("detector", &AppConfig::detector, "which detector runs and its thresholds")
+          .Add("type", &DO::type, OneOf({"nanodet", "onnx", "hog", "motion"}),
+               "detector backend")
+          .Add("model", &DO::model, AnyValue(),
+               ".onnx path; required for type onnx; empty = embedded model for nanodet")
+          .Add("format", &DO::format, OneOf({"", "nanodet", "yolov5", "yolov8", "yolo11"}),
+               "output head of an onnx model; empty = backend default")
+          .Add("engine", &DO::engine, OneOf({"auto", "ort", "opencv"}),
+               "inference engine: auto = ONNX Runtime if built in, else OpenCV DNN")
+          .Add("threads", &DO::threads, Closed(1, 256), "intra-op threads of the inference engine")
+          .Add("input_size", &DO::input_size, Closed(0, 4096),
+               "square network input, a multiple of 32; 0 = read from the model")
+          .Add("score_threshold", &DO::score_threshold, Closed(0, 1),
+               "keep detections scoring at or above this")
+          .Add("nms_iou", &DO::nms_iou, Closed(0, 1), "class-aware NMS IoU threshold")
+          .Add("classes", &DO::classes, AnyValue(),
+               "class names to keep (e.g. [person, car]); empty = all")
+          .Add("motion_min_area", &DO::motion_min_area, Closed(0, 1),
+               "motion detector: minimum blob area as a fraction of the frame")
+          .Add("hog_hit_threshold", &DO::hog_hit_threshold, Closed(-100, 100),
+               "hog: SVM hit threshold")
+          .Add("hog_scale", &DO::hog_scale, OpenClosed(1, 2), "hog: image pyramid scale step")
+          .Build());
+  s.push_back(
+      Section<GO>("gate", &AppConfig::gate, "motion gate in front of the detector")
+          .Add("enabled", &GO::enabled, AnyValue(), "skip the detector on frames without motion")
+          .Add("width", &GO::width, Closed(32, 4096),
+               "frames are downscaled to this width for the gate")
+          .Add("var_threshold", &GO::var_threshold, OpenClosed(0, 1000),
+               "MOG2 background variance threshold")
+          .Add("min_area", &GO::min_area, Closed(0, 1),
+               "changed pixels (fraction of frame) that count as motion")
+          .Add("keepalive_s", &GO::keepalive_s, Closed(0, 3600),
+               "run the detector at least this often even without motion")
+          .Build());
+  s.push_back(
+      Section<TO>("tracker", &AppConfig::tracker, "ByteTrack multi-object tracker")
+          .Add("track_thresh", &TO::track_thresh, Closed(0, 1),
+               "detections at or above are high (first association)")
+          .Add("low_thresh", &TO::low_thresh, Closed(0, 1),
+               "detections in [low_thresh, track_thresh) are low (second association)")
+          .Add("new_track_thresh", &TO::new_track_thresh, Closed(0, 1),
+               "unmatched high detections at or above this start a track")
+          .Add("match_thresh", &TO::match_thresh, Closed(0, 1),
+               "first association: maximum 1 - IoU cost")
+          .Add("low_match_thresh", &TO::low_match_thresh, Closed(0, 1),
+               "second association: maximum 1 - IoU cost")
+          .Add("unconfirmed_match_thresh", &TO::unconfirmed_match_thresh, Closed(0, 1),
+               "new tracks vs leftover high detections: maximum 1 - IoU cost")
+          .Add("track_buffer_s", &TO::track_buffer_s, Closed(0, 3600),
+               "a lost track is kept this long (time, not frames)")
+          .Add("fuse_score", &TO::fuse_score, AnyValue(),
+               "multiply IoU by the detection score in the first association")
+          .Add("min_box_area", &TO::min_box_area, AtLeast(0),
+               "tracks smaller than this (pixels^2) are not reported")
+          .Add("reference_fps", &TO::reference_fps, OpenClosed(0, 1000),
+               "Kalman process noise is per 1/reference_fps seconds")
+          .Build());
+  s.push_back(
+      Section<PO>("pipeline", &AppConfig::pipeline, "queues and scheduling")
+          .Add("detect_interval", &PO::detect_interval, Closed(1, 1000),
+               "run the detector every Nth frame; the tracker predicts between")
+          .Add("queue_capacity", &PO::queue_capacity, Closed(1, 1024),
+               "frames between decode and detect (flow limiter)")
+          .Add("queue_policy", &PO::queue_policy, OneOf({"drop_oldest", "block"}),
+               "what a full frame queue does")
+          .Add("max_frames", &PO::max_frames, Closed(0, kIntMax),
+               "stop after this many frames; 0 = until the source ends")
+          .Build());
+  s.push_back(
+      Section<OO>("output", &AppConfig::output, "local outputs")
+          .Add("events_out", &OO::events_out, AnyValue(),
+               "JSON lines file, one object per frame; empty = off")
+          .Add("annotate", &OO::annotate, AnyValue(),
+               "annotated video file (boxes, ids, trails); empty = off")
+          .Add("trail_length", &OO::trail_length, Closed(0, 1000),
+               "points per trail in the annotated video")
+          .Build());
+  (void)kIntMin;
+  return s;
+}
+
+std::string Quote(const std::string& s) { return "\"" + s + "\""; }
+
+}  // namespace
+
+Constraint AnyValue() { return {}; }
+Constraint Closed(double lo, double hi) { return {lo, hi, false, false, {}}; }
+Constraint OpenClosed(double lo, double hi) { return {lo, hi, true, false, {}}; }
+Constraint AtLeast(double lo) {
+  return {lo, std::numeric_limits<double>::infinity(), false, true, {}};
+}
+Constraint OneOf(std::vector<std::string> choices) {
+  Constraint c;
+  c.choices = std::move(choices);
+  return c;
+}
+
+const FieldSpec* SectionSpec::Find(const std::string& key) const {
+  for (const FieldSpec& f : fields) {
+    if (f.name == key) return &f;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> SectionSpec::FieldNames() const {
+  std::vector<std::string> names;
+  for (const FieldSpec& f : fields) names.push_back(f.name);
+  return names;
+}
+
+const std::vector<SectionSpec>& ConfigSchema() {
+  static const std::vector<SectionSpec> kSchema = BuildSchema();
+  return kSchema;
+}
+
+const SectionSpec* FindSection(const std::string& name) {
+  for (const SectionSpec& s : ConfigSchema()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> SectionNames() {
+  std::vector<std::string> names;
+  for (const SectionSpec& s : ConfigSchema()) names.push_back(s.name);
+  return names;
+}
+
+std::string TypeName(FieldType type) {
+  switch (type) {
+    case FieldType::kBool: return "bool";
+    case FieldType::kInt: return "int";
+    case FieldType::kFloat: return "float";
+    case FieldType::kDouble: return "float";  // one number type for users; precision is internal
+    case FieldType::kString: return "string";
+    case FieldType::kStringList: return "list of strings";
+  }
+  return "?";
+}
+
+std::string FormatNumber(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  return ec == std::errc() ? std::string(buf, end) : std::string("?");
+}
+
+std::string FormatNumber(float v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  return ec == std::errc() ? std::string(buf, end) : std::string("?");
+}
+
+std::string DescribeConstraint(const FieldSpec& field) {
+  const Constraint& c = field.constraint;
+  if (!c.choices.empty()) {
+    std::string out = "one of [";
+    for (size_t i = 0; i < c.choices.size(); ++i) {
+      if (i) out += ", ";
+      out += c.choices[i].empty() ? "\"\"" : c.choices[i];
+    }
+    return out + "]";
+  }
+  const bool has_lo = std::isfinite(c.lo);
+  const bool has_hi = std::isfinite(c.hi);
+  if (has_lo && has_hi) {
+    return std::string(c.lo_open ? "(" : "[") + FormatNumber(c.lo) + ", " + FormatNumber(c.hi) +
+           (c.hi_open ? ")" : "]");
+  }
+  if (has_lo) return std::string(c.lo_open ? "> " : ">= ") + FormatNumber(c.lo);
+  if (has_hi) return std::string(c.hi_open ? "< " : "<= ") + FormatNumber(c.hi);
+  return "";
+}
+
+std::string FormatFieldValue(const FieldSpec& field, const AppConfig& config) {
+  // bind() needs a mutable AppConfig only because one accessor serves reads and writes; the
+  // value is only read here.
+  FieldRef ref = field.bind(const_cast<AppConfig&>(config));
+  struct Visitor {
+    std::string operator()(bool* v) const { return *v ? "true" : "false"; }
+    std::string operator()(int* v) const { return std::to_string(*v); }
+    std::string operator()(float* v) const { return FormatNumber(*v); }
+    std::string operator()(double* v) const { return FormatNumber(*v); }
+    std::string operator()(std::string* v) const { return Quote(*v); }
+    std::string operator()(std::vector<std::string>* v) const {
+      std::string out = "[";
+      for (size_t i = 0; i < v->size(); ++i) out += (i ? ", " : "") + Quote((*v)[i]);
+      return out + "]";
+    }
+  };
+  return std::visit(Visitor{}, ref);
+}
+
+std::vector<KeyDoc> DescribeSchema() {
+  const AppConfig defaults;
+  std::vector<KeyDoc> rows;
+  for (const SectionSpec& s : ConfigSchema()) {
+    for (const FieldSpec& f : s.fields) {
+      std::string range = DescribeConstraint(f);
+      rows.push_back({s.name + "." + f.name, TypeName(f.type), FormatFieldValue(f, defaults),
+                      range.empty() ? "-" : range, f.help});
+    }
+  }
+  return rows;
+}
+
+}  // namespace es

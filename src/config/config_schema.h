@@ -1,0 +1,86 @@
+// Config schema: the one declarative table of every configuration key (layer 1 of STYLE.md #9).
+//
+// Contract: ConfigSchema() lists the YAML sections and, for each, its fields: the key name (the
+// option struct's field name), the value type (deduced from the struct member), a constraint
+// (numeric range or a closed set of strings) and a one-line meaning. Each field is bound to its
+// storage in AppConfig through a pointer-to-member, so the table is the single source of truth
+// for parsing (field_parser.h), printing (ToYaml), --set overrides and docs/configuration.md.
+// Adding a key = one Add(...) line in config_schema.cc.
+// Thread-safety: the table is built once (function-local static) and immutable afterwards.
+// Failure: none; lookups of unknown names return nullptr.
+#pragma once
+
+#include <functional>
+#include <limits>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "config/app_config.h"
+
+namespace es {
+
+enum class FieldType { kBool, kInt, kFloat, kDouble, kString, kStringList };
+
+// Where one field lives inside an AppConfig.
+using FieldRef =
+    std::variant<bool*, int*, float*, double*, std::string*, std::vector<std::string>*>;
+
+// What values a field accepts beyond its type. Numbers: an interval whose ends may be open;
+// strings: an optional closed set of choices (matched case-insensitively, stored as spelled here).
+struct Constraint {
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  bool lo_open = false;
+  bool hi_open = false;
+  std::vector<std::string> choices;  // empty = any string
+};
+
+Constraint AnyValue();
+Constraint Closed(double lo, double hi);       // [lo, hi]
+Constraint OpenClosed(double lo, double hi);   // (lo, hi]
+Constraint AtLeast(double lo);                 // [lo, inf)
+Constraint OneOf(std::vector<std::string> choices);
+
+struct FieldSpec {
+  std::string name;  // YAML key inside its section, equal to the struct field name
+  FieldType type = FieldType::kString;
+  Constraint constraint;
+  std::string help;  // one line, used by docs and --help style listings
+  std::function<FieldRef(AppConfig&)> bind;
+};
+
+struct SectionSpec {
+  std::string name;  // top-level YAML key
+  std::string help;
+  std::vector<FieldSpec> fields;
+
+  const FieldSpec* Find(const std::string& key) const;
+  std::vector<std::string> FieldNames() const;
+};
+
+// The whole schema, in document order.
+const std::vector<SectionSpec>& ConfigSchema();
+const SectionSpec* FindSection(const std::string& name);
+std::vector<std::string> SectionNames();
+
+// Human-readable descriptions, shared by error messages and the reference documentation.
+std::string TypeName(FieldType type);                          // "float", "list of strings"
+std::string DescribeConstraint(const FieldSpec& field);        // "[0, 1]", "one of [tcp, udp]", ""
+std::string FormatFieldValue(const FieldSpec& field, const AppConfig& config);  // YAML text
+
+// One row of the reference table in docs/configuration.md.
+struct KeyDoc {
+  std::string key;  // "tracker.track_thresh"
+  std::string type;
+  std::string default_value;
+  std::string range;  // "-" when unconstrained
+  std::string help;
+};
+std::vector<KeyDoc> DescribeSchema();
+
+// Shortest text that reads back as the same number ("0.35" for 0.35f, "1" for 1.0).
+std::string FormatNumber(double v);
+std::string FormatNumber(float v);
+
+}  // namespace es

@@ -1,0 +1,34 @@
+// FramePacket: what travels between pipeline stages for one frame.
+//
+// Created by the capture loop, filled in by the detect stage (detections, whether the detector
+// ran and why not), then by the track stage (tracks). Each stage records its own timing here so
+// the summary can report per-stage latency and glass-to-decision latency per frame. Moved, never
+// shared, between threads: one owner at a time.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "edgesight/time.h"
+#include "edgesight/types.h"
+
+namespace es {
+
+enum class DetectDecision { kRan, kSkippedInterval, kSkippedNoMotion };
+
+const char* DetectDecisionName(DetectDecision d);
+
+struct FramePacket {
+  Frame frame;
+  std::vector<Detection> detections;   // empty when the detector did not run
+  std::vector<TrackOutput> tracks;     // confirmed tracks this frame
+  DetectDecision decision = DetectDecision::kRan;
+
+  Duration decode_time;                // source Read()
+  Duration gate_time;                  // motion gate
+  Duration detect_time;                // detector (0 when skipped)
+  Duration track_time;                 // tracker update or predict
+  Timestamp decided;                   // steady time when tracks were ready (the decision)
+};
+
+}  // namespace es

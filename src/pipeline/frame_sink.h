@@ -1,0 +1,39 @@
+// FrameSink: consumer at the end of the pipeline (per-frame JSON, annotated video, ...).
+//
+// Consume() is called for every processed frame, in order, from the output thread only. Open
+// errors are reported by the factory functions; a write failure is returned from Consume()/Close()
+// as kUnavailable or kInternal and stops the run (no silent data loss).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "edgesight/status.h"
+#include "pipeline/frame_packet.h"
+#include "source/video_source.h"
+
+namespace es {
+
+class FrameSink {
+ public:
+  virtual ~FrameSink() = default;
+  // Called once, before the first Consume(), with what the opened source reported.
+  virtual Status Start(const SourceInfo& info) { return Status::Ok(); }
+  virtual Status Consume(const FramePacket& packet) = 0;
+  virtual Status Close() = 0;
+};
+
+// One JSON object per line and frame:
+// {"stream":..,"frame":N,"pts":seconds,"detector":"ran|interval|no_motion",
+//  "detections":[{"class":..,"score":..,"box":[x,y,w,h]}],
+//  "tracks":[{"id":7,"class":"person","score":0.8,"box":[x,y,w,h],"predicted":false}],
+//  "events":[]}
+Result<std::unique_ptr<FrameSink>> MakeJsonLinesSink(const std::string& path);
+
+// Annotated video: detections (thin), tracks (thick, colour per id, id label), trails.
+// Writes H.264 (avc1) when the FFmpeg build can, else MPEG-4 Part 2 (mp4v), at the source's
+// frame rate (25 if the source does not know it).
+Result<std::unique_ptr<FrameSink>> MakeAnnotatedVideoSink(const std::string& path,
+                                                          int trail_length);
+
+}  // namespace es

@@ -1,0 +1,201 @@
+#include "pipeline/pipeline.h"
+
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "core/bounded_queue.h"
+#include "core/latency_stats.h"
+
+namespace es {
+
+struct Pipeline::Impl {
+  PipelineParts parts;
+  PipelineOptions options;
+  bool realtime;
+
+  BoundedQueue<FramePacket> q_detect;
+  BoundedQueue<FramePacket> q_track;
+  BoundedQueue<FramePacket> q_output;
+
+  std::atomic<bool> stop{false};
+  std::mutex error_mu;
+  Status error;
+  uint64_t frames_read = 0;  // capture thread only; read after join
+  SourceInfo info;           // written before the first frame is queued
+
+  // Output-thread statistics (read after join).
+  std::map<std::string, LatencyStats> stats;
+  RunSummary summary;
+  std::set<int> track_ids;
+
+  Impl(PipelineParts p, PipelineOptions o, bool rt)
+      : parts(std::move(p)),
+        options(o),
+        realtime(rt),
+        q_detect("decode->detect", static_cast<size_t>(o.queue_capacity),
+                 o.queue_policy == "block" ? QueuePolicy::kBlock : QueuePolicy::kDropOldest),
+        q_track("detect->track", 8, QueuePolicy::kBlock),
+        q_output("track->output", 8, QueuePolicy::kBlock) {
+    for (const char* name : {"decode", "gate", "detect", "track", "output", "glass_to_decision",
+                             "pipeline_overhead"}) {
+      stats.try_emplace(name);
+    }
+  }
+
+  void Fail(Status s) {
+    {
+      std::lock_guard lock(error_mu);
+      if (error.ok()) error = std::move(s);
+    }
+    RequestStop();
+  }
+
+  void RequestStop() {
+    stop = true;
+    parts.source->Interrupt();
+    // Closing every queue wakes every thread; they drain what they hold and exit.
+    q_detect.Close();
+    q_track.Close();
+    q_output.Close();
+  }
+
+  void CaptureLoop() {
+    Status s = parts.source->Open();
+    if (!s.ok()) {
+      Fail(s);
+      return;
+    }
+    info = parts.source->info();
+    const bool pace = realtime && !info.live && info.fps > 0;
+    Timestamp start{};
+    int64_t first_pts = 0;
+    while (!stop) {
+      if (options.max_frames > 0 && frames_read >= static_cast<uint64_t>(options.max_frames)) break;
+      FramePacket p;
+      const Timestamp t0 = SteadyNow();
+      s = parts.source->Read(&p.frame);
+      p.decode_time = SteadyNow() - t0;
+      if (s.code() == StatusCode::kEndOfStream) break;
+      if (s.code() == StatusCode::kCancelled && stop) break;
+      if (!s.ok()) {
+        // Frames already queued are still processed; then the run ends with this error.
+        std::lock_guard lock(error_mu);
+        if (error.ok()) error = s;
+        break;
+      }
+      if (pace) {
+        if (frames_read == 0) {
+          start = SteadyNow();
+          first_pts = p.frame.meta.pts_us;
+        }
+        const Timestamp due = start + Duration::Micros(p.frame.meta.pts_us - first_pts);
+        const Duration wait = due - SteadyNow();
+        if (wait.us > 0) std::this_thread::sleep_for(std::chrono::microseconds(wait.us));
+        p.frame.meta.capture = SteadyNow();  // the moment a camera would have delivered it
+      }
+      ++frames_read;
+      if (!q_detect.Push(std::move(p))) break;
+    }
+    q_detect.Close();
+  }
+
+  void DetectLoop() {
+    while (auto p = q_detect.Pop()) {
+      if (Status s = parts.detect->Process(&*p); !s.ok()) return Fail(s);
+      if (!q_track.Push(std::move(*p))) break;
+    }
+    q_track.Close();
+  }
+
+  void TrackLoop() {
+    while (auto p = q_track.Pop()) {
+      if (Status s = parts.track->Process(&*p); !s.ok()) return Fail(s);
+      if (!q_output.Push(std::move(*p))) break;
+    }
+    q_output.Close();
+  }
+
+  void OutputLoop() {
+    bool started = false;
+    while (auto p = q_output.Pop()) {
+      // The queue's mutex orders this read after the capture thread wrote `info`.
+      if (!started) {
+        started = true;
+        for (auto& sink : parts.sinks) {
+          if (Status s = sink->Start(info); !s.ok()) return Fail(s);
+        }
+      }
+      const Timestamp t0 = SteadyNow();
+      for (auto& sink : parts.sinks) {
+        if (Status s = sink->Consume(*p); !s.ok()) return Fail(s);
+      }
+      Account(*p, SteadyNow() - t0);
+    }
+  }
+
+  void Account(const FramePacket& p, Duration output_time) {
+    ++summary.frames_processed;
+    stats["decode"].Add(p.decode_time);
+    stats["track"].Add(p.track_time);
+    stats["output"].Add(output_time);
+    switch (p.decision) {
+      case DetectDecision::kRan:
+        ++summary.detector_runs;
+        summary.detections += p.detections.size();
+        stats["gate"].Add(p.gate_time);
+        stats["detect"].Add(p.detect_time);
+        break;
+      case DetectDecision::kSkippedInterval: ++summary.skipped_interval; break;
+      case DetectDecision::kSkippedNoMotion:
+        ++summary.skipped_no_motion;
+        stats["gate"].Add(p.gate_time);
+        break;
+    }
+    const Duration g2d = p.decided - p.frame.meta.capture;
+    stats["glass_to_decision"].Add(g2d);
+    stats["pipeline_overhead"].Add(g2d - p.detect_time);
+    summary.track_frames += p.tracks.size();
+    for (const auto& t : p.tracks) track_ids.insert(t.id);
+  }
+};
+
+Pipeline::Pipeline(PipelineParts parts, PipelineOptions options, bool realtime)
+    : impl_(std::make_unique<Impl>(std::move(parts), options, realtime)) {}
+
+Pipeline::~Pipeline() = default;
+
+void Pipeline::Stop() { impl_->RequestStop(); }
+
+RunResult Pipeline::Run() {
+  Impl& m = *impl_;
+  const Timestamp start = SteadyNow();
+  {
+    std::jthread capture([&] { m.CaptureLoop(); });
+    std::jthread detect([&] { m.DetectLoop(); });
+    std::jthread track([&] { m.TrackLoop(); });
+    std::jthread output([&] { m.OutputLoop(); });
+  }  // joins all four
+  Status status;
+  {
+    std::lock_guard lock(m.error_mu);
+    status = m.error;
+  }
+  for (auto& sink : m.parts.sinks) {
+    if (Status s = sink->Close(); !s.ok() && status.ok()) status = s;
+  }
+  RunResult r;
+  r.summary = m.summary;
+  r.summary.detector = m.parts.detect->detector().name();
+  r.summary.frames_read = m.frames_read;
+  r.summary.frames_dropped = m.q_detect.dropped();
+  r.summary.tracks = m.track_ids.size();
+  r.summary.wall_s = (SteadyNow() - start).seconds();
+  r.summary.fps = r.summary.wall_s > 0 ? r.summary.frames_processed / r.summary.wall_s : 0;
+  for (auto& [name, st] : m.stats) r.summary.latency[name] = st.Summary();
+  r.summary.status = status.ok() ? "ok" : status.ToString();
+  r.status = status;
+  return r;
+}
+
+}  // namespace es

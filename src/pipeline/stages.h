@@ -1,0 +1,42 @@
+// Pipeline stages: small, thread-agnostic units with Process(). The Pipeline runtime owns the
+// threads and queues and calls each stage from exactly one thread; a stage never spawns a thread
+// or sleeps. Errors are returned as Status and stop the pipeline.
+#pragma once
+
+#include <memory>
+
+#include "detect/detector.h"
+#include "detect/motion_gate.h"
+#include "edgesight/status.h"
+#include "pipeline/frame_packet.h"
+#include "track/byte_tracker.h"
+
+namespace es {
+
+// Cascade: the motion gate decides whether anything moved; the detection interval runs the
+// detector every Nth frame; otherwise the packet is marked skipped and the tracker predicts.
+class DetectStage {
+ public:
+  DetectStage(std::unique_ptr<Detector> detector, GateOptions gate, int interval);
+  Status Process(FramePacket* packet);
+  const Detector& detector() const { return *detector_; }
+
+ private:
+  std::unique_ptr<Detector> detector_;
+  MotionGate gate_;
+  bool gate_enabled_;
+  int interval_;
+};
+
+// ByteTrack on the packet's detections, or a prediction when detection was skipped. Time is the
+// frame's presentation time, so results do not depend on how fast the machine is.
+class TrackStage {
+ public:
+  explicit TrackStage(ByteTrackOptions options) : tracker_(options) {}
+  Status Process(FramePacket* packet);
+
+ private:
+  ByteTracker tracker_;
+};
+
+}  // namespace es

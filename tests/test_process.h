@@ -1,0 +1,29 @@
+// Test helper: run a command with a wall-clock limit and capture stdout/stderr and exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace es::testing {
+
+struct ProcessResult {
+  int exit_code = -1;     // -1 if killed by a signal or timed out
+  bool timed_out = false;
+  std::string out, err;
+  double seconds = 0;
+};
+
+// Runs argv[0] with argv (no shell). Kills the process group after timeout_s.
+ProcessResult RunProcess(const std::vector<std::string>& argv, double timeout_s = 120);
+
+// Starts a background process (own process group); returns its pid. StopProcess kills it.
+int StartProcess(const std::vector<std::string>& argv, const std::string& log_path);
+void StopProcess(int pid);
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreePort();
+
+// A fresh temporary directory, removed by the OS eventually (/tmp).
+std::string TempDir();
+
+}  // namespace es::testing
