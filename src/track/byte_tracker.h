@@ -33,6 +33,8 @@ class ByteTracker {
   std::vector<TrackOutput> Predict(Timestamp t);
   void Reset();
   const ByteTrackOptions& options() const;
+  // Tracked (confirmed or not) plus lost tracks currently held; removed ones are forgotten.
+  int num_live_tracks() const;
 
  private:
   struct Impl;

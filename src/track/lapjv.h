@@ -15,6 +15,7 @@
 // Thread-safety: pure functions. Failure: none (empty inputs give empty results).
 #pragma once
 
+#include <cstddef>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -26,12 +27,12 @@ class CostMatrix {
  public:
   CostMatrix() = default;
   CostMatrix(int rows, int cols, double fill = 0.0)
-      : rows_(rows), cols_(cols), v_(static_cast<size_t>(rows) * cols, fill) {}
+      : rows_(rows), cols_(cols), v_(static_cast<std::size_t>(rows) * cols, fill) {}
   int rows() const { return rows_; }
   int cols() const { return cols_; }
   bool empty() const { return rows_ == 0 || cols_ == 0; }
-  double& operator()(int r, int c) { return v_[static_cast<size_t>(r) * cols_ + c]; }
-  double operator()(int r, int c) const { return v_[static_cast<size_t>(r) * cols_ + c]; }
+  double& operator()(int r, int c) { return v_[static_cast<std::size_t>(r) * cols_ + c]; }
+  double operator()(int r, int c) const { return v_[static_cast<std::size_t>(r) * cols_ + c]; }
   const double* data() const { return v_.data(); }
 
  private:

@@ -1,0 +1,265 @@
+#include "track/byte_tracker.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "track/kalman_filter.h"
+#include "track/lapjv.h"
+#include "track/matching.h"
+
+// Differences from the official Python (yolox/tracker/byte_tracker.py), all deliberate:
+//  * time instead of frames: the Kalman step uses the elapsed time, lost tracks expire after
+//    track_buffer_s seconds since their last update (checked in Update and Predict);
+//  * every track's Kalman state carries its own timestamp and is advanced to the call's time
+//    exactly once, so Predict(t) followed by Update(t) does not predict twice; unconfirmed
+//    tracks are advanced too (the Python skips them; with zero initial velocity only their
+//    covariance differs);
+//  * ids are per tracker and assigned on confirmation, so candidates that never confirm do not
+//    consume ids; removed tracks are dropped, not kept in a removed list;
+//  * score thresholds follow ByteTrackOptions (>= track_thresh is high, [low_thresh,
+//    track_thresh) is low), the Python uses strict comparisons;
+//  * IoU uses continuous pixel coordinates (no "+1").
+
+namespace es {
+
+namespace {
+
+enum class TrackState { kTracked, kLost, kRemoved };
+
+struct STrack {
+  int id = 0;  // 0 until confirmed
+  TrackState state = TrackState::kTracked;
+  bool activated = false;
+  KalmanFilter::State kf;
+  Timestamp kf_time;      // the time kf refers to
+  Timestamp start_time;   // creation
+  Timestamp last_update;  // last matched detection
+  BBox box;               // tlwh derived from kf.mean
+  float score = 0.f;
+  int class_id = kClassPerson;
+};
+
+BBox MeanToBox(const KalmanFilter::StateVec& m) {
+  const double h = m(3), w = m(2) * m(3);
+  return {static_cast<float>(m(0) - w / 2), static_cast<float>(m(1) - h / 2), static_cast<float>(w),
+          static_cast<float>(h)};
+}
+
+KalmanFilter::MeasVec BoxToXyah(const BBox& b) {
+  KalmanFilter::MeasVec z;
+  z << b.cx(), b.cy(), static_cast<double>(b.w) / b.h, b.h;
+  return z;
+}
+
+bool ValidBox(const BBox& b) {
+  return std::isfinite(b.x) && std::isfinite(b.y) && std::isfinite(b.w) && std::isfinite(b.h) &&
+         b.w > 0.f && b.h > 0.f;
+}
+
+KalmanOptions MakeKalmanOptions(const ByteTrackOptions& o) {
+  KalmanOptions k;
+  k.reference_fps = o.reference_fps;
+  return k;
+}
+
+}  // namespace
+
+struct ByteTracker::Impl {
+  explicit Impl(ByteTrackOptions o) : opt(o), kf(MakeKalmanOptions(o)) {}
+
+  ByteTrackOptions opt;
+  KalmanFilter kf;
+  std::vector<STrack> tracks;  // tracked (confirmed or not) and lost, in creation order
+  int next_id = 1;
+  int64_t update_count = 0;
+
+  // Predicts every track's state to t (no-op where it is already there) and refreshes boxes.
+  void AdvanceTo(Timestamp t) {
+    for (STrack& tr : tracks) {
+      const double dt = (t - tr.kf_time).seconds();
+      if (dt <= 0.0) continue;
+      if (tr.state != TrackState::kTracked) tr.kf.mean(7) = 0.0;  // lost: freeze height rate
+      kf.Predict(tr.kf, dt);
+      tr.kf_time = t;
+      tr.box = MeanToBox(tr.kf.mean);
+    }
+  }
+
+  void ExpireLost(Timestamp t) {
+    for (STrack& tr : tracks) {
+      if (tr.state == TrackState::kLost && (t - tr.last_update).seconds() > opt.track_buffer_s) {
+        tr.state = TrackState::kRemoved;
+      }
+    }
+  }
+
+  void Apply(STrack& tr, const Detection& d, Timestamp t) {
+    kf.Update(tr.kf, BoxToXyah(d.box));
+    tr.box = MeanToBox(tr.kf.mean);
+    tr.state = TrackState::kTracked;
+    tr.score = d.score;
+    tr.class_id = d.class_id;
+    tr.last_update = t;
+    if (!tr.activated) {
+      tr.activated = true;
+      tr.id = next_id++;
+    }
+  }
+
+  Assignment Associate(const std::vector<int>& rows, const std::vector<const Detection*>& cols,
+                       bool fuse, double thresh) const {
+    std::vector<BBox> a, b;
+    a.reserve(rows.size());
+    b.reserve(cols.size());
+    for (int r : rows) a.push_back(tracks[r].box);
+    for (const Detection* d : cols) b.push_back(d->box);
+    CostMatrix cost = IouDistance(a, b);
+    if (fuse) {
+      std::vector<float> scores;
+      scores.reserve(cols.size());
+      for (const Detection* d : cols) scores.push_back(d->score);
+      FuseScore(cost, scores);
+    }
+    if (opt.class_aware) {
+      std::vector<int> rc, cc;
+      for (int r : rows) rc.push_back(tracks[r].class_id);
+      for (const Detection* d : cols) cc.push_back(d->class_id);
+      GateClasses(cost, rc, cc, std::numeric_limits<double>::infinity());
+    }
+    return LinearAssignment(cost, thresh);
+  }
+
+  // Tracked vs lost pairs closer than duplicate_iou_dist: the shorter-lived one goes.
+  void RemoveDuplicates() {
+    std::vector<int> tracked, lost;
+    for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
+      if (tracks[i].state == TrackState::kTracked) tracked.push_back(i);
+      if (tracks[i].state == TrackState::kLost) lost.push_back(i);
+    }
+    std::vector<int> drop;
+    for (int p : tracked) {
+      for (int q : lost) {
+        const STrack &tp = tracks[p], &tq = tracks[q];
+        if (opt.class_aware && tp.class_id != tq.class_id) continue;
+        if (1.0f - IoU(tp.box, tq.box) >= opt.duplicate_iou_dist) continue;
+        const Duration age_p = tp.last_update - tp.start_time;
+        const Duration age_q = tq.last_update - tq.start_time;
+        drop.push_back(age_p > age_q ? q : p);
+      }
+    }
+    for (int i : drop) tracks[i].state = TrackState::kRemoved;
+  }
+
+  std::vector<TrackOutput> Outputs(bool predicted) const {
+    std::vector<TrackOutput> out;
+    for (const STrack& tr : tracks) {
+      if (tr.state != TrackState::kTracked || !tr.activated) continue;
+      if (!(tr.box.w * tr.box.h > opt.min_box_area)) continue;
+      if (opt.max_aspect_ratio > 0.f && tr.box.w / tr.box.h > opt.max_aspect_ratio) continue;
+      out.push_back({tr.id, tr.class_id, tr.score, tr.box, predicted});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const TrackOutput& a, const TrackOutput& b) { return a.id < b.id; });
+    return out;
+  }
+
+  std::vector<TrackOutput> Update(const std::vector<Detection>& dets, Timestamp t) {
+    ++update_count;
+    AdvanceTo(t);
+
+    std::vector<const Detection*> high, low;
+    for (const Detection& d : dets) {
+      if (!ValidBox(d.box) || !std::isfinite(d.score)) continue;
+      if (d.score >= opt.track_thresh) {
+        high.push_back(&d);
+      } else if (d.score >= opt.low_thresh) {
+        low.push_back(&d);
+      }
+    }
+
+    std::vector<int> unconfirmed, pool;  // pool: confirmed tracked first, then lost
+    for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
+      if (tracks[i].state != TrackState::kTracked) continue;
+      (tracks[i].activated ? pool : unconfirmed).push_back(i);
+    }
+    for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
+      if (tracks[i].state == TrackState::kLost) pool.push_back(i);
+    }
+
+    // 1. High-score detections vs confirmed tracked + lost.
+    const Assignment first = Associate(pool, high, opt.fuse_score, opt.match_thresh);
+    for (auto [r, c] : first.matches) Apply(tracks[pool[r]], *high[c], t);
+
+    // 2. Low-score detections vs the remaining tracked (not lost) ones.
+    std::vector<int> remaining;
+    for (int r : first.unmatched_rows) {
+      if (tracks[pool[r]].state == TrackState::kTracked) remaining.push_back(pool[r]);
+    }
+    const Assignment second = Associate(remaining, low, false, opt.low_match_thresh);
+    for (auto [r, c] : second.matches) Apply(tracks[remaining[r]], *low[c], t);
+    for (int r : second.unmatched_rows) tracks[remaining[r]].state = TrackState::kLost;
+
+    // 3. Unconfirmed tracks vs leftover high detections; unmatched ones are dropped.
+    std::vector<const Detection*> left;
+    for (int c : first.unmatched_cols) left.push_back(high[c]);
+    const Assignment third =
+        Associate(unconfirmed, left, opt.fuse_score, opt.unconfirmed_match_thresh);
+    for (auto [r, c] : third.matches) Apply(tracks[unconfirmed[r]], *left[c], t);
+    for (int r : third.unmatched_rows) tracks[unconfirmed[r]].state = TrackState::kRemoved;
+
+    // 4. New tracks; confirmed at once only on the very first Update.
+    for (int c : third.unmatched_cols) {
+      const Detection& d = *left[c];
+      if (d.score < opt.new_track_thresh) continue;
+      STrack tr;
+      tr.kf = kf.Initiate(BoxToXyah(d.box));
+      tr.kf_time = tr.start_time = tr.last_update = t;
+      tr.box = MeanToBox(tr.kf.mean);
+      tr.score = d.score;
+      tr.class_id = d.class_id;
+      if (update_count == 1) {
+        tr.activated = true;
+        tr.id = next_id++;
+      }
+      tracks.push_back(tr);
+    }
+
+    // 5. Age out lost tracks, drop duplicates, forget removed ones.
+    ExpireLost(t);
+    RemoveDuplicates();
+    std::erase_if(tracks, [](const STrack& tr) { return tr.state == TrackState::kRemoved; });
+    return Outputs(false);
+  }
+
+  std::vector<TrackOutput> Predict(Timestamp t) {
+    AdvanceTo(t);
+    ExpireLost(t);
+    std::erase_if(tracks, [](const STrack& tr) { return tr.state == TrackState::kRemoved; });
+    return Outputs(true);
+  }
+};
+
+ByteTracker::ByteTracker(ByteTrackOptions options) : impl_(std::make_unique<Impl>(options)) {}
+ByteTracker::~ByteTracker() = default;
+ByteTracker::ByteTracker(ByteTracker&&) noexcept = default;
+ByteTracker& ByteTracker::operator=(ByteTracker&&) noexcept = default;
+
+std::vector<TrackOutput> ByteTracker::Update(const std::vector<Detection>& detections,
+                                             Timestamp t) {
+  return impl_->Update(detections, t);
+}
+
+std::vector<TrackOutput> ByteTracker::Predict(Timestamp t) { return impl_->Predict(t); }
+
+void ByteTracker::Reset() {
+  impl_->tracks.clear();
+  impl_->next_id = 1;
+  impl_->update_count = 0;
+}
+
+const ByteTrackOptions& ByteTracker::options() const { return impl_->opt; }
+
+int ByteTracker::num_live_tracks() const { return static_cast<int>(impl_->tracks.size()); }
+
+}  // namespace es

@@ -1,0 +1,348 @@
+#include "track/byte_tracker.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <random>
+#include <set>
+
+namespace es {
+namespace {
+
+Detection Det(float x, float y, float w, float h, float score = 0.9f, int cls = kClassPerson) {
+  return {{x, y, w, h}, score, cls};
+}
+
+Timestamp At(int frame, double fps) {
+  return Timestamp::Micros(static_cast<int64_t>(std::llround(frame * 1e6 / fps)));
+}
+
+// A target moving with constant velocity (px per second), 40 x 100 px.
+struct Target {
+  float x0, y0, vx, vy;
+  BBox BoxAt(double t_s) const {
+    return {x0 + vx * static_cast<float>(t_s), y0 + vy * static_cast<float>(t_s), 40, 100};
+  }
+};
+
+TEST(ByteTrackerTest, SingleLinearTargetKeepsOneIdFor100Frames) {
+  ByteTracker tracker;
+  const Target tg{100, 200, 90, 30};  // 3 px / 1 px per frame at 30 fps
+  for (int f = 0; f < 100; ++f) {
+    const BBox truth = tg.BoxAt(f / 30.0);
+    const auto out = tracker.Update({Det(truth.x, truth.y, truth.w, truth.h)}, At(f, 30));
+    ASSERT_EQ(out.size(), 1u) << "frame " << f;
+    EXPECT_EQ(out[0].id, 1);
+    EXPECT_FALSE(out[0].predicted);
+    EXPECT_FLOAT_EQ(out[0].score, 0.9f);
+    EXPECT_NEAR(out[0].box.x, truth.x, 2.0) << "frame " << f;
+    EXPECT_NEAR(out[0].box.y, truth.y, 2.0);
+    EXPECT_NEAR(out[0].box.w, truth.w, 1.0);
+    EXPECT_NEAR(out[0].box.h, truth.h, 1.0);
+  }
+}
+
+TEST(ByteTrackerTest, TwoCrossingTargetsKeepTheirIds) {
+  ByteTracker tracker;
+  const Target a{100, 200, 120, 0};   // left to right
+  const Target b{500, 215, -120, 0};  // right to left, slightly lower: boxes overlap
+  int id_a = 0, id_b = 0;
+  float max_iou = 0.f;
+  for (int f = 0; f < 120; ++f) {
+    const BBox ba = a.BoxAt(f / 30.0), bb = b.BoxAt(f / 30.0);
+    max_iou = std::max(max_iou, IoU(ba, bb));
+    // Order of detections alternates so the assignment cannot rely on it.
+    std::vector<Detection> dets = {Det(ba.x, ba.y, ba.w, ba.h), Det(bb.x, bb.y, bb.w, bb.h)};
+    if (f % 2) std::swap(dets[0], dets[1]);
+    const auto out = tracker.Update(dets, At(f, 30));
+    ASSERT_EQ(out.size(), 2u) << "frame " << f;
+    for (const auto& o : out) {
+      const bool is_a = std::abs(o.box.cx() - ba.cx()) + std::abs(o.box.cy() - ba.cy()) <
+                        std::abs(o.box.cx() - bb.cx()) + std::abs(o.box.cy() - bb.cy());
+      if (std::abs(ba.cx() - bb.cx()) < 1.f) continue;  // indistinguishable by position
+      int& id = is_a ? id_a : id_b;
+      if (id == 0) id = o.id;
+      EXPECT_EQ(o.id, id) << "frame " << f << (is_a ? " target a" : " target b");
+    }
+  }
+  EXPECT_GT(max_iou, 0.7f);  // the scene really overlaps
+  EXPECT_NE(id_a, id_b);
+  EXPECT_EQ(std::set<int>({id_a, id_b}), std::set<int>({1, 2}));
+}
+
+class ByteTrackerFpsTest : public ::testing::TestWithParam<double> {};
+
+TEST_P(ByteTrackerFpsTest, OccludedHalfASecondKeepsId) {
+  const double fps = GetParam();
+  ByteTracker tracker;  // track_buffer_s = 1.0
+  const Target tg{100, 200, 60, 15};
+  const int n = static_cast<int>(3 * fps);
+  const int gap_start = static_cast<int>(fps), gap_end = gap_start + static_cast<int>(0.5 * fps);
+  for (int f = 0; f < n; ++f) {
+    const BBox truth = tg.BoxAt(f / fps);
+    std::vector<Detection> dets;
+    if (f < gap_start || f >= gap_end) dets.push_back(Det(truth.x, truth.y, truth.w, truth.h));
+    const auto out = tracker.Update(dets, At(f, fps));
+    if (dets.empty()) {
+      EXPECT_TRUE(out.empty()) << "frame " << f;
+    } else {
+      ASSERT_EQ(out.size(), 1u) << "frame " << f;
+      EXPECT_EQ(out[0].id, 1) << "frame " << f;
+    }
+  }
+}
+
+TEST_P(ByteTrackerFpsTest, AbsentLongerThanBufferGetsNewId) {
+  const double fps = GetParam();
+  ByteTrackOptions opt;
+  opt.track_buffer_s = 1.0;
+  ByteTracker tracker(opt);
+  const Target tg{100, 200, 30, 0};
+  const int gap_start = static_cast<int>(fps), gap_end = gap_start + static_cast<int>(1.5 * fps);
+  std::set<int> ids_after;
+  for (int f = 0; f < gap_end + static_cast<int>(fps); ++f) {
+    const BBox truth = tg.BoxAt(f / fps);
+    std::vector<Detection> dets;
+    if (f < gap_start || f >= gap_end) dets.push_back(Det(truth.x, truth.y, truth.w, truth.h));
+    const auto out = tracker.Update(dets, At(f, fps));
+    if (f < gap_start) {
+      ASSERT_EQ(out.size(), 1u);
+      EXPECT_EQ(out[0].id, 1);
+    }
+    if (f >= gap_end) {
+      for (const auto& o : out) ids_after.insert(o.id);
+      if (f > gap_end) {
+        EXPECT_EQ(out.size(), 1u) << "frame " << f;  // confirmed on the second match
+      } else {
+        EXPECT_TRUE(out.empty()) << "a new track needs a second match";
+      }
+    }
+  }
+  EXPECT_EQ(ids_after, std::set<int>{2});
+}
+
+INSTANTIATE_TEST_SUITE_P(Fps, ByteTrackerFpsTest, ::testing::Values(30.0, 10.0));
+
+TEST(ByteTrackerTest, LowScoreDetectionKeepsTrackAliveButNeverStartsOne) {
+  ByteTracker tracker;
+  const Target tg{100, 200, 60, 0};
+  for (int f = 0; f < 60; ++f) {
+    const BBox truth = tg.BoxAt(f / 30.0);
+    const float score = f < 10 ? 0.9f : 0.3f;  // high first, then only low-score detections
+    std::vector<Detection> dets = {Det(truth.x, truth.y, truth.w, truth.h, score)};
+    dets.push_back(Det(600, 50 + f, 40, 100, 0.3f));  // a low-score object with no track
+    const auto out = tracker.Update(dets, At(f, 30));
+    ASSERT_EQ(out.size(), 1u) << "frame " << f;
+    EXPECT_EQ(out[0].id, 1);
+    EXPECT_FLOAT_EQ(out[0].score, score);
+    EXPECT_NEAR(out[0].box.cx(), truth.cx(), 3.0);
+  }
+  // Low-score detections alone, from the first frame on, never create a track.
+  ByteTracker fresh;
+  for (int f = 0; f < 30; ++f) {
+    EXPECT_TRUE(fresh.Update({Det(100 + f, 200, 40, 100, 0.3f)}, At(f, 30)).empty());
+  }
+  // Below low_thresh is ignored even for an existing track: it becomes lost.
+  ByteTracker t2;
+  t2.Update({Det(100, 200, 40, 100)}, At(0, 30));
+  EXPECT_TRUE(t2.Update({Det(100, 200, 40, 100, 0.05f)}, At(1, 30)).empty());
+  const auto back = t2.Update({Det(100, 200, 40, 100)}, At(2, 30));
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].id, 1);
+}
+
+TEST(ByteTrackerTest, OneFrameFalsePositiveNeverConfirmed) {
+  ByteTracker tracker;
+  const Target tg{100, 200, 60, 0};
+  std::set<int> ids;
+  for (int f = 0; f < 40; ++f) {
+    const BBox truth = tg.BoxAt(f / 30.0);
+    std::vector<Detection> dets = {Det(truth.x, truth.y, truth.w, truth.h)};
+    if (f == 10 || f == 20) dets.push_back(Det(500, 300, 50, 120, 0.95f));  // isolated blips
+    for (const auto& o : tracker.Update(dets, At(f, 30))) ids.insert(o.id);
+  }
+  EXPECT_EQ(ids, std::set<int>{1});
+  // A real second object later gets the next id: unconfirmed blips consume none.
+  tracker.Update({Det(500, 300, 50, 120)}, At(40, 30));
+  const auto out = tracker.Update({Det(500, 300, 50, 120)}, At(41, 30));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, 2);
+}
+
+TEST(ByteTrackerTest, PredictBetweenUpdatesMovesWithTarget) {
+  ByteTracker tracker;
+  const Target tg{100, 200, 150, -30};  // 5 px / frame right, 1 up
+  float last_cx = -1;
+  int predicted_frames = 0;
+  for (int f = 0; f < 60; ++f) {
+    const BBox truth = tg.BoxAt(f / 30.0);
+    std::vector<TrackOutput> out;
+    if (f % 3 == 0) {  // detector every third frame
+      out = tracker.Update({Det(truth.x, truth.y, truth.w, truth.h)}, At(f, 30));
+      for (const auto& o : out) EXPECT_FALSE(o.predicted);
+    } else {
+      out = tracker.Predict(At(f, 30));
+      ++predicted_frames;
+      for (const auto& o : out) EXPECT_TRUE(o.predicted);
+    }
+    ASSERT_EQ(out.size(), 1u) << "frame " << f;
+    EXPECT_EQ(out[0].id, 1);
+    if (f >= 9) {  // velocity has converged
+      EXPECT_NEAR(out[0].box.cx(), truth.cx(), 3.0) << "frame " << f;
+      EXPECT_NEAR(out[0].box.cy(), truth.cy(), 3.0) << "frame " << f;
+      EXPECT_GT(out[0].box.cx(), last_cx + 3.0f) << "frame " << f;
+    }
+    last_cx = out[0].box.cx();
+  }
+  EXPECT_EQ(predicted_frames, 40);
+}
+
+TEST(ByteTrackerTest, PredictThenUpdateAtSameTimeDoesNotPredictTwice) {
+  ByteTracker a, b;
+  const Target tg{100, 200, 150, 20};
+  for (int f = 0; f < 30; ++f) {
+    const BBox truth = tg.BoxAt(f / 30.0);
+    const std::vector<Detection> dets = {Det(truth.x, truth.y, truth.w, truth.h)};
+    if (f % 2 == 0) a.Predict(At(f, 30));  // extra Predict at the very same time
+    const auto oa = a.Update(dets, At(f, 30));
+    const auto ob = b.Update(dets, At(f, 30));
+    ASSERT_EQ(oa.size(), ob.size());
+    for (size_t i = 0; i < oa.size(); ++i) {
+      EXPECT_EQ(oa[i].id, ob[i].id);
+      EXPECT_EQ(oa[i].box, ob[i].box) << "frame " << f;
+    }
+  }
+}
+
+TEST(ByteTrackerTest, PredictAtIntermediateTimeKeepsTimeAccounting) {
+  // Predict(t1) then Update(t2) must advance the state by t2 - t1, not by a frame: the result
+  // stays close to an Update(t2) without the intermediate Predict.
+  ByteTracker a, b;
+  const Target tg{100, 200, 240, 0};
+  for (int f = 0; f < 45; ++f) {
+    if (f % 3 != 0) {
+      a.Predict(At(f, 30));
+      continue;
+    }
+    const BBox truth = tg.BoxAt(f / 30.0);
+    const std::vector<Detection> dets = {Det(truth.x, truth.y, truth.w, truth.h)};
+    const auto oa = a.Update(dets, At(f, 30));
+    const auto ob = b.Update(dets, At(f, 30));
+    ASSERT_EQ(oa.size(), 1u);
+    ASSERT_EQ(ob.size(), 1u);
+    EXPECT_EQ(oa[0].id, ob[0].id);
+    EXPECT_NEAR(oa[0].box.x, ob[0].box.x, 0.5) << "frame " << f;
+    EXPECT_NEAR(oa[0].box.x, truth.x, 3.0) << "frame " << f;
+  }
+}
+
+TEST(ByteTrackerTest, ReportsClassOfLastDetectionAndFiltersSmallOrWideBoxes) {
+  ByteTrackOptions opt;
+  opt.min_box_area = 500.f;
+  opt.max_aspect_ratio = 1.6f;
+  ByteTracker tracker(opt);
+  std::vector<Detection> dets = {Det(10, 10, 40, 100, 0.9f, 2), Det(200, 10, 10, 10),
+                                 Det(400, 10, 200, 100)};
+  auto out = tracker.Update(dets, At(0, 30));
+  ASSERT_EQ(out.size(), 1u);  // 10x10 is too small, 200x100 too wide
+  EXPECT_EQ(out[0].class_id, 2);
+  dets[0].class_id = 3;
+  out = tracker.Update(dets, At(1, 30));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].class_id, 3);
+}
+
+TEST(ByteTrackerTest, ClassAwareDoesNotMatchAcrossClasses) {
+  ByteTrackOptions opt;
+  opt.class_aware = true;
+  ByteTracker tracker(opt);
+  tracker.Update({Det(100, 100, 40, 100, 0.9f, 0)}, At(0, 30));
+  tracker.Update({Det(100, 100, 40, 100, 0.9f, 2)}, At(1, 30));
+  const auto out = tracker.Update({Det(100, 100, 40, 100, 0.9f, 2)}, At(2, 30));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].class_id, 2);
+  EXPECT_NE(out[0].id, 1);  // the person track did not take the car detection
+}
+
+std::vector<std::vector<TrackOutput>> RunNoisyScene(ByteTracker& tracker, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> noise(0.f, 2.f);
+  std::uniform_real_distribution<float> u(0.f, 1.f);
+  std::vector<Target> targets;
+  for (int i = 0; i < 12; ++i) {
+    targets.push_back(
+        {50.f + 60 * i, 100.f + 25 * (i % 5), (u(rng) - 0.5f) * 200, (u(rng) - 0.5f) * 100});
+  }
+  std::vector<std::vector<TrackOutput>> all;
+  for (int f = 0; f < 150; ++f) {
+    std::vector<Detection> dets;
+    for (const auto& tg : targets) {
+      if (u(rng) < 0.1f) continue;  // missed detection
+      const BBox b = tg.BoxAt(f / 30.0);
+      dets.push_back(Det(b.x + noise(rng), b.y + noise(rng), b.w, b.h, 0.2f + 0.8f * u(rng)));
+    }
+    if (u(rng) < 0.3f) dets.push_back(Det(u(rng) * 800, u(rng) * 400, 40, 90, u(rng)));
+    all.push_back(f % 4 == 3 ? tracker.Predict(At(f, 30)) : tracker.Update(dets, At(f, 30)));
+  }
+  return all;
+}
+
+void ExpectSame(const std::vector<std::vector<TrackOutput>>& a,
+                const std::vector<std::vector<TrackOutput>>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  size_t total = 0;
+  for (size_t f = 0; f < a.size(); ++f) {
+    ASSERT_EQ(a[f].size(), b[f].size()) << "frame " << f;
+    for (size_t i = 0; i < a[f].size(); ++i) {
+      EXPECT_EQ(a[f][i].id, b[f][i].id);
+      EXPECT_EQ(a[f][i].class_id, b[f][i].class_id);
+      EXPECT_EQ(a[f][i].score, b[f][i].score);
+      EXPECT_EQ(a[f][i].box, b[f][i].box);
+      EXPECT_EQ(a[f][i].predicted, b[f][i].predicted);
+      if (i > 0) {
+        EXPECT_LT(a[f][i - 1].id, a[f][i].id);  // ascending ids
+      }
+    }
+    total += a[f].size();
+  }
+  EXPECT_GT(total, 1000u);  // the scene produced real output
+}
+
+TEST(ByteTrackerTest, DeterministicAcrossRunsAndReset) {
+  ByteTracker t1, t2;
+  const auto r1 = RunNoisyScene(t1, 42);
+  const auto r2 = RunNoisyScene(t2, 42);
+  ExpectSame(r1, r2);
+  t1.Reset();  // a reset tracker behaves like a fresh one (ids restart at 1)
+  ExpectSame(RunNoisyScene(t1, 42), r1);
+  ByteTracker moved = std::move(t2);
+  moved.Reset();
+  ExpectSame(RunNoisyScene(moved, 42), r1);
+}
+
+TEST(ByteTrackerTest, LostTracksAreForgottenNotAccumulated) {
+  // Many short-lived objects: ids keep increasing but the tracker only reports live ones and,
+  // once everything has left for longer than the buffer, reports nothing.
+  ByteTracker tracker;
+  int f = 0;
+  for (int k = 0; k < 200; ++k) {
+    const float x = static_cast<float>((k * 37) % 700);
+    for (int j = 0; j < 3; ++j, ++f) tracker.Update({Det(x, 100, 40, 100)}, At(f, 30));
+  }
+  // 200 objects were seen, but only those lost within the last second (one every 0.1 s) and
+  // the live one are held.
+  EXPECT_LE(tracker.num_live_tracks(), 12);
+  EXPECT_TRUE(tracker.Update({}, At(f, 30)).empty());  // the last object leaves
+  EXPECT_GE(tracker.num_live_tracks(), 1);
+  f += 40;  // > 1 s later
+  EXPECT_TRUE(tracker.Predict(At(f, 30)).empty());
+  EXPECT_EQ(tracker.num_live_tracks(), 0);
+  tracker.Update({Det(10, 10, 40, 100)}, At(f + 1, 30));
+  const auto out = tracker.Update({Det(10, 10, 40, 100)}, At(f + 2, 30));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_GT(out[0].id, 1);
+}
+
+}  // namespace
+}  // namespace es
