@@ -39,7 +39,8 @@ struct NanoDetParams {
 // NanoDet GFL head, exported as one tensor [1, N, num_classes + 4*(reg_max+1)].
 // Layout: the levels are concatenated in the order of p.strides; level s has
 // ceil(input_h/s) rows x ceil(input_w/s) columns of cells, row-major, so
-// N = sum_s ceil(input_h/s) * ceil(input_w/s) (3598 for 416x416 and strides 8/16/32).
+// N = sum_s ceil(input_h/s) * ceil(input_w/s): 3549 for 416x416 and strides 8/16/32, 3598 with
+// 8/16/32/64 (NanoDet-Plus, whose reg_max is 7: rows of 80 + 32 = 112).
 // Each row holds num_classes class scores (already sigmoid unless cls_is_sigmoid is false, in
 // which case the sigmoid is applied here), then 4 groups of reg_max+1 logits for the distances
 // left, top, right, bottom. Class = argmax of the scores, score = its value. Each distance is

@@ -25,7 +25,9 @@
 namespace es {
 
 struct HogDetectorParams {
-  int max_width = 640;            // downscale wider frames to this width; 0 = never
+  // Downscale wider frames to this width; 0 = never. Not lower: HOG needs people >= 128 px tall
+  // at the processing size, so 640 loses e.g. the ~100 px people of vtest.avi (768 wide).
+  int max_width = 960;
   double hit_threshold = 0.0;     // SVM hit threshold (detectMultiScale hitThreshold)
   double scale = 1.05;            // pyramid scale step (> 1)
   int win_stride = 8;             // window stride in pixels
