@@ -15,12 +15,12 @@
 namespace es {
 
 struct AppConfig {
-  SourceOptions source;       // YAML section `source`
-  DetectorOptions detector;   // YAML section `detector`
-  GateOptions gate;           // YAML section `gate` (motion gate in front of the detector)
-  ByteTrackOptions tracker;   // YAML section `tracker`
-  PipelineOptions pipeline;   // YAML section `pipeline`
-  OutputOptions output;       // YAML section `output`
+  SourceOptions source;      // YAML section `source`
+  DetectorOptions detector;  // YAML section `detector`
+  GateOptions gate;          // YAML section `gate` (motion gate in front of the detector)
+  ByteTrackOptions tracker;  // YAML section `tracker`
+  PipelineOptions pipeline;  // YAML section `pipeline`
+  OutputOptions output;      // YAML section `output`
 };
 
 }  // namespace es

@@ -1,7 +1,6 @@
 #include "config/config_schema.h"
 
 #include <charconv>
-#include <climits>
 #include <cmath>
 #include <type_traits>
 #include <utility>
@@ -9,20 +8,18 @@
 namespace es {
 namespace {
 
-constexpr double kIntMin = static_cast<double>(INT_MIN);
-constexpr double kIntMax = static_cast<double>(INT_MAX);
-
 template <class T>
 constexpr FieldType TypeOf() {
-  if constexpr (std::is_same_v<T, bool>) return FieldType::kBool;
-  else if constexpr (std::is_same_v<T, int>) return FieldType::kInt;
-  else if constexpr (std::is_same_v<T, float>) return FieldType::kFloat;
-  else if constexpr (std::is_same_v<T, double>) return FieldType::kDouble;
-  else if constexpr (std::is_same_v<T, std::string>) return FieldType::kString;
-  else {
-    static_assert(std::is_same_v<T, std::vector<std::string>>, "unsupported config field type");
-    return FieldType::kStringList;
-  }
+  static_assert(std::is_same_v<T, bool> || std::is_same_v<T, int> || std::is_same_v<T, float> ||
+                    std::is_same_v<T, double> || std::is_same_v<T, std::string> ||
+                    std::is_same_v<T, std::vector<std::string>>,
+                "unsupported config field type");
+  if (std::is_same_v<T, bool>) return FieldType::kBool;
+  if (std::is_same_v<T, int>) return FieldType::kInt;
+  if (std::is_same_v<T, float>) return FieldType::kFloat;
+  if (std::is_same_v<T, double>) return FieldType::kDouble;
+  if (std::is_same_v<T, std::string>) return FieldType::kString;
+  return FieldType::kStringList;
 }
 
 // Builds one SectionSpec whose fields live in `AppConfig::*section`.
@@ -70,8 +67,7 @@ std::vector<SectionSpec> BuildSchema() {
                "stream name in events and MQTT topics: 1-64 of [A-Za-z0-9_-]")
           .Add("realtime", &SO::realtime, AnyValue(),
                "pace file/synthetic sources at their native rate (frames drop like a camera)")
-          .Add("rtsp_transport", &SO::rtsp_transport, OneOf({"tcp", "udp"}),
-               "RTSP transport")
+          .Add("rtsp_transport", &SO::rtsp_transport, OneOf({"tcp", "udp"}), "RTSP transport")
           .Add("rtsp_listen", &SO::rtsp_listen, AnyValue(),
                "act as the RTSP server a camera pushes to (needs an rtsp:// uri)")
           .Add("open_timeout_ms", &SO::open_timeout_ms, Closed(1, 600000),
@@ -88,15 +84,13 @@ std::vector<SectionSpec> BuildSchema() {
                "synthetic scene height in pixels")
           .Add("synthetic_fps", &SO::synthetic_fps, OpenClosed(0, 240),
                "synthetic scene frame rate")
-          .Add("synthetic_seed", &SO::synthetic_seed, Closed(0, kIntMax),
-               "synthetic scene random seed")
+          .Add("synthetic_seed", &SO::synthetic_seed, AtLeast(0), "synthetic scene random seed")
           .Add("ground_truth_out", &SO::ground_truth_out, AnyValue(),
                "synthetic only: write ground truth here (MOTChallenge text); empty = off")
           .Build());
   s.push_back(
       Section<DO>("detector", &AppConfig::detector, "which detector runs and its thresholds")
-          .Add("type", &DO::type, OneOf({"nanodet", "onnx", "hog", "motion"}),
-               "detector backend")
+          .Add("type", &DO::type, OneOf({"nanodet", "onnx", "hog", "motion"}), "detector backend")
           .Add("model", &DO::model, AnyValue(),
                ".onnx path; required for type onnx; empty = embedded model for nanodet")
           .Add("format", &DO::format, OneOf({"", "nanodet", "yolov5", "yolov8", "yolo11"}),
@@ -129,56 +123,73 @@ std::vector<SectionSpec> BuildSchema() {
           .Add("keepalive_s", &GO::keepalive_s, Closed(0, 3600),
                "run the detector at least this often even without motion")
           .Build());
-  s.push_back(
-      Section<TO>("tracker", &AppConfig::tracker, "ByteTrack multi-object tracker")
-          .Add("track_thresh", &TO::track_thresh, Closed(0, 1),
-               "detections at or above are high (first association)")
-          .Add("low_thresh", &TO::low_thresh, Closed(0, 1),
-               "detections in [low_thresh, track_thresh) are low (second association)")
-          .Add("new_track_thresh", &TO::new_track_thresh, Closed(0, 1),
-               "unmatched high detections at or above this start a track")
-          .Add("match_thresh", &TO::match_thresh, Closed(0, 1),
-               "first association: maximum 1 - IoU cost")
-          .Add("low_match_thresh", &TO::low_match_thresh, Closed(0, 1),
-               "second association: maximum 1 - IoU cost")
-          .Add("unconfirmed_match_thresh", &TO::unconfirmed_match_thresh, Closed(0, 1),
-               "new tracks vs leftover high detections: maximum 1 - IoU cost")
-          .Add("track_buffer_s", &TO::track_buffer_s, Closed(0, 3600),
-               "a lost track is kept this long (time, not frames)")
-          .Add("fuse_score", &TO::fuse_score, AnyValue(),
-               "multiply IoU by the detection score in the first association")
-          .Add("min_box_area", &TO::min_box_area, AtLeast(0),
-               "tracks smaller than this (pixels^2) are not reported")
-          .Add("reference_fps", &TO::reference_fps, OpenClosed(0, 1000),
-               "Kalman process noise is per 1/reference_fps seconds")
-          .Build());
-  s.push_back(
-      Section<PO>("pipeline", &AppConfig::pipeline, "queues and scheduling")
-          .Add("detect_interval", &PO::detect_interval, Closed(1, 1000),
-               "run the detector every Nth frame; the tracker predicts between")
-          .Add("queue_capacity", &PO::queue_capacity, Closed(1, 1024),
-               "frames between decode and detect (flow limiter)")
-          .Add("queue_policy", &PO::queue_policy, OneOf({"drop_oldest", "block"}),
-               "what a full frame queue does")
-          .Add("max_frames", &PO::max_frames, Closed(0, kIntMax),
-               "stop after this many frames; 0 = until the source ends")
-          .Build());
-  s.push_back(
-      Section<OO>("output", &AppConfig::output, "local outputs")
-          .Add("events_out", &OO::events_out, AnyValue(),
-               "JSON lines file, one object per frame; empty = off")
-          .Add("annotate", &OO::annotate, AnyValue(),
-               "annotated video file (boxes, ids, trails); empty = off")
-          .Add("trail_length", &OO::trail_length, Closed(0, 1000),
-               "points per trail in the annotated video")
-          .Build());
-  (void)kIntMin;
+  s.push_back(Section<TO>("tracker", &AppConfig::tracker, "ByteTrack multi-object tracker")
+                  .Add("track_thresh", &TO::track_thresh, Closed(0, 1),
+                       "detections at or above are high (first association)")
+                  .Add("low_thresh", &TO::low_thresh, Closed(0, 1),
+                       "detections in [low_thresh, track_thresh) are low (second association)")
+                  .Add("new_track_thresh", &TO::new_track_thresh, Closed(0, 1),
+                       "unmatched high detections at or above this start a track")
+                  .Add("match_thresh", &TO::match_thresh, Closed(0, 1),
+                       "first association: maximum 1 - IoU cost")
+                  .Add("low_match_thresh", &TO::low_match_thresh, Closed(0, 1),
+                       "second association: maximum 1 - IoU cost")
+                  .Add("unconfirmed_match_thresh", &TO::unconfirmed_match_thresh, Closed(0, 1),
+                       "new tracks vs leftover high detections: maximum 1 - IoU cost")
+                  .Add("track_buffer_s", &TO::track_buffer_s, Closed(0, 3600),
+                       "a lost track is kept this long (time, not frames)")
+                  .Add("fuse_score", &TO::fuse_score, AnyValue(),
+                       "multiply IoU by the detection score in the first association")
+                  .Add("min_box_area", &TO::min_box_area, AtLeast(0),
+                       "tracks smaller than this (pixels^2) are not reported")
+                  .Add("reference_fps", &TO::reference_fps, OpenClosed(0, 1000),
+                       "Kalman process noise is per 1/reference_fps seconds")
+                  .Build());
+  s.push_back(Section<PO>("pipeline", &AppConfig::pipeline, "queues and scheduling")
+                  .Add("detect_interval", &PO::detect_interval, Closed(1, 1000),
+                       "run the detector every Nth frame; the tracker predicts between")
+                  .Add("queue_capacity", &PO::queue_capacity, Closed(1, 1024),
+                       "frames between decode and detect (flow limiter)")
+                  .Add("queue_policy", &PO::queue_policy, OneOf({"drop_oldest", "block"}),
+                       "what a full frame queue does")
+                  .Add("max_frames", &PO::max_frames, AtLeast(0),
+                       "stop after this many frames; 0 = until the source ends")
+                  .Build());
+  s.push_back(Section<OO>("output", &AppConfig::output, "local outputs")
+                  .Add("events_out", &OO::events_out, AnyValue(),
+                       "JSON lines file, one object per frame; empty = off")
+                  .Add("annotate", &OO::annotate, AnyValue(),
+                       "annotated video file (boxes, ids, trails); empty = off")
+                  .Add("trail_length", &OO::trail_length, Closed(0, 1000),
+                       "points per trail in the annotated video")
+                  .Build());
   return s;
 }
 
-std::string Quote(const std::string& s) { return "\"" + s + "\""; }
-
 }  // namespace
+
+std::string QuoteString(const std::string& s) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
 
 Constraint AnyValue() { return {}; }
 Constraint Closed(double lo, double hi) { return {lo, hi, false, false, {}}; }
@@ -225,27 +236,34 @@ std::vector<std::string> SectionNames() {
 
 std::string TypeName(FieldType type) {
   switch (type) {
-    case FieldType::kBool: return "bool";
-    case FieldType::kInt: return "int";
-    case FieldType::kFloat: return "float";
-    case FieldType::kDouble: return "float";  // one number type for users; precision is internal
-    case FieldType::kString: return "string";
-    case FieldType::kStringList: return "list of strings";
+    case FieldType::kBool:
+      return "bool";
+    case FieldType::kInt:
+      return "int";
+    case FieldType::kFloat:
+      return "float";
+    case FieldType::kDouble:
+      return "float";  // one number type for users; precision is internal
+    case FieldType::kString:
+      return "string";
+    case FieldType::kStringList:
+      return "list of strings";
   }
   return "?";
 }
 
-std::string FormatNumber(double v) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+template <class T>
+std::string ShortestText(T v) {
+  // Shortest round-trip digits; plain notation for everyday magnitudes (600000, not 6e+05).
+  const bool plain = v == 0 || (std::fabs(v) >= 1e-6 && std::fabs(v) < 1e15);
+  char buf[128];
+  auto [end, ec] = plain ? std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed)
+                         : std::to_chars(buf, buf + sizeof(buf), v);
   return ec == std::errc() ? std::string(buf, end) : std::string("?");
 }
 
-std::string FormatNumber(float v) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-  return ec == std::errc() ? std::string(buf, end) : std::string("?");
-}
+std::string FormatNumber(double v) { return ShortestText(v); }
+std::string FormatNumber(float v) { return ShortestText(v); }
 
 std::string DescribeConstraint(const FieldSpec& field) {
   const Constraint& c = field.constraint;
@@ -277,14 +295,61 @@ std::string FormatFieldValue(const FieldSpec& field, const AppConfig& config) {
     std::string operator()(int* v) const { return std::to_string(*v); }
     std::string operator()(float* v) const { return FormatNumber(*v); }
     std::string operator()(double* v) const { return FormatNumber(*v); }
-    std::string operator()(std::string* v) const { return Quote(*v); }
+    std::string operator()(std::string* v) const { return QuoteString(*v); }
     std::string operator()(std::vector<std::string>* v) const {
       std::string out = "[";
-      for (size_t i = 0; i < v->size(); ++i) out += (i ? ", " : "") + Quote((*v)[i]);
+      for (size_t i = 0; i < v->size(); ++i) out += (i ? ", " : "") + QuoteString((*v)[i]);
       return out + "]";
     }
   };
   return std::visit(Visitor{}, ref);
+}
+
+std::string ExpectedType(FieldType type) {
+  switch (type) {
+    case FieldType::kBool:
+      return "a boolean (true or false)";
+    case FieldType::kInt:
+      return "an integer";
+    case FieldType::kFloat:
+    case FieldType::kDouble:
+      return "a number";
+    case FieldType::kString:
+      return "a string";
+    case FieldType::kStringList:
+      return "a list of strings";
+  }
+  return "?";
+}
+
+std::string ExpectedValue(const FieldSpec& field) {
+  const std::string c = DescribeConstraint(field);
+  if (c.empty()) return ExpectedType(field.type);
+  if (!field.constraint.choices.empty()) return c;
+  if (c[0] == '[' || c[0] == '(') return ExpectedType(field.type) + " in " + c;
+  return ExpectedType(field.type) + " " + c;
+}
+
+Status CheckFieldValue(const FieldSpec& field, const AppConfig& config) {
+  const Constraint& c = field.constraint;
+  FieldRef ref = field.bind(const_cast<AppConfig&>(config));  // read only, see above
+  bool ok = true;
+  if (const auto* s = std::get_if<std::string*>(&ref)) {
+    if (!c.choices.empty()) {
+      ok = false;
+      for (const std::string& choice : c.choices) ok = ok || **s == choice;
+    }
+  } else {
+    double v = 0;
+    if (const auto* i = std::get_if<int*>(&ref)) v = **i;
+    if (const auto* f = std::get_if<float*>(&ref)) v = **f;
+    if (const auto* d = std::get_if<double*>(&ref)) v = **d;
+    ok = std::isfinite(v) && (c.lo_open ? v > c.lo : v >= c.lo) &&
+         (c.hi_open ? v < c.hi : v <= c.hi);
+  }
+  if (ok) return Status::Ok();
+  return InvalidArgument("expected " + ExpectedValue(field) + ", got " +
+                         FormatFieldValue(field, config));
 }
 
 std::vector<KeyDoc> DescribeSchema() {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "config/app_config.h"
+#include "edgesight/status.h"
 
 namespace es {
 
@@ -37,9 +38,9 @@ struct Constraint {
 };
 
 Constraint AnyValue();
-Constraint Closed(double lo, double hi);       // [lo, hi]
-Constraint OpenClosed(double lo, double hi);   // (lo, hi]
-Constraint AtLeast(double lo);                 // [lo, inf)
+Constraint Closed(double lo, double hi);      // [lo, hi]
+Constraint OpenClosed(double lo, double hi);  // (lo, hi]
+Constraint AtLeast(double lo);                // [lo, inf)
 Constraint OneOf(std::vector<std::string> choices);
 
 struct FieldSpec {
@@ -65,9 +66,17 @@ const SectionSpec* FindSection(const std::string& name);
 std::vector<std::string> SectionNames();
 
 // Human-readable descriptions, shared by error messages and the reference documentation.
-std::string TypeName(FieldType type);                          // "float", "list of strings"
-std::string DescribeConstraint(const FieldSpec& field);        // "[0, 1]", "one of [tcp, udp]", ""
+std::string TypeName(FieldType type);                    // "float", "list of strings"
+std::string DescribeConstraint(const FieldSpec& field);  // "[0, 1]", "one of [tcp, udp]", ""
 std::string FormatFieldValue(const FieldSpec& field, const AppConfig& config);  // YAML text
+
+// "an integer", "a number", "a boolean (true or false)", "a string", "a list of strings".
+std::string ExpectedType(FieldType type);
+// ExpectedType plus the constraint: "a number in [0, 1]", "an integer >= 0", "one of [tcp, udp]".
+std::string ExpectedValue(const FieldSpec& field);
+// Checks the field's current value in `config` against its constraint. Failure:
+// kInvalidArgument "expected a number in [0, 1], got 1.5" (no key path; callers add it).
+Status CheckFieldValue(const FieldSpec& field, const AppConfig& config);
 
 // One row of the reference table in docs/configuration.md.
 struct KeyDoc {
@@ -78,6 +87,10 @@ struct KeyDoc {
   std::string help;
 };
 std::vector<KeyDoc> DescribeSchema();
+
+// `s` in double quotes, with quotes, backslashes and control characters escaped (\n, \xNN), so
+// it stays on one line and is valid YAML.
+std::string QuoteString(const std::string& s);
 
 // Shortest text that reads back as the same number ("0.35" for 0.35f, "1" for 1.0).
 std::string FormatNumber(double v);
