@@ -15,9 +15,8 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
-#include <opencv2/core.hpp>
-
 #include <cstdint>
+#include <opencv2/core.hpp>
 #include <string>
 
 namespace es {

@@ -26,10 +26,10 @@ std::string AvErrorText(int averror);
 
 struct DemuxerOptions {
   std::string url;
-  bool rtsp = false;                // url is rtsp://
+  bool rtsp = false;  // url is rtsp://
   std::string rtsp_transport = "tcp";
-  bool rtsp_listen = false;         // act as the RTSP server (rtsp_flags=listen)
-  int socket_timeout_ms = 5000;     // FFmpeg's rtsp "timeout" option (socket I/O)
+  bool rtsp_listen = false;      // act as the RTSP server (rtsp_flags=listen)
+  int socket_timeout_ms = 5000;  // FFmpeg's rtsp "timeout" option (socket I/O)
 };
 
 class FfmpegDemuxer {

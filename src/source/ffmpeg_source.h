@@ -83,14 +83,14 @@ class FfmpegSource : public VideoSource {
   bool finished_ = false;  // terminal status reached
   Status final_status_;
   int64_t seq_ = 0;
-  int64_t decoded_ = 0;           // frames decoded (files: since open)
-  int64_t corrupt_packets_ = 0;   // packets flagged corrupt by the demuxer
+  int64_t decoded_ = 0;          // frames decoded (files: since open)
+  int64_t corrupt_packets_ = 0;  // packets flagged corrupt by the demuxer
   int64_t decode_errors_ = 0;
-  int read_error_ = 0;            // first non-EOF demuxer error of a file
+  int read_error_ = 0;  // first non-EOF demuxer error of a file
   int last_decode_error_ = 0;
   int reconnects_ = 0;
   int64_t last_pts_us_ = INT64_MIN;
-  int64_t pts_offset_us_ = 0;     // live: keeps pts monotonic across reconnects
+  int64_t pts_offset_us_ = 0;  // live: keeps pts monotonic across reconnects
   bool rebase_pts_ = false;
 };
 

@@ -15,7 +15,7 @@ namespace es {
 struct ReconnectPolicy {
   static constexpr int64_t kMaxDelayMs = 8000;  // cap from the source contract
 
-  int attempts = 3;           // retries after the first failure (0 = none)
+  int attempts = 3;  // retries after the first failure (0 = none)
   int64_t first_delay_ms = 500;
   int64_t max_delay_ms = kMaxDelayMs;
   double jitter_fraction = 0.0;  // 0 = exact doubling; e.g. 0.1 adds up to +10 %
