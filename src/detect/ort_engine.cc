@@ -105,7 +105,8 @@ Result<std::unique_ptr<InferenceEngine>> MakeOrtEngine(const std::string& model_
     }
     Ort::AllocatorWithDefaultOptions alloc;
     std::string input_name = session.GetInputNameAllocated(0, alloc).get();
-    auto in_info = session.GetInputTypeInfo(0).GetTensorTypeAndShapeInfo();
+    Ort::TypeInfo in_type = session.GetInputTypeInfo(0);  // in_info views into it
+    auto in_info = in_type.GetTensorTypeAndShapeInfo();
     if (in_info.GetElementType() != ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT) {
       return InvalidArgument("model '" + model_path + "': input '" + input_name +
                              "' is not a float tensor");
