@@ -7,7 +7,7 @@
 namespace es::testing {
 
 struct ProcessResult {
-  int exit_code = -1;     // -1 if killed by a signal or timed out
+  int exit_code = -1;  // -1 if killed by a signal or timed out
   bool timed_out = false;
   std::string out, err;
   double seconds = 0;

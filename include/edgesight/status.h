@@ -48,22 +48,26 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status DataLoss(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status EndOfStream(std::string m = "end of stream") {
   return {StatusCode::kEndOfStream, std::move(m)};
 }
-inline Status Cancelled(std::string m = "cancelled") { return {StatusCode::kCancelled, std::move(m)}; }
+inline Status Cancelled(std::string m = "cancelled") {
+  return {StatusCode::kCancelled, std::move(m)};
+}
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
 // Result<T>: a value or a non-ok Status (GCC 12 has no std::expected in C++20 mode).
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {    // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "Result built from an ok Status");
   }
 
@@ -87,9 +91,9 @@ class [[nodiscard]] Result {
 }  // namespace es
 
 // Propagate a non-ok Status from an expression.
-#define ES_RETURN_IF_ERROR(expr)            \
-  do {                                      \
-    ::es::Status es_status_ = (expr);       \
+#define ES_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::es::Status es_status_ = (expr);        \
     if (!es_status_.ok()) return es_status_; \
   } while (0)
 

@@ -7,9 +7,8 @@
 // write into an image they did not allocate.
 #pragma once
 
-#include <opencv2/core.hpp>
-
 #include <cstdint>
+#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
 
@@ -25,7 +24,9 @@ struct BBox {
   float cy() const { return y + 0.5f * h; }
   float x2() const { return x + w; }
   float y2() const { return y + h; }
-  static BBox FromCorners(float x1, float y1, float x2, float y2) { return {x1, y1, x2 - x1, y2 - y1}; }
+  static BBox FromCorners(float x1, float y1, float x2, float y2) {
+    return {x1, y1, x2 - x1, y2 - y1};
+  }
   bool operator==(const BBox&) const = default;
 };
 
@@ -52,9 +53,10 @@ struct TrackOutput {
 
 struct FrameMeta {
   std::string stream_id;
-  int64_t seq = 0;         // 0-based sequence number assigned by the source
-  Timestamp capture;       // steady clock when the frame left the decoder
-  int64_t pts_us = 0;      // presentation time from the container, microseconds
+  int64_t seq = 0;     // 0-based sequence number assigned by the source
+  Timestamp capture;   // steady clock when the frame left the decoder
+  int64_t pts_us = 0;  // presentation time from the container, microseconds
+  Duration decode;     // time the source spent producing the frame (excludes pacing)
 };
 
 struct Frame {

@@ -2,7 +2,6 @@
 
 #include <fstream>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "app/exit_codes.h"
@@ -35,8 +34,8 @@ int RunBench(const AppConfig& base, const std::string& out_path) {
   std::vector<std::string> engines = {"opencv"};
   if (HaveOnnxRuntime()) engines.insert(engines.begin(), "ort");
   for (const auto& e : engines) {
-    for (int th : {1, 2}) variants.push_back({"nanodet/" + e + "/t" + std::to_string(th),
-                                              "nanodet", e, th});
+    for (int th : {1, 2})
+      variants.push_back({"nanodet/" + e + "/t" + std::to_string(th), "nanodet", e, th});
   }
   variants.push_back({"hog", "hog", "auto", 2});
   variants.push_back({"motion", "motion", "auto", 2});

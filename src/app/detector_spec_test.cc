@@ -15,8 +15,8 @@ TEST(DetectorSpec, PlainTypes) {
 
 TEST(DetectorSpec, OnnxWithOptions) {
   DetectorOptions o;
-  ASSERT_TRUE(ApplyDetectorSpec("onnx:/m/y.onnx,format=yolov8,engine=opencv,threads=1,score=0.4",
-                                &o).ok());
+  ASSERT_TRUE(
+      ApplyDetectorSpec("onnx:/m/y.onnx,format=yolov8,engine=opencv,threads=1,score=0.4", &o).ok());
   EXPECT_EQ(o.type, "onnx");
   EXPECT_EQ(o.model, "/m/y.onnx");
   EXPECT_EQ(o.format, "yolov8");

@@ -72,8 +72,7 @@ RunResult BuildAndRun(const AppConfig& c, bool install_signal_handlers) {
     parts.sinks.push_back(std::move(sink).value());
   }
 
-  const bool live = c.source.uri.rfind("rtsp://", 0) == 0;
-  Pipeline pipeline(std::move(parts), c.pipeline, c.source.realtime && !live);
+  Pipeline pipeline(std::move(parts), c.pipeline);
   std::unique_ptr<SignalWatcher> watcher;
   if (install_signal_handlers) watcher = std::make_unique<SignalWatcher>(&pipeline);
   RunResult r = pipeline.Run();

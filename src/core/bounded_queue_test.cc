@@ -1,10 +1,10 @@
 #include "core/bounded_queue.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace es {
 namespace {

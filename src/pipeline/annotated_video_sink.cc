@@ -1,6 +1,5 @@
 #include <deque>
 #include <map>
-
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
@@ -53,9 +52,8 @@ class AnnotatedVideoSink : public FrameSink {
     for (auto it = trails_.begin(); it != trails_.end();) {
       it = seen.count(it->first) ? std::next(it) : trails_.erase(it);
     }
-    const std::string hud = p.frame.meta.stream_id + " frame " +
-                            std::to_string(p.frame.meta.seq) + " tracks " +
-                            std::to_string(p.tracks.size()) + " detector " +
+    const std::string hud = p.frame.meta.stream_id + " frame " + std::to_string(p.frame.meta.seq) +
+                            " tracks " + std::to_string(p.tracks.size()) + " detector " +
                             DetectDecisionName(p.decision);
     cv::putText(img, hud, {8, 20}, cv::FONT_HERSHEY_SIMPLEX, 0.55, {0, 255, 255}, 1, cv::LINE_AA);
     try {

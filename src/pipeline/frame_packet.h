@@ -20,15 +20,15 @@ const char* DetectDecisionName(DetectDecision d);
 
 struct FramePacket {
   Frame frame;
-  std::vector<Detection> detections;   // empty when the detector did not run
-  std::vector<TrackOutput> tracks;     // confirmed tracks this frame
+  std::vector<Detection> detections;  // empty when the detector did not run
+  std::vector<TrackOutput> tracks;    // confirmed tracks this frame
   DetectDecision decision = DetectDecision::kRan;
 
-  Duration decode_time;                // source Read()
-  Duration gate_time;                  // motion gate
-  Duration detect_time;                // detector (0 when skipped)
-  Duration track_time;                 // tracker update or predict
-  Timestamp decided;                   // steady time when tracks were ready (the decision)
+  Duration decode_time;  // source Read()
+  Duration gate_time;    // motion gate
+  Duration detect_time;  // detector (0 when skipped)
+  Duration track_time;   // tracker update or predict
+  Timestamp decided;     // steady time when tracks were ready (the decision)
 };
 
 }  // namespace es

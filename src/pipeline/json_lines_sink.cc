@@ -1,7 +1,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "detect/coco_classes.h"
@@ -30,13 +29,16 @@ class JsonLinesSink : public FrameSink {
     j["detector"] = DetectDecisionName(p.decision);
     auto& dets = j["detections"] = nlohmann::json::array();
     for (const auto& d : p.detections) {
-      dets.push_back({{"class", CocoClassName(d.class_id)}, {"score", Round3(d.score)},
+      dets.push_back({{"class", CocoClassName(d.class_id)},
+                      {"score", Round3(d.score)},
                       {"box", BoxJson(d.box)}});
     }
     auto& tracks = j["tracks"] = nlohmann::json::array();
     for (const auto& t : p.tracks) {
-      tracks.push_back({{"id", t.id}, {"class", CocoClassName(t.class_id)},
-                        {"score", Round3(t.score)}, {"box", BoxJson(t.box)},
+      tracks.push_back({{"id", t.id},
+                        {"class", CocoClassName(t.class_id)},
+                        {"score", Round3(t.score)},
+                        {"box", BoxJson(t.box)},
                         {"predicted", t.predicted}});
     }
     j["events"] = nlohmann::json::array();

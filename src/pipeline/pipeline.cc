@@ -12,7 +12,6 @@ namespace es {
 struct Pipeline::Impl {
   PipelineParts parts;
   PipelineOptions options;
-  bool realtime;
 
   BoundedQueue<FramePacket> q_detect;
   BoundedQueue<FramePacket> q_track;
@@ -29,10 +28,9 @@ struct Pipeline::Impl {
   RunSummary summary;
   std::set<int> track_ids;
 
-  Impl(PipelineParts p, PipelineOptions o, bool rt)
+  Impl(PipelineParts p, PipelineOptions o)
       : parts(std::move(p)),
         options(o),
-        realtime(rt),
         q_detect("decode->detect", static_cast<size_t>(o.queue_capacity),
                  o.queue_policy == "block" ? QueuePolicy::kBlock : QueuePolicy::kDropOldest),
         q_track("detect->track", 8, QueuePolicy::kBlock),
@@ -66,16 +64,11 @@ struct Pipeline::Impl {
       Fail(s);
       return;
     }
-    info = parts.source->info();
-    const bool pace = realtime && !info.live && info.fps > 0;
-    Timestamp start{};
-    int64_t first_pts = 0;
+    info = parts.source->info();  // sources pace themselves (SourceOptions::realtime)
     while (!stop) {
       if (options.max_frames > 0 && frames_read >= static_cast<uint64_t>(options.max_frames)) break;
       FramePacket p;
-      const Timestamp t0 = SteadyNow();
       s = parts.source->Read(&p.frame);
-      p.decode_time = SteadyNow() - t0;
       if (s.code() == StatusCode::kEndOfStream) break;
       if (s.code() == StatusCode::kCancelled && stop) break;
       if (!s.ok()) {
@@ -84,16 +77,7 @@ struct Pipeline::Impl {
         if (error.ok()) error = s;
         break;
       }
-      if (pace) {
-        if (frames_read == 0) {
-          start = SteadyNow();
-          first_pts = p.frame.meta.pts_us;
-        }
-        const Timestamp due = start + Duration::Micros(p.frame.meta.pts_us - first_pts);
-        const Duration wait = due - SteadyNow();
-        if (wait.us > 0) std::this_thread::sleep_for(std::chrono::microseconds(wait.us));
-        p.frame.meta.capture = SteadyNow();  // the moment a camera would have delivered it
-      }
+      p.decode_time = p.frame.meta.decode;
       ++frames_read;
       if (!q_detect.Push(std::move(p))) break;
     }
@@ -146,7 +130,9 @@ struct Pipeline::Impl {
         stats["gate"].Add(p.gate_time);
         stats["detect"].Add(p.detect_time);
         break;
-      case DetectDecision::kSkippedInterval: ++summary.skipped_interval; break;
+      case DetectDecision::kSkippedInterval:
+        ++summary.skipped_interval;
+        break;
       case DetectDecision::kSkippedNoMotion:
         ++summary.skipped_no_motion;
         stats["gate"].Add(p.gate_time);
@@ -160,8 +146,8 @@ struct Pipeline::Impl {
   }
 };
 
-Pipeline::Pipeline(PipelineParts parts, PipelineOptions options, bool realtime)
-    : impl_(std::make_unique<Impl>(std::move(parts), options, realtime)) {}
+Pipeline::Pipeline(PipelineParts parts, PipelineOptions options)
+    : impl_(std::make_unique<Impl>(std::move(parts), options)) {}
 
 Pipeline::~Pipeline() = default;
 

@@ -4,9 +4,9 @@
 //
 // Capture never blocks on inference: Q1 is bounded and drops its oldest frame (counted) when the
 // detector falls behind, unless queue_policy is "block" (offline processing of a file where
-// every frame matters). Q2/Q3 never drop. File and synthetic sources are paced at their frame
-// rate when SourceOptions.realtime is set, so they behave like a camera. Run() blocks until the
-// source ends, max_frames is reached, Stop() is called, or a stage fails; it always joins every
+// every frame matters). Q2/Q3 never drop. File and synthetic sources pace themselves at their
+// frame rate when SourceOptions.realtime is set, so they behave like a camera. Run() blocks until
+// the source ends, max_frames is reached, Stop() is called, or a stage fails; it always joins every
 // thread (no deadlock on shutdown: queues are closed downstream-first on failure).
 // Thread-safety: Run() once, from one thread; Stop() from any thread.
 #pragma once
@@ -25,7 +25,7 @@
 namespace es {
 
 struct PipelineParts {
-  std::unique_ptr<VideoSource> source;   // not yet opened
+  std::unique_ptr<VideoSource> source;  // not yet opened
   std::unique_ptr<DetectStage> detect;
   std::unique_ptr<TrackStage> track;
   std::vector<std::unique_ptr<FrameSink>> sinks;
@@ -38,7 +38,7 @@ struct RunResult {
 
 class Pipeline {
  public:
-  Pipeline(PipelineParts parts, PipelineOptions options, bool realtime);
+  Pipeline(PipelineParts parts, PipelineOptions options);
   ~Pipeline();
   RunResult Run();
   void Stop();

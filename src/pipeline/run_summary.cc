@@ -7,24 +7,28 @@ namespace {
 double R3(double v) { return std::round(v * 1000.0) / 1000.0; }
 }  // namespace
 
-nlohmann::json RunSummary::ToJson() const {
-  nlohmann::json j;
+nlohmann::ordered_json RunSummary::ToJson() const {
+  nlohmann::ordered_json j;
   j["source"] = source;
   j["detector"] = detector;
   j["frames"] = frames_processed;
   j["frames_read"] = frames_read;
   j["frames_dropped"] = frames_dropped;
   j["detector_runs"] = detector_runs;
-  j["skipped"] = {{"interval", skipped_interval}, {"no_motion", skipped_no_motion}};
+  j["skipped"] =
+      nlohmann::ordered_json{{"interval", skipped_interval}, {"no_motion", skipped_no_motion}};
   j["detections"] = detections;
   j["tracks"] = tracks;
   j["track_frames"] = track_frames;
   j["wall_s"] = R3(wall_s);
   j["fps"] = R3(fps);
-  auto& lat = j["latency_ms"] = nlohmann::json::object();
+  auto& lat = j["latency_ms"] = nlohmann::ordered_json::object();
   for (const auto& [name, s] : latency) {
-    lat[name] = {{"count", s.count}, {"mean", R3(s.mean_ms)}, {"p50", R3(s.p50_ms)},
-                 {"p99", R3(s.p99_ms)}, {"max", R3(s.max_ms)}};
+    lat[name] = nlohmann::ordered_json{{"count", s.count},
+                                       {"mean", R3(s.mean_ms)},
+                                       {"p50", R3(s.p50_ms)},
+                                       {"p99", R3(s.p99_ms)},
+                                       {"max", R3(s.max_ms)}};
   }
   j["status"] = status;
   return j;

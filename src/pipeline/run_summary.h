@@ -3,9 +3,8 @@
 
 #include <cstdint>
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/latency_stats.h"
 
@@ -14,21 +13,21 @@ namespace es {
 struct RunSummary {
   std::string source;
   std::string detector;
-  uint64_t frames_read = 0;         // frames the source delivered
-  uint64_t frames_processed = 0;    // frames that reached the output (decision made)
-  uint64_t frames_dropped = 0;      // dropped by the drop-oldest queue before the detector
+  uint64_t frames_read = 0;       // frames the source delivered
+  uint64_t frames_processed = 0;  // frames that reached the output (decision made)
+  uint64_t frames_dropped = 0;    // dropped by the drop-oldest queue before the detector
   uint64_t detector_runs = 0;
   uint64_t skipped_interval = 0;
   uint64_t skipped_no_motion = 0;
-  uint64_t detections = 0;          // boxes over all detector runs
-  uint64_t tracks = 0;              // distinct confirmed track ids
-  uint64_t track_frames = 0;        // sum over frames of confirmed tracks (track-frames)
+  uint64_t detections = 0;    // boxes over all detector runs
+  uint64_t tracks = 0;        // distinct confirmed track ids
+  uint64_t track_frames = 0;  // sum over frames of confirmed tracks (track-frames)
   double wall_s = 0;
-  double fps = 0;                   // frames_processed / wall_s
+  double fps = 0;                                 // frames_processed / wall_s
   std::map<std::string, LatencySummary> latency;  // stage name -> summary (ms)
-  std::string status = "ok";        // "ok" or the error that ended the run
+  std::string status = "ok";                      // "ok" or the error that ended the run
 
-  nlohmann::json ToJson() const;
+  nlohmann::ordered_json ToJson() const;
 };
 
 }  // namespace es

@@ -4,9 +4,12 @@ namespace es {
 
 const char* DetectDecisionName(DetectDecision d) {
   switch (d) {
-    case DetectDecision::kRan: return "ran";
-    case DetectDecision::kSkippedInterval: return "interval";
-    case DetectDecision::kSkippedNoMotion: return "no_motion";
+    case DetectDecision::kRan:
+      return "ran";
+    case DetectDecision::kSkippedInterval:
+      return "interval";
+    case DetectDecision::kSkippedNoMotion:
+      return "no_motion";
   }
   return "unknown";
 }

@@ -7,15 +7,21 @@ extern "C" {
 
 #include <cmath>
 #include <cstring>
+#include <cstdlib>
 #include <mutex>
+#include <string>
 
 namespace es {
 namespace {
 
-// FFmpeg logs decoder warnings on stderr by default; keep only real errors (once, process-wide).
+// FFmpeg logs on stderr by default. Errors reach the user as one Status line each, so its own
+// log stays quiet unless EDGESIGHT_FFMPEG_LOG=1 asks for it (once, process-wide).
 void InitFfmpegLogging() {
   static std::once_flag once;
-  std::call_once(once, [] { av_log_set_level(AV_LOG_ERROR); });
+  std::call_once(once, [] {
+    const char* env = std::getenv("EDGESIGHT_FFMPEG_LOG");
+    av_log_set_level(env && std::string(env) == "1" ? AV_LOG_WARNING : AV_LOG_QUIET);
+  });
 }
 
 }  // namespace

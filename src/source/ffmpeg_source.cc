@@ -168,6 +168,7 @@ Status FfmpegSource::FinishFile() {
 }
 
 Status FfmpegSource::Read(Frame* frame) {
+  const Timestamp read_start = SteadyNow();
   if (!opened_) return Internal("FfmpegSource::Read before a successful Open");
   if (finished_) return final_status_;
   auto finish = [&](Status st) {
@@ -204,6 +205,7 @@ Status FfmpegSource::Read(Frame* frame) {
       }
       last_pts_us_ = pts_us;
       ++decoded_;
+      frame->meta.decode = SteadyNow() - read_start;
       if (options_.realtime && !live_ && !pacer_.Wait(pts_us)) return Cancelled();
       frame->meta.stream_id = options_.stream_id;
       frame->meta.seq = seq_++;

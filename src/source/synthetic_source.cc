@@ -297,6 +297,7 @@ void SyntheticSource::CollectGroundTruth() {
 }
 
 Status SyntheticSource::Read(Frame* frame) {
+  const Timestamp read_start = SteadyNow();
   if (!opened_) return Internal("SyntheticSource::Read before Open");
   if (interrupt_.interrupted()) return Cancelled();
   if (spec_.frames >= 0 && seq_ >= spec_.frames) {
@@ -318,6 +319,7 @@ Status SyntheticSource::Read(Frame* frame) {
   }
   const int64_t pts_us =
       static_cast<int64_t>(std::llround(static_cast<double>(seq_) * 1e6 / options_.synthetic_fps));
+  frame->meta.decode = SteadyNow() - read_start;
   if (options_.realtime && !pacer_.Wait(pts_us)) return Cancelled();
   frame->meta.stream_id = options_.stream_id;
   frame->meta.seq = seq_++;

@@ -1,0 +1,373 @@
+// Integration tests: run the real `edgesight` binary end to end.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "test_process.h"
+
+namespace es::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kBin = EDGESIGHT_BIN;
+const std::string kVtest = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
+
+// Offline flags: read the file as fast as the pipeline allows and process every frame.
+std::vector<std::string> Offline() {
+  return {"--set", "source.realtime=false", "--set", "pipeline.queue_policy=block"};
+}
+
+std::vector<std::string> Cmd(std::vector<std::string> args, bool offline = true) {
+  std::vector<std::string> argv = {kBin};
+  argv.insert(argv.end(), args.begin(), args.end());
+  if (offline) {
+    auto o = Offline();
+    argv.insert(argv.end(), o.begin(), o.end());
+  }
+  return argv;
+}
+
+json Summary(const ProcessResult& r) {
+  const auto start = r.out.find('{');
+  if (start == std::string::npos) return json();
+  return json::parse(r.out.substr(start), nullptr, /*allow_exceptions=*/false);
+}
+
+std::vector<json> ReadJsonLines(const std::string& path) {
+  std::vector<json> lines;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(json::parse(line));
+  return lines;
+}
+
+// Exactly one line on stderr, starting with the program's error prefix.
+void ExpectOneLineError(const ProcessResult& r) {
+  EXPECT_EQ(r.err.rfind("edgesight: error: ", 0), 0u) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+void RequireVtest() {
+  if (!fs::exists(kVtest)) GTEST_SKIP() << kVtest << " missing (Debian package opencv-doc)";
+}
+
+float BoxIoU(const json& a, const std::vector<float>& b) {
+  const float ax = a[0], ay = a[1], aw = a[2], ah = a[3];
+  const float ix = std::max(0.f, std::min(ax + aw, b[0] + b[2]) - std::max(ax, b[0]));
+  const float iy = std::max(0.f, std::min(ay + ah, b[1] + b[3]) - std::max(ay, b[1]));
+  const float inter = ix * iy, uni = aw * ah + b[2] * b[3] - inter;
+  return uni > 0 ? inter / uni : 0.f;
+}
+
+TEST(CliRun, VtestWithNanoDetFindsPeopleAndStableTracks) {
+  RequireVtest();
+  const std::string dir = TempDir();
+  const auto r = RunProcess(Cmd({"run", "--source", kVtest, "--max-frames", "100", "--events-out",
+                                 dir + "/ev.jsonl", "--annotate", dir + "/a.mp4"}),
+                            300);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = Summary(r);
+  ASSERT_TRUE(s.is_object()) << r.out;
+  EXPECT_EQ(s["frames"], 100);
+  EXPECT_EQ(s["frames_dropped"], 0);
+  EXPECT_GE(s["tracks"].get<int>(), 3);
+  for (const char* stage : {"decode", "detect", "track", "glass_to_decision"}) {
+    EXPECT_TRUE(s["latency_ms"].contains(stage)) << stage;
+    EXPECT_GT(s["latency_ms"][stage]["p99"].get<double>(), 0.0) << stage;
+  }
+
+  const auto frames = ReadJsonLines(dir + "/ev.jsonl");
+  ASSERT_EQ(frames.size(), 100u);
+  int frames_with_person = 0;
+  std::map<int, int> track_len;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const json& f = frames[i];
+    EXPECT_EQ(f["frame"], static_cast<int>(i));
+    EXPECT_EQ(f["stream"], "cam0");
+    bool person = false;
+    for (const auto& d : f["detections"]) person |= d["class"] == "person";
+    frames_with_person += person;
+    for (const auto& t : f["tracks"]) ++track_len[t["id"].get<int>()];
+  }
+  EXPECT_GE(frames_with_person, 95);
+  int long_tracks = 0;  // vtest: several people walk through the whole first 10 s
+  for (const auto& [id, n] : track_len) long_tracks += n >= 60;
+  EXPECT_GE(long_tracks, 3);
+
+  // The annotated video is a real, playable video with every frame.
+  const auto probe = RunProcess({"ffprobe", "-v", "error", "-count_frames", "-select_streams",
+                                 "v:0", "-show_entries", "stream=nb_read_frames,width,height",
+                                 "-of", "csv=p=0", dir + "/a.mp4"});
+  ASSERT_EQ(probe.exit_code, 0) << probe.err;
+  EXPECT_EQ(probe.out, "768,576,100\n");
+}
+
+TEST(CliRun, SyntheticSceneTracksMatchGroundTruth) {
+  const std::string dir = TempDir();
+  const auto r =
+      RunProcess(Cmd({"run", "--source", "synthetic:walk", "--events-out", dir + "/ev.jsonl",
+                      "--set", "source.ground_truth_out=" + dir + "/gt.txt"}),
+                 300);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto frames = ReadJsonLines(dir + "/ev.jsonl");
+  ASSERT_GT(frames.size(), 100u);
+  // gt: frame(1-based), id, x, y, w, h, ...
+  std::map<int, std::vector<std::pair<int, std::vector<float>>>> gt;
+  std::ifstream in(dir + "/gt.txt");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::replace(line.begin(), line.end(), ',', ' ');
+    std::istringstream ss(line);
+    int frame, id;
+    float x, y, w, h;
+    ss >> frame >> id >> x >> y >> w >> h;
+    gt[frame - 1].push_back({id, {x, y, w, h}});
+  }
+  ASSERT_FALSE(gt.empty());
+  // For every ground-truth id: which track id covers it, frame by frame (IoU >= 0.5).
+  std::map<int, std::map<int, int>> votes;
+  std::map<int, int> visible;
+  for (const auto& f : frames) {
+    const int n = f["frame"];
+    for (const auto& [gid, box] : gt[n]) {
+      ++visible[gid];
+      float best = 0.5f;
+      int best_id = -1;
+      for (const auto& t : f["tracks"]) {
+        const float iou = BoxIoU(t["box"], box);
+        if (iou >= best) best = iou, best_id = t["id"];
+      }
+      if (best_id >= 0) ++votes[gid][best_id];
+    }
+  }
+  int checked = 0;
+  for (const auto& [gid, n] : visible) {
+    if (n < 30) continue;  // briefly visible at a border
+    int dominant = 0;
+    for (const auto& [tid, c] : votes[gid]) dominant = std::max(dominant, c);
+    EXPECT_GE(static_cast<double>(dominant) / n, 0.7) << "ground-truth id " << gid;
+    ++checked;
+  }
+  EXPECT_GE(checked, 2);
+}
+
+TEST(CliRun, HogAndMotionDetectorsRun) {
+  RequireVtest();
+  for (const char* det : {"hog", "motion"}) {
+    const auto r =
+        RunProcess(Cmd({"run", "--source", kVtest, "--max-frames", "20", "--detector", det}), 300);
+    ASSERT_EQ(r.exit_code, 0) << det << ": " << r.err;
+    const json s = Summary(r);
+    EXPECT_EQ(s["frames"], 20) << det;
+    EXPECT_GT(s["detections"].get<int>(), 0) << det;
+  }
+}
+
+TEST(CliRun, IntervalAndGateStillCoverEveryFrame) {
+  RequireVtest();
+  const std::string dir = TempDir();
+  const auto r = RunProcess(
+      Cmd({"run", "--source", kVtest, "--max-frames", "30", "--events-out", dir + "/ev.jsonl",
+           "--set", "pipeline.detect_interval=3", "--set", "gate.enabled=true"}),
+      300);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = Summary(r);
+  EXPECT_EQ(s["frames"], 30);
+  EXPECT_LE(s["detector_runs"].get<int>(), 10);
+  EXPECT_EQ(s["skipped"]["interval"].get<int>(), 20);
+  const auto frames = ReadJsonLines(dir + "/ev.jsonl");
+  ASSERT_EQ(frames.size(), 30u);
+  int predicted_frames_with_tracks = 0;
+  for (const auto& f : frames) {
+    if (f["detector"] == "interval" && !f["tracks"].empty()) ++predicted_frames_with_tracks;
+  }
+  EXPECT_GE(predicted_frames_with_tracks, 15);  // tracks carried through skipped frames
+}
+
+TEST(CliRun, RealtimePacingDropsNothingWhenDetectorKeepsUp) {
+  RequireVtest();
+  // 20 frames at the file's 10 fps take about 2 s when paced like a camera.
+  const auto r =
+      RunProcess(Cmd({"run", "--source", kVtest, "--max-frames", "20", "--detector", "motion"},
+                     /*offline=*/false),
+                 120);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = Summary(r);
+  EXPECT_EQ(s["frames"], 20);
+  EXPECT_EQ(s["frames_dropped"], 0);
+  EXPECT_GE(s["wall_s"].get<double>(), 1.7);
+}
+
+// ---- RTSP over loopback ----
+
+TEST(CliRtsp, ListensAndReceivesAStreamPushedByFfmpeg) {
+  RequireVtest();
+  const int port = FreePort();
+  const std::string url = "rtsp://127.0.0.1:" + std::to_string(port) + "/live";
+  ProcessResult r;
+  std::thread edge([&] {
+    r = RunProcess(Cmd({"run", "--source", url, "--set", "source.rtsp_listen=true", "--set",
+                        "source.open_timeout_ms=20000", "--detector", "motion", "--max-frames",
+                        "30", "--set", "pipeline.queue_policy=block"},
+                       /*offline=*/false),
+                   120);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  const std::string dir = TempDir();
+  const int ff = StartProcess({"ffmpeg",
+                               "-nostdin",
+                               "-loglevel",
+                               "error",
+                               "-re",
+                               "-i",
+                               kVtest,
+                               "-t",
+                               "8",
+                               "-an",
+                               "-c:v",
+                               "libx264",
+                               "-preset",
+                               "ultrafast",
+                               "-tune",
+                               "zerolatency",
+                               "-f",
+                               "rtsp",
+                               "-rtsp_transport",
+                               "tcp",
+                               url},
+                              dir + "/ffmpeg.log");
+  edge.join();
+  StopProcess(ff);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = Summary(r);
+  EXPECT_EQ(s["frames_read"], 30);
+  EXPECT_EQ(s["frames"], 30);  // blocking queue: every received frame is processed
+  EXPECT_GT(s["detections"].get<int>(), 0);
+}
+
+TEST(CliRtsp, UnreachableUrlFailsAfterBoundedRetries) {
+  const int port = FreePort();  // nothing listens here
+  const auto r =
+      RunProcess(Cmd({"run", "--source", "rtsp://127.0.0.1:" + std::to_string(port) + "/live",
+                      "--set", "source.reconnect_attempts=2", "--set",
+                      "source.reconnect_backoff_ms=100", "--set", "source.open_timeout_ms=2000"},
+                     false),
+                 60);
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  ExpectOneLineError(r);
+  EXPECT_LT(r.seconds, 30.0);
+}
+
+// ---- bad input: one line on stderr, exit 2, never a crash or a hang ----
+
+TEST(CliBadInput, MissingVideo) {
+  const auto r = RunProcess(Cmd({"run", "--source", "/nonexistent/clip.mp4"}), 60);
+  EXPECT_EQ(r.exit_code, 2);
+  ExpectOneLineError(r);
+  EXPECT_NE(r.err.find("/nonexistent/clip.mp4"), std::string::npos);
+}
+
+TEST(CliBadInput, FileThatIsNotVideo) {
+  const std::string dir = TempDir();
+  std::ofstream(dir + "/notes.mp4") << "this is not a video\n";
+  const auto r = RunProcess(Cmd({"run", "--source", dir + "/notes.mp4"}), 60);
+  EXPECT_EQ(r.exit_code, 2);
+  ExpectOneLineError(r);
+}
+
+TEST(CliBadInput, TruncatedVideoKeepsGoodFramesThenFails) {
+  RequireVtest();
+  const std::string dir = TempDir();
+  const auto size = fs::file_size(kVtest);
+  {
+    std::ifstream in(kVtest, std::ios::binary);
+    std::vector<char> buf(size * 2 / 5);
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    std::ofstream(dir + "/cut.avi", std::ios::binary).write(buf.data(), in.gcount());
+  }
+  const auto r = RunProcess(Cmd({"run", "--source", dir + "/cut.avi", "--detector", "motion",
+                                 "--events-out", dir + "/ev.jsonl"}),
+                            120);
+  EXPECT_EQ(r.exit_code, 2);
+  ExpectOneLineError(r);
+  const json s = Summary(r);
+  ASSERT_TRUE(s.is_object()) << r.out;
+  EXPECT_GT(s["frames"].get<int>(), 100);  // the good part was processed, nothing lost
+  EXPECT_EQ(ReadJsonLines(dir + "/ev.jsonl").size(), s["frames"].get<size_t>());
+}
+
+TEST(CliBadInput, MissingModel) {
+  RequireVtest();
+  const auto r = RunProcess(
+      Cmd({"run", "--source", kVtest, "--detector", "onnx:/nonexistent/model.onnx,format=yolov8"}),
+      60);
+  EXPECT_EQ(r.exit_code, 2);
+  ExpectOneLineError(r);
+}
+
+TEST(CliBadInput, CorruptModel) {
+  RequireVtest();
+  const std::string dir = TempDir();
+  std::ofstream(dir + "/bad.onnx") << "garbage, not a protobuf";
+  for (const char* engine : {"opencv", "auto"}) {
+    const auto r = RunProcess(Cmd({"run", "--source", kVtest, "--detector",
+                                   "onnx:" + dir + "/bad.onnx,format=yolov8,engine=" + engine}),
+                              60);
+    EXPECT_EQ(r.exit_code, 2) << engine << ": " << r.err;
+    ExpectOneLineError(r);
+  }
+}
+
+TEST(CliBadInput, ConfigErrors) {
+  const std::string dir = TempDir();
+  std::ofstream(dir + "/unknown.yaml") << "tracker:\n  trak_thresh: 0.5\n";
+  std::ofstream(dir + "/range.yaml") << "detector:\n  score_threshold: 1.5\n";
+  std::ofstream(dir + "/syntax.yaml") << "tracker: [unclosed\n";
+  for (const char* name : {"unknown", "range", "syntax"}) {
+    const auto r = RunProcess(
+        Cmd({"run", "--source", "synthetic:walk", "--config", dir + "/" + name + ".yaml"}), 60);
+    EXPECT_EQ(r.exit_code, 2) << name;
+    ExpectOneLineError(r);
+  }
+  const auto missing =
+      RunProcess(Cmd({"run", "--source", "synthetic:walk", "--config", dir + "/nope.yaml"}), 60);
+  EXPECT_EQ(missing.exit_code, 2);
+  ExpectOneLineError(missing);
+}
+
+TEST(CliBadInput, BadFlagsAndSpecs) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"run", "--source", "synthetic:walk", "--detector", "yolo"},
+           {"run", "--source", "synthetic:nosuchscene"},
+           {"run", "--source", "synthetic:walk", "--max-frames", "-3"},
+           {"run", "--source", "synthetic:walk", "--set", "pipeline.detect_interval=zero"},
+           {"run", "--no-such-flag"},
+           {"run"}}) {
+    const auto r = RunProcess(Cmd(args), 60);
+    EXPECT_EQ(r.exit_code, 2) << args.back();
+    ExpectOneLineError(r);
+  }
+}
+
+TEST(CliBadInput, UnwritableOutputs) {
+  for (const char* flag : {"--events-out", "--annotate"}) {
+    const auto r = RunProcess(
+        Cmd({"run", "--source", "synthetic:walk", flag, "/nonexistent-dir/out.file"}), 60);
+    EXPECT_EQ(r.exit_code, 2) << flag;
+    ExpectOneLineError(r);
+  }
+}
+
+}  // namespace
+}  // namespace es::testing
