@@ -9,9 +9,13 @@ PACKAGES=(
   libopencv-dev opencv-doc libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
-  python3 python3-onnx python3-numpy darknet npm
+  python3 python3-onnx python3-numpy darknet
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 )
+
+# npm: any working npm will do (some images ship Node.js from elsewhere, which conflicts with
+# Debian's npm package); install Debian's only when there is none.
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
