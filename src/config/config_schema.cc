@@ -117,7 +117,7 @@ std::vector<SectionSpec> BuildSchema() {
           .Add("width", &GO::width, Closed(32, 4096),
                "frames are downscaled to this width for the gate")
           .Add("var_threshold", &GO::var_threshold, OpenClosed(0, 1000),
-               "MOG2 background variance threshold")
+               "a pixel moves when (difference to the background / 4 grey levels)² exceeds this")
           .Add("min_area", &GO::min_area, Closed(0, 1),
                "changed pixels (fraction of frame) that count as motion")
           .Add("keepalive_s", &GO::keepalive_s, Closed(0, 3600),

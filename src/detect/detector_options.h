@@ -29,7 +29,7 @@ struct DetectorOptions {
 struct GateOptions {
   bool enabled = true;
   int width = 320;                 // frames are downscaled to this width for the gate
-  double var_threshold = 25.0;     // MOG2 variance threshold
+  double var_threshold = 25.0;     // (difference / 4 grey levels)^2 above this = moving pixel
   float min_area = 0.0005f;        // changed pixels (fraction of frame) that count as motion
   double keepalive_s = 1.0;        // run the detector at least this often even without motion
 };

@@ -1,11 +1,11 @@
 // MotionGate: cascade stage 1. Background subtraction on a downscaled frame decides whether
 // the detector runs at all. Not thread-safe (one gate per stream, used by the detect stage).
 //
-// Per frame: the frame is downscaled to options.width (aspect kept; never upscaled), fed to an
-// OpenCV MOG2 model (varThreshold = options.var_threshold, shadow detection on), the foreground
-// mask is thresholded so that shadows (127) do not count, opened with a 3x3 ellipse to drop
-// isolated noise pixels, and the fraction of remaining foreground pixels is the motion
-// fraction. ShouldDetect returns true when that fraction >= min_area, and also on the first
+// Per frame: the frame is downscaled to options.width (aspect kept; never upscaled) and turned
+// to luma; pixels whose difference to a running-average background exceeds
+// sqrt(var_threshold) * 4 grey levels are foreground; the mask is opened with a 3x3 ellipse to
+// drop isolated noise pixels, and the fraction of remaining foreground pixels is the motion
+// fraction (the very first frame counts as all motion). ShouldDetect returns true when that fraction >= min_area, and also on the first
 // frame, when the gate is disabled, or when keepalive_s of Timestamp time have passed since it
 // last returned true (never frame counts). A timestamp earlier than the last "true" is treated
 // as a clock discontinuity (new source) and returns true.
