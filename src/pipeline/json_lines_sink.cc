@@ -9,9 +9,10 @@
 namespace es {
 namespace {
 
-nlohmann::json BoxJson(const BBox& b) {
-  auto r = [](float v) { return std::round(v * 10.f) / 10.f; };
-  return nlohmann::json::array({r(b.x), r(b.y), r(b.w), r(b.h)});
+// Rounded in double: a float rounded to 0.1 prints as 639.2999877929688.
+nlohmann::ordered_json BoxJson(const BBox& b) {
+  auto r = [](float v) { return std::round(static_cast<double>(v) * 10.0) / 10.0; };
+  return nlohmann::ordered_json::array({r(b.x), r(b.y), r(b.w), r(b.h)});
 }
 
 double Round3(double v) { return std::round(v * 1000.0) / 1000.0; }
@@ -22,26 +23,26 @@ class JsonLinesSink : public FrameSink {
       : out_(std::move(out)), path_(std::move(path)) {}
 
   Status Consume(const FramePacket& p) override {
-    nlohmann::json j;
+    nlohmann::ordered_json j;
     j["stream"] = p.frame.meta.stream_id;
     j["frame"] = p.frame.meta.seq;
     j["pts"] = Round3(static_cast<double>(p.frame.meta.pts_us) * 1e-6);
     j["detector"] = DetectDecisionName(p.decision);
-    auto& dets = j["detections"] = nlohmann::json::array();
+    auto& dets = j["detections"] = nlohmann::ordered_json::array();
     for (const auto& d : p.detections) {
-      dets.push_back({{"class", CocoClassName(d.class_id)},
-                      {"score", Round3(d.score)},
-                      {"box", BoxJson(d.box)}});
+      dets.push_back(nlohmann::ordered_json{{"class", CocoClassName(d.class_id)},
+                                            {"score", Round3(d.score)},
+                                            {"box", BoxJson(d.box)}});
     }
-    auto& tracks = j["tracks"] = nlohmann::json::array();
+    auto& tracks = j["tracks"] = nlohmann::ordered_json::array();
     for (const auto& t : p.tracks) {
-      tracks.push_back({{"id", t.id},
-                        {"class", CocoClassName(t.class_id)},
-                        {"score", Round3(t.score)},
-                        {"box", BoxJson(t.box)},
-                        {"predicted", t.predicted}});
+      tracks.push_back(nlohmann::ordered_json{{"id", t.id},
+                                              {"class", CocoClassName(t.class_id)},
+                                              {"score", Round3(t.score)},
+                                              {"box", BoxJson(t.box)},
+                                              {"predicted", t.predicted}});
     }
-    j["events"] = nlohmann::json::array();
+    j["events"] = nlohmann::ordered_json::array();
     out_ << j.dump() << '\n';
     if (!out_) return Unavailable("cannot write '" + path_ + "': " + std::strerror(errno));
     return Status::Ok();
