@@ -14,6 +14,7 @@
 #include "app/eval_command.h"
 #include "app/exit_codes.h"
 #include "app/run_command.h"
+#include "app/track_command.h"
 #include "config/config_checks.h"
 #include "config/config_loader.h"
 
@@ -85,6 +86,9 @@ int Main(int argc, char** argv) {
   EvalArgs eval_args;
   CLI::App* eval = AddEvalCommand(&app, &eval_args);
 
+  TrackArgs track_args;
+  CLI::App* track = AddTrackCommand(&app, &track_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -104,6 +108,7 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   if (*eval) return RunEval(eval_args);
+  if (*track) return RunTrack(track_args);
   if (*bench) {
     if (bench_flags.source.empty()) bench_flags.source = ES_DEFAULT_VIDEO;
     auto config = ResolveConfig(bench_flags);

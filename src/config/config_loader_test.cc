@@ -226,7 +226,10 @@ TEST(ConfigLoaderTest, OddKeysStayOnOneLine) {
   EXPECT_EQ(LoadError("tracker:\n  \"a\\nb\": 1\n"),
             "config.yaml: tracker.\"a\\nb\": unknown key (expected one of [track_thresh, "
             "low_thresh, new_track_thresh, match_thresh, low_match_thresh, "
-            "unconfirmed_match_thresh, track_buffer_s, fuse_score, min_box_area, reference_fps])");
+            "unconfirmed_match_thresh, track_buffer_s, fuse_score, min_box_area, reference_fps, "
+            "max_aspect_ratio, duplicate_iou_dist, duplicate_only_respawn, class_aware, "
+            "nsa_kalman, nsa_min_scale, center_dist_weight, confirm_hits, recover_buffer, "
+            "recover_match_thresh, recover_from_last_obs, static_suppress_s, static_move_frac])");
   EXPECT_EQ(LoadError("tracker:\n  [a, b]: 1\n"),
             "config.yaml: tracker: expected a key name, got a list");
 }

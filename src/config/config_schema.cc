@@ -144,6 +144,32 @@ std::vector<SectionSpec> BuildSchema() {
                        "tracks smaller than this (pixels^2) are not reported")
                   .Add("reference_fps", &TO::reference_fps, OpenClosed(0, 1000),
                        "Kalman process noise is per 1/reference_fps seconds")
+                  .Add("max_aspect_ratio", &TO::max_aspect_ratio, AtLeast(0),
+                       "tracks with w/h above this are not reported; 0 = off")
+                  .Add("duplicate_iou_dist", &TO::duplicate_iou_dist, Closed(0, 1),
+                       "a tracked and a lost track closer than this (1 - IoU) are duplicates")
+                  .Add("duplicate_only_respawn", &TO::duplicate_only_respawn, AnyValue(),
+                       "a lost track's duplicate must have started after it was last seen")
+                  .Add("class_aware", &TO::class_aware, AnyValue(),
+                       "a track only matches detections of its own class")
+                  .Add("nsa_kalman", &TO::nsa_kalman, AnyValue(),
+                       "scale the Kalman measurement noise by (1 - detection score)")
+                  .Add("nsa_min_scale", &TO::nsa_min_scale, OpenClosed(0, 1),
+                       "lower bound of the NSA measurement-noise scale")
+                  .Add("center_dist_weight", &TO::center_dist_weight, Closed(0, 10),
+                       "association cost adds this * (centre distance / enclosing diagonal)^2")
+                  .Add("confirm_hits", &TO::confirm_hits, Closed(1, 100),
+                       "matched detections before a new track gets an id and is reported")
+                  .Add("recover_buffer", &TO::recover_buffer, Closed(0, 10),
+                       "recovery stage: buffered-IoU margin (box size fraction); 0 = off")
+                  .Add("recover_match_thresh", &TO::recover_match_thresh, Closed(0, 1),
+                       "recovery stage: maximum 1 - buffered IoU")
+                  .Add("recover_from_last_obs", &TO::recover_from_last_obs, AnyValue(),
+                       "recovery stage buffers the last detection instead of the prediction")
+                  .Add("static_suppress_s", &TO::static_suppress_s, Closed(0, 86400),
+                       "a track that never moved is not reported after this age; 0 = off")
+                  .Add("static_move_frac", &TO::static_move_frac, OpenClosed(0, 10),
+                       "moved = centre left a disc of this * box height (or height changed)")
                   .Build());
   s.push_back(Section<PO>("pipeline", &AppConfig::pipeline, "queues and scheduling")
                   .Add("detect_interval", &PO::detect_interval, Closed(1, 1000),

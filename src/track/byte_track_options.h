@@ -1,6 +1,9 @@
 // ByteTrackOptions: every threshold of the ByteTrack tracker, named and documented.
-// Defaults are the official ByteTrack defaults (track_thresh 0.5, match 0.8, buffer 30 frames
-// at 30 fps expressed as time).
+// The ByteTrack thresholds keep the official defaults (track_thresh 0.5, match 0.8, ...). The
+// edgesight extensions below are on by default: NSA measurement noise, the buffered-IoU recovery
+// stage for lost tracks, a 1.5 s lost buffer (a 1 s occlusion keeps its id) and static-clutter
+// suppression after 10 s. docs/tracking.md measures each against plain ByteTrack
+// (nsa_kalman=false, recover_buffer=0, track_buffer_s=1, static_suppress_s=0).
 #pragma once
 
 namespace es {
@@ -12,7 +15,7 @@ struct ByteTrackOptions {
   float match_thresh = 0.8f;              // first association: max (1 - IoU) cost
   float low_match_thresh = 0.5f;          // second association: max (1 - IoU) cost
   float unconfirmed_match_thresh = 0.7f;  // new tracks vs leftover high detections
-  double track_buffer_s = 1.0;            // a lost track is kept this long (time, not frames)
+  double track_buffer_s = 1.5;            // a lost track is kept this long (time, not frames)
   bool fuse_score = true;                 // multiply IoU by detection score in the first stage
   float min_box_area = 10.f;              // tracks smaller than this are not reported
   double reference_fps = 30.0;            // Kalman process noise is per 1/reference_fps seconds
@@ -20,7 +23,35 @@ struct ByteTrackOptions {
   // 1.6. 0 = off.
   float max_aspect_ratio = 0.f;
   float duplicate_iou_dist = 0.15f;  // tracked vs lost closer than this (1 - IoU): duplicates
-  bool class_aware = false;          // if true, a track only matches detections of its class
+  // Only a tracked track that started after the lost one was last seen can be its duplicate
+  // (ByteTrack drops any close pair, which kills a person's lost track while they pass behind
+  // someone else).
+  bool duplicate_only_respawn = true;
+  bool class_aware = false;  // if true, a track only matches detections of its class
+
+  // --- edgesight extensions (docs/tracking.md measures each one) ---
+  // NSA Kalman (Du et al., GIAOTracker): the measurement noise of an update is multiplied by
+  // (1 - score), clamped to [nsa_min_scale, 1]: confident boxes pull the state harder.
+  bool nsa_kalman = true;
+  float nsa_min_scale = 0.05f;
+  // Association cost = 1 - IoU (score-fused in the first stage) + center_dist_weight * d^2 / c^2
+  // (d: centre distance, c: diagonal of the enclosing box; 1 = DIoU). 0 = plain IoU.
+  float center_dist_weight = 0.f;
+  // Matched detections a new track needs before it gets an id and is reported (ByteTrack: 2;
+  // 1 = report from the first detection). Candidates must be matched on consecutive updates.
+  int confirm_hits = 2;
+  // Static clutter: a track whose measured centre never left a disc of static_move_frac * h
+  // around its first position (and whose height never changed by more than static_move_frac)
+  // is not reported once it is older than static_suppress_s. It stays tracked (so it does not
+  // spawn new tracks); once it moves it is reported again, for good. 0 = off.
+  // Recovery stage after the low-score one: still-lost tracks vs leftover high detections by
+  // buffered IoU (C-BIoU, Yang et al. WACV 2023): both boxes grow by recover_buffer times
+  // their size on every side; match when 1 - BIoU <= recover_match_thresh. 0 = off.
+  float recover_buffer = 0.3f;
+  float recover_match_thresh = 0.8f;
+  bool recover_from_last_obs = false;  // buffer the last detection instead of the prediction
+  double static_suppress_s = 10.0;
+  float static_move_frac = 0.5f;
 };
 
 }  // namespace es

@@ -19,7 +19,11 @@
 //    consume ids; removed tracks are dropped, not kept in a removed list;
 //  * score thresholds follow ByteTrackOptions (>= track_thresh is high, [low_thresh,
 //    track_thresh) is low), the Python uses strict comparisons;
-//  * IoU uses continuous pixel coordinates (no "+1").
+//  * IoU uses continuous pixel coordinates (no "+1");
+//  * the extensions of ByteTrackOptions (NSA noise, recovery stage 2b, duplicate_only_respawn,
+//    confirm_hits, center_dist_weight, static suppression); with nsa_kalman=false,
+//    recover_buffer=0, duplicate_only_respawn=false, confirm_hits=2, center_dist_weight=0 and
+//    static_suppress_s=0 the algorithm is the official one.
 
 namespace es {
 
@@ -38,6 +42,10 @@ struct STrack {
   BBox box;               // tlwh derived from kf.mean
   float score = 0.f;
   int class_id = kClassPerson;
+  int hits = 0;        // matched detections, creation included
+  BBox last_obs;       // last matched detection box
+  bool moved = false;  // left its static disc at least once (static clutter)
+  float anchor_cx = 0.f, anchor_cy = 0.f, anchor_h = 0.f;  // first measured box
 };
 
 BBox MeanToBox(const KalmanFilter::StateVec& m) {
@@ -61,6 +69,24 @@ KalmanOptions MakeKalmanOptions(const ByteTrackOptions& o) {
   KalmanOptions k;
   k.reference_fps = o.reference_fps;
   return k;
+}
+
+// cost += weight * d^2 / c^2: d the centre distance, c the diagonal of the smallest box enclosing
+// both (DIoU, Zheng et al. AAAI 2020, when weight = 1).
+void AddCenterPenalty(CostMatrix& cost, const std::vector<BBox>& a, const std::vector<BBox>& b,
+                      float weight) {
+  for (int i = 0; i < cost.rows(); ++i) {
+    const BBox& p = a[static_cast<size_t>(i)];
+    for (int j = 0; j < cost.cols(); ++j) {
+      const BBox& q = b[static_cast<size_t>(j)];
+      const double dx = static_cast<double>(p.cx()) - q.cx();
+      const double dy = static_cast<double>(p.cy()) - q.cy();
+      const double ex = std::max(p.x + p.w, q.x + q.w) - std::min(p.x, q.x);
+      const double ey = std::max(p.y + p.h, q.y + q.h) - std::min(p.y, q.y);
+      const double c2 = ex * ex + ey * ey;
+      if (c2 > 0.0) cost(i, j) += weight * (dx * dx + dy * dy) / c2;
+    }
+  }
 }
 
 }  // namespace
@@ -94,17 +120,38 @@ struct ByteTracker::Impl {
     }
   }
 
+  double NoiseScale(float score) const {
+    if (!opt.nsa_kalman) return 1.0;
+    return std::clamp(1.0 - static_cast<double>(score), static_cast<double>(opt.nsa_min_scale),
+                      1.0);
+  }
+
+  void NoteMotion(STrack& tr, const BBox& b) const {
+    if (tr.moved) return;
+    const float dx = b.cx() - tr.anchor_cx, dy = b.cy() - tr.anchor_cy;
+    const float r = opt.static_move_frac * b.h;
+    if (dx * dx + dy * dy > r * r ||
+        std::fabs(b.h - tr.anchor_h) > opt.static_move_frac * tr.anchor_h) {
+      tr.moved = true;
+    }
+  }
+
+  void Activate(STrack& tr) {
+    tr.activated = true;
+    tr.id = next_id++;
+  }
+
   void Apply(STrack& tr, const Detection& d, Timestamp t) {
-    kf.Update(tr.kf, BoxToXyah(d.box));
+    kf.Update(tr.kf, BoxToXyah(d.box), NoiseScale(d.score));
+    ++tr.hits;
+    tr.last_obs = d.box;
+    NoteMotion(tr, d.box);
     tr.box = MeanToBox(tr.kf.mean);
     tr.state = TrackState::kTracked;
     tr.score = d.score;
     tr.class_id = d.class_id;
     tr.last_update = t;
-    if (!tr.activated) {
-      tr.activated = true;
-      tr.id = next_id++;
-    }
+    if (!tr.activated && tr.hits >= opt.confirm_hits) Activate(tr);
   }
 
   Assignment Associate(const std::vector<int>& rows, const std::vector<const Detection*>& cols,
@@ -121,6 +168,7 @@ struct ByteTracker::Impl {
       for (const Detection* d : cols) scores.push_back(d->score);
       FuseScore(cost, scores);
     }
+    if (opt.center_dist_weight > 0.f) AddCenterPenalty(cost, a, b, opt.center_dist_weight);
     if (opt.class_aware) {
       std::vector<int> rc, cc;
       for (int r : rows) rc.push_back(tracks[r].class_id);
@@ -128,6 +176,24 @@ struct ByteTracker::Impl {
       GateClasses(cost, rc, cc, std::numeric_limits<double>::infinity());
     }
     return LinearAssignment(cost, thresh);
+  }
+
+  Assignment Recover(const std::vector<int>& rows,
+                     const std::vector<const Detection*>& cols) const {
+    const float b = opt.recover_buffer;
+    auto expand = [b](const BBox& x) {
+      return BBox{x.x - b * x.w, x.y - b * x.h, x.w * (1 + 2 * b), x.h * (1 + 2 * b)};
+    };
+    CostMatrix cost(static_cast<int>(rows.size()), static_cast<int>(cols.size()), 1.0);
+    for (int i = 0; i < cost.rows(); ++i) {
+      const STrack& tr = tracks[static_cast<size_t>(rows[static_cast<size_t>(i)])];
+      const BBox p = expand(opt.recover_from_last_obs ? tr.last_obs : tr.box);
+      for (int j = 0; j < cost.cols(); ++j) {
+        if (opt.class_aware && tr.class_id != cols[static_cast<size_t>(j)]->class_id) continue;
+        cost(i, j) = 1.0 - static_cast<double>(IoU(p, expand(cols[static_cast<size_t>(j)]->box)));
+      }
+    }
+    return LinearAssignment(cost, opt.recover_match_thresh);
   }
 
   // Tracked vs lost pairs closer than duplicate_iou_dist: the shorter-lived one goes.
@@ -143,6 +209,9 @@ struct ByteTracker::Impl {
         const STrack &tp = tracks[p], &tq = tracks[q];
         if (opt.class_aware && tp.class_id != tq.class_id) continue;
         if (1.0f - IoU(tp.box, tq.box) >= opt.duplicate_iou_dist) continue;
+        // Two tracks that were both tracked at the same time are two objects (one passing in
+        // front of the other), not a track and its respawn.
+        if (opt.duplicate_only_respawn && tp.start_time < tq.last_update) continue;
         const Duration age_p = tp.last_update - tp.start_time;
         const Duration age_q = tq.last_update - tq.start_time;
         drop.push_back(age_p > age_q ? q : p);
@@ -151,10 +220,16 @@ struct ByteTracker::Impl {
     for (int i : drop) tracks[i].state = TrackState::kRemoved;
   }
 
-  std::vector<TrackOutput> Outputs(bool predicted) const {
+  bool SuppressedAsStatic(const STrack& tr, Timestamp t) const {
+    return opt.static_suppress_s > 0.0 && !tr.moved &&
+           (t - tr.start_time).seconds() > opt.static_suppress_s;
+  }
+
+  std::vector<TrackOutput> Outputs(bool predicted, Timestamp t) const {
     std::vector<TrackOutput> out;
     for (const STrack& tr : tracks) {
       if (tr.state != TrackState::kTracked || !tr.activated) continue;
+      if (SuppressedAsStatic(tr, t)) continue;
       if (!(tr.box.w * tr.box.h > opt.min_box_area)) continue;
       if (opt.max_aspect_ratio > 0.f && tr.box.w / tr.box.h > opt.max_aspect_ratio) continue;
       out.push_back({tr.id, tr.class_id, tr.score, tr.box, predicted});
@@ -200,9 +275,30 @@ struct ByteTracker::Impl {
     for (auto [r, c] : second.matches) Apply(tracks[remaining[r]], *low[c], t);
     for (int r : second.unmatched_rows) tracks[remaining[r]].state = TrackState::kLost;
 
-    // 3. Unconfirmed tracks vs leftover high detections; unmatched ones are dropped.
     std::vector<const Detection*> left;
     for (int c : first.unmatched_cols) left.push_back(high[c]);
+
+    // 2b. Recovery: lost tracks (including those lost just now) vs leftover high detections by
+    // buffered IoU (C-BIoU), which tolerates the drift of a prediction made without detections.
+    if (opt.recover_buffer > 0.f && !left.empty()) {
+      std::vector<int> lost;
+      for (int i : pool) {
+        if (tracks[i].state == TrackState::kLost) lost.push_back(i);
+      }
+      const Assignment rec = Recover(lost, left);
+      std::vector<bool> used(left.size(), false);
+      for (auto [r, c] : rec.matches) {
+        Apply(tracks[lost[r]], *left[c], t);
+        used[c] = true;
+      }
+      std::vector<const Detection*> rest;
+      for (size_t c = 0; c < left.size(); ++c) {
+        if (!used[c]) rest.push_back(left[c]);
+      }
+      left.swap(rest);
+    }
+
+    // 3. Unconfirmed tracks vs leftover high detections; unmatched ones are dropped.
     const Assignment third =
         Associate(unconfirmed, left, opt.fuse_score, opt.unconfirmed_match_thresh);
     for (auto [r, c] : third.matches) Apply(tracks[unconfirmed[r]], *left[c], t);
@@ -218,10 +314,12 @@ struct ByteTracker::Impl {
       tr.box = MeanToBox(tr.kf.mean);
       tr.score = d.score;
       tr.class_id = d.class_id;
-      if (update_count == 1) {
-        tr.activated = true;
-        tr.id = next_id++;
-      }
+      tr.hits = 1;
+      tr.last_obs = d.box;
+      tr.anchor_cx = d.box.cx();
+      tr.anchor_cy = d.box.cy();
+      tr.anchor_h = d.box.h;
+      if (update_count == 1 || tr.hits >= opt.confirm_hits) Activate(tr);
       tracks.push_back(tr);
     }
 
@@ -229,14 +327,14 @@ struct ByteTracker::Impl {
     ExpireLost(t);
     RemoveDuplicates();
     std::erase_if(tracks, [](const STrack& tr) { return tr.state == TrackState::kRemoved; });
-    return Outputs(false);
+    return Outputs(false, t);
   }
 
   std::vector<TrackOutput> Predict(Timestamp t) {
     AdvanceTo(t);
     ExpireLost(t);
     std::erase_if(tracks, [](const STrack& tr) { return tr.state == TrackState::kRemoved; });
-    return Outputs(true);
+    return Outputs(true, t);
   }
 };
 

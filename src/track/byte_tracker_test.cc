@@ -330,12 +330,12 @@ TEST(ByteTrackerTest, LostTracksAreForgottenNotAccumulated) {
     const float x = static_cast<float>((k * 37) % 700);
     for (int j = 0; j < 3; ++j, ++f) tracker.Update({Det(x, 100, 40, 100)}, At(f, 30));
   }
-  // 200 objects were seen, but only those lost within the last second (one every 0.1 s) and
-  // the live one are held.
-  EXPECT_LE(tracker.num_live_tracks(), 12);
+  // 200 objects were seen, but only those lost within the buffer (one every 0.1 s) and the
+  // live one are held.
+  EXPECT_LE(tracker.num_live_tracks(), 2 + static_cast<int>(10 * tracker.options().track_buffer_s));
   EXPECT_TRUE(tracker.Update({}, At(f, 30)).empty());  // the last object leaves
   EXPECT_GE(tracker.num_live_tracks(), 1);
-  f += 40;  // > 1 s later
+  f += static_cast<int>(30 * tracker.options().track_buffer_s) + 10;  // > buffer later
   EXPECT_TRUE(tracker.Predict(At(f, 30)).empty());
   EXPECT_EQ(tracker.num_live_tracks(), 0);
   tracker.Update({Det(10, 10, 40, 100)}, At(f + 1, 30));

@@ -1,6 +1,7 @@
 #include "track/kalman_filter.h"
 
 #include <Eigen/Cholesky>
+#include <cmath>
 
 namespace es {
 
@@ -46,19 +47,21 @@ void KalmanFilter::Predict(State& s, double dt_s) const {
   s.cov.diagonal() += q;
 }
 
-void KalmanFilter::Project(const State& s, MeasVec* mean, MeasCov* cov) const {
+void KalmanFilter::Project(const State& s, MeasVec* mean, MeasCov* cov, double noise_scale) const {
+  if (!(noise_scale > 0.0) || !std::isfinite(noise_scale)) noise_scale = 1.0;
   const double sp = options_.std_weight_position * s.mean(3);
   MeasVec r;
   r << Sq(sp), Sq(sp), Sq(1e-1), Sq(sp);
+  r *= noise_scale;
   *mean = s.mean.head<4>();
   *cov = s.cov.topLeftCorner<4, 4>();
   cov->diagonal() += r;
 }
 
-void KalmanFilter::Update(State& s, const MeasVec& xyah) const {
+void KalmanFilter::Update(State& s, const MeasVec& xyah, double noise_scale) const {
   MeasVec proj_mean;
   MeasCov proj_cov;
-  Project(s, &proj_mean, &proj_cov);
+  Project(s, &proj_mean, &proj_cov, noise_scale);
   // K = P H^T S^-1; with H = [I 0], P H^T is the left 8x4 block of P.
   const Eigen::Matrix<double, 8, 4> pht = s.cov.leftCols<4>();
   const Eigen::LLT<MeasCov> llt(proj_cov);

@@ -50,10 +50,13 @@ class KalmanFilter {
   State Initiate(const MeasVec& xyah) const;
   // Advances the state by dt_s seconds (no-op for dt_s <= 0).
   void Predict(State& s, double dt_s) const;
-  // Mean and covariance of the state projected into measurement space (incl. its noise).
-  void Project(const State& s, MeasVec* mean, MeasCov* cov) const;
-  // Correction step with a measurement (cx, cy, a, h).
-  void Update(State& s, const MeasVec& xyah) const;
+  // Mean and covariance of the state projected into measurement space (incl. its noise, times
+  // noise_scale).
+  void Project(const State& s, MeasVec* mean, MeasCov* cov, double noise_scale = 1.0) const;
+  // Correction step with a measurement (cx, cy, a, h). noise_scale multiplies the measurement
+  // noise covariance (1 = the official filter; NSA Kalman uses 1 - detection score); values
+  // <= 0 or non-finite are treated as 1.
+  void Update(State& s, const MeasVec& xyah, double noise_scale = 1.0) const;
 
   const KalmanOptions& options() const { return options_; }
 

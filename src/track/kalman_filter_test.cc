@@ -79,6 +79,21 @@ TEST(KalmanFilterTest, UpdateScalarGainOnDiagonalCovariance) {
   EXPECT_NEAR(s.cov(4, 4), 48.0, 1e-12);  // uncorrelated velocity untouched
 }
 
+// NSA: the measurement noise is scaled; R_x = 16 * 0.25 = 4 gives gain 48 / 52.
+TEST(KalmanFilterTest, UpdateNoiseScaleScalesMeasurementNoise) {
+  KalmanFilter kf;
+  KalmanFilter::State s;
+  s.mean << 100, 200, 0.5, 80, 0, 0, 0, 0;
+  s.cov = SC::Identity() * 48.0;
+  KalmanFilter::State t = s;
+  kf.Update(s, Meas(104, 200, 0.5, 80), 0.25);
+  EXPECT_NEAR(s.mean(0), 100.0 + 4.0 * 48.0 / 52.0, 1e-12);
+  EXPECT_NEAR(s.cov(0, 0), 48.0 - 48.0 * 48.0 / 52.0, 1e-12);
+  // Non-positive or non-finite scales mean 1 (the official filter).
+  kf.Update(t, Meas(104, 200, 0.5, 80), -1.0);
+  EXPECT_NEAR(t.mean(0), 103.0, 1e-12);
+}
+
 // The official filter, per frame (dt = 1, velocities per frame), written out with full
 // matrices as in kalman_filter.py.
 struct OfficialKf {
