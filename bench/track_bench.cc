@@ -1,22 +1,98 @@
-// Benchmarks of the track module: ByteTracker::Update on a synthetic scene, LAPJV on random
-// square matrices, and the IoU distance matrix.
-//
-// Build (bench/CMakeLists.txt): add_executable(track_bench track_bench.cc) +
-// target_link_libraries(track_bench PRIVATE es_track benchmark::benchmark).
+// Benchmarks of the track module (Google Benchmark):
+//   * BM_UpdateMot/<seq>: ByteTracker::Update on real MOTChallenge detections from the repo's
+//     tests/data/mot (MOT17-04, the densest MOT17 sequence, and the YOLOX "palace" sequence),
+//     one frame per iteration, replaying the sequence (time is "us per frame"; items/s = frames/s).
+//     Every detection row is passed, also those below low_thresh (the tracker drops them).
+//   * BM_UpdateSynthetic/<n>: the same on a synthetic scene of n walkers.
+//   * BM_AssignTracking/<seq>[/dense]: the first-stage assignment of every frame of a sequence
+//     (previous frame's boxes vs this frame's, fused IoU, limit 0.8), with the component split of
+//     LinearAssignment and with one dense LAPJV (LinearAssignmentDense); per matrix.
+//   * BM_Lapjv*/<n>: LAPJV on random dense n x n matrices, without and with a cost limit.
+//   * BM_IouDistance/<n>: the n x n IoU distance matrix (items/s = box pairs/s).
+// Run: ./build/bench/track_bench [--benchmark_repetitions=5 --benchmark_report_aggregates_only]
+// docs/tracking-speed.md has measured numbers and the side-by-side with a C++ ByteTrack.
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+#include <map>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "track/byte_tracker.h"
 #include "track/lapjv.h"
 #include "track/matching.h"
+#include "track/mot_io.h"
 
 namespace {
 
+using Frames = std::vector<std::vector<es::Detection>>;
+
+// Detections of a MOTChallenge det file under tests/data/mot, grouped by frame (empty frames
+// kept). Loaded once per sequence; a missing or bad file yields an empty sequence.
+const Frames& MotSequence(const std::string& name) {
+  static std::map<std::string, Frames> cache;
+  auto it = cache.find(name);
+  if (it != cache.end()) return it->second;
+  Frames frames;
+  const std::string path = std::string(ES_SOURCE_DIR) + "/tests/data/mot/" + name + "/det/det.txt";
+  auto file = es::ReadMotFile(path);
+  if (!file.ok()) {
+    std::fprintf(stderr, "track_bench: %s\n", file.status().ToString().c_str());
+  } else {
+    for (const es::MotRow& r : file.value().rows) {
+      if (static_cast<size_t>(r.frame) > frames.size()) frames.resize(r.frame);
+      es::Detection d;
+      d.box = {static_cast<float>(r.box.x), static_cast<float>(r.box.y),
+               static_cast<float>(r.box.w), static_cast<float>(r.box.h)};
+      d.score = static_cast<float>(r.score);
+      frames[r.frame - 1].push_back(d);
+    }
+  }
+  return cache.emplace(name, std::move(frames)).first->second;
+}
+
+const char* const kSequences[] = {"MOT17-04-FRCNN-boxmot", "palace-bytetrack-ncnn-golden"};
+
+// One Update per iteration, replaying `frames` at 30 fps; the tracker restarts (untimed) at the
+// end of the sequence.
+void RunUpdates(benchmark::State& state, const Frames& frames) {
+  if (frames.empty()) {
+    state.SkipWithError("no detections (tests/data/mot missing?)");
+    return;
+  }
+  es::ByteTracker tracker;
+  size_t f = 0, tracks = 0, dets = 0;
+  for (auto _ : state) {
+    if (f == frames.size()) {
+      state.PauseTiming();
+      f = 0;
+      tracker.Reset();
+      state.ResumeTiming();
+    }
+    const auto out =
+        tracker.Update(frames[f], es::Timestamp::Micros(static_cast<int64_t>(f) * 33333));
+    tracks += out.size();
+    dets += frames[f].size();
+    benchmark::DoNotOptimize(out.data());
+    ++f;
+  }
+  const double n = static_cast<double>(state.iterations());
+  state.counters["dets/frame"] = static_cast<double>(dets) / n;
+  state.counters["tracks/frame"] = static_cast<double>(tracks) / n;
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_UpdateMot(benchmark::State& state, const char* seq) { RunUpdates(state, MotSequence(seq)); }
+// (clang-format would put spaces into the case names)
+// clang-format off
+BENCHMARK_CAPTURE(BM_UpdateMot, MOT17-04, kSequences[0])->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_UpdateMot, palace, kSequences[1])->Unit(benchmark::kMicrosecond);
+// clang-format on
+
 // N people bouncing around a 1920x1080 frame at 30 fps: detector noise, 5% misses, scores in
 // [0.3, 1], and one false positive every few frames.
-std::vector<std::vector<es::Detection>> MakeScene(int n, int frames, unsigned seed) {
+Frames MakeScene(int n, int frames, unsigned seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> u(0.f, 1.f);
   std::normal_distribution<float> noise(0.f, 2.f);
@@ -27,7 +103,7 @@ std::vector<std::vector<es::Detection>> MakeScene(int n, int frames, unsigned se
   for (int i = 0; i < n; ++i) {
     ts.push_back({u(rng) * 1860, u(rng) * 930, (u(rng) - 0.5f) * 8, (u(rng) - 0.5f) * 4});
   }
-  std::vector<std::vector<es::Detection>> scene(frames);
+  Frames scene(frames);
   for (int f = 0; f < frames; ++f) {
     for (T& t : ts) {
       t.x += t.vx;
@@ -42,28 +118,64 @@ std::vector<std::vector<es::Detection>> MakeScene(int n, int frames, unsigned se
   return scene;
 }
 
-void BM_ByteTrackerUpdate(benchmark::State& state) {
-  const int n = static_cast<int>(state.range(0));
-  constexpr int kFrames = 300;
-  const auto scene = MakeScene(n, kFrames, 7);
-  es::ByteTracker tracker;
-  int f = 0;
-  size_t tracks = 0;
-  for (auto _ : state) {
-    if (f == kFrames) {
-      f = 0;
-      tracker.Reset();
+void BM_UpdateSynthetic(benchmark::State& state) {
+  RunUpdates(state, MakeScene(static_cast<int>(state.range(0)), 300, 7));
+}
+BENCHMARK(BM_UpdateSynthetic)->Arg(10)->Arg(30)->Arg(100)->Unit(benchmark::kMicrosecond);
+
+// First-stage cost matrices of a real sequence: frame k-1's high-score boxes (stand-ins for the
+// predicted tracks) vs frame k's, 1 - IoU * score, as ByteTracker builds them.
+const std::vector<es::CostMatrix>& TrackingMatrices(const char* seq) {
+  static std::map<std::string, std::vector<es::CostMatrix>> cache;
+  auto it = cache.find(seq);
+  if (it != cache.end()) return it->second;
+  const Frames& frames = MotSequence(seq);
+  std::vector<es::CostMatrix> out;
+  std::vector<es::BBox> prev;
+  for (const auto& dets : frames) {
+    std::vector<es::BBox> cur;
+    std::vector<float> scores;
+    for (const es::Detection& d : dets) {
+      if (d.score < 0.5f) continue;
+      cur.push_back(d.box);
+      scores.push_back(d.score);
     }
-    const auto out = tracker.Update(scene[f], es::Timestamp::Micros(f * 33333LL));
-    tracks += out.size();
-    benchmark::DoNotOptimize(out.data());
-    ++f;
+    es::CostMatrix c = es::IouDistance(prev, cur);
+    es::FuseScore(c, scores);
+    if (!c.empty()) out.push_back(std::move(c));
+    prev = std::move(cur);
   }
-  state.counters["tracks/frame"] =
-      static_cast<double>(tracks) / static_cast<double>(state.iterations());
+  return cache.emplace(seq, std::move(out)).first->second;
+}
+
+void BM_AssignTracking(benchmark::State& state, const char* seq, bool dense) {
+  const auto& mats = TrackingMatrices(seq);
+  if (mats.empty()) {
+    state.SkipWithError("no detections (tests/data/mot missing?)");
+    return;
+  }
+  size_t k = 0, cells = 0;
+  for (auto _ : state) {
+    const es::CostMatrix& c = mats[k];
+    auto a = dense ? es::LinearAssignmentDense(c, 0.8) : es::LinearAssignment(c, 0.8);
+    benchmark::DoNotOptimize(a.matches.data());
+    cells += static_cast<size_t>(c.rows()) * c.cols();
+    if (++k == mats.size()) k = 0;
+  }
+  state.counters["cells/matrix"] =
+      static_cast<double>(cells) / static_cast<double>(state.iterations());
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_ByteTrackerUpdate)->Arg(10)->Arg(30)->Arg(100)->Unit(benchmark::kMicrosecond);
+// clang-format off
+BENCHMARK_CAPTURE(BM_AssignTracking, MOT17-04, kSequences[0], false)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_AssignTracking, MOT17-04/dense, kSequences[0], true)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_AssignTracking, palace, kSequences[1], false)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_AssignTracking, palace/dense, kSequences[1], true)
+    ->Unit(benchmark::kMicrosecond);
+// clang-format on
 
 es::CostMatrix RandomCost(int n, unsigned seed) {
   std::mt19937 rng(seed);
@@ -81,7 +193,8 @@ void BM_Lapjv(benchmark::State& state) {
 }
 BENCHMARK(BM_Lapjv)->Arg(10)->Arg(50)->Arg(200)->Unit(benchmark::kMicrosecond);
 
-// With ByteTrack's cost limit the solver works on the (2N x 2N) extended matrix.
+// With ByteTrack's cost limit the solver works on the (2N x 2N) extended matrix (uniform random
+// costs are dense: most pairs are under the limit, so everything is one component).
 void BM_LapjvCostLimit(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const es::CostMatrix c = RandomCost(n, 11);

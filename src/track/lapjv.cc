@@ -9,25 +9,55 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// Jonker-Volgenant on a dense n x n matrix, 0-based; -1 marks "unassigned".
+// Per-thread scratch, reused by every call so that a steady stream of small problems does not
+// touch the allocator; each vector keeps the capacity of the largest problem seen.
+struct Scratch {
+  // LAPJV state.
+  std::vector<int> x, y, free, list, pred, col;
+  std::vector<double> v, d;
+  std::vector<char> multi;
+  // Extended (or padded) square matrix.
+  std::vector<double> ext;
+  // Component split.
+  std::vector<int> parent, allowed, comp_of, comp_size, comp_start, comp_fill, members, row_match;
+  std::vector<char> col_used;
+};
+
+Scratch& ThreadScratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+// Jonker-Volgenant on a dense n x n matrix, 0-based; -1 marks "unassigned". The result is left
+// in s.x (row -> column) and s.y (column -> row).
 class Lapjv {
  public:
-  Lapjv(int n, const double* c) : n_(n), c_(c), x_(n, -1), y_(n, -1), v_(n, 0.0) {}
+  Lapjv(int n, const double* c, Scratch& s)
+      : n_(n),
+        c_(c),
+        x_(s.x),
+        y_(s.y),
+        v_(s.v),
+        multi_(s.multi),
+        free_(s.free),
+        list_(s.list),
+        d_(s.d),
+        pred_(s.pred),
+        col_(s.col) {
+    x_.assign(n, -1);
+    y_.assign(n, -1);
+    v_.assign(n, 0.0);
+  }
 
-  double Solve(std::vector<int>* x, std::vector<int>* y) {
+  void Solve() {
     if (n_ == 1) {
       x_[0] = y_[0] = 0;
-    } else {
-      ColumnReduction();
-      ReductionTransfer();
-      for (int pass = 0; pass < 2 && !free_.empty(); ++pass) AugmentingRowReduction();
-      for (int f : std::vector<int>(free_)) Augment(f);
+      return;
     }
-    double total = 0;
-    for (int i = 0; i < n_; ++i) total += C(i, x_[i]);
-    *x = std::move(x_);
-    *y = std::move(y_);
-    return total;
+    ColumnReduction();
+    ReductionTransfer();
+    for (int pass = 0; pass < 2 && !free_.empty(); ++pass) AugmentingRowReduction();
+    for (int f : free_) Augment(f);  // Augment does not touch free_
   }
 
  private:
@@ -36,7 +66,7 @@ class Lapjv {
   // v[j] = min_i c(i, j); the first row attaining the minimum gets column j if it is still
   // free. Rows that received several columns keep only the first (marked by `multi`).
   void ColumnReduction() {
-    std::vector<char> multi(n_, 0);
+    multi_.assign(n_, 0);
     for (int j = n_ - 1; j >= 0; --j) {
       int imin = 0;
       double h = C(0, j);
@@ -51,11 +81,10 @@ class Lapjv {
         x_[imin] = j;
         y_[j] = imin;
       } else {
-        multi[imin] = 1;
+        multi_[imin] = 1;
         y_[j] = -1;
       }
     }
-    multi_.swap(multi);
   }
 
   // Rows assigned exactly one column transfer their reduction to that column's price.
@@ -78,8 +107,9 @@ class Lapjv {
   // Each free row takes its cheapest column (by reduced cost), lowering that column's price by
   // the gap to the second cheapest; the displaced row becomes free again.
   void AugmentingRowReduction() {
-    std::vector<int> list = free_;
+    list_.swap(free_);  // list_ = the free rows, free_ collects the ones still free
     free_.clear();
+    std::vector<int>& list = list_;
     size_t k = 0;
     // Guard against floating-point cycling (prices dropping by ever smaller amounts).
     long steps = 0;
@@ -131,8 +161,11 @@ class Lapjv {
 
   // Shortest augmenting path (Dijkstra on reduced costs) from free row `f`.
   void Augment(int f) {
-    std::vector<double> d(n_);
-    std::vector<int> pred(n_, f), col(n_);
+    std::vector<double>& d = d_;
+    std::vector<int>&pred = pred_, &col = col_;
+    d.resize(n_);
+    pred.assign(n_, f);
+    col.resize(n_);
     for (int j = 0; j < n_; ++j) {
       d[j] = C(f, j) - v_[j];
       col[j] = j;
@@ -207,11 +240,81 @@ class Lapjv {
 
   int n_;
   const double* c_;
-  std::vector<int> x_, y_;
-  std::vector<double> v_;
-  std::vector<char> multi_;
-  std::vector<int> free_;
+  std::vector<int>& x_;
+  std::vector<int>& y_;
+  std::vector<double>& v_;
+  std::vector<char>& multi_;
+  std::vector<int>& free_;
+  std::vector<int>& list_;
+  std::vector<double>& d_;
+  std::vector<int>& pred_;
+  std::vector<int>& col_;
 };
+
+// Builds the (nr + nc) extended matrix of the limited problem restricted to rows[0..nr) and
+// cols[0..nc) (identity index maps when rows/cols are null) into s.ext, solves it, and writes
+// row_match[rows[a]] = cols[b] for every matched pair with cost <= limit.
+void SolveLimited(const CostMatrix& cost, double limit, const int* rows, int nr, const int* cols,
+                  int nc, Scratch& s) {
+  // [C  L/2; L/2  0]: a row or column left alone costs L/2. Costs above the limit are clamped
+  // to it (never better than leaving both unmatched) and filtered out below.
+  const int n = nr + nc;
+  s.ext.resize(static_cast<size_t>(n) * n);
+  double* e = s.ext.data();
+  const double half = limit / 2;
+  for (int a = 0; a < nr; ++a) {
+    const int i = rows ? rows[a] : a;
+    double* er = e + static_cast<size_t>(a) * n;
+    for (int b = 0; b < nc; ++b) er[b] = std::min(cost(i, cols ? cols[b] : b), limit);
+    std::fill(er + nc, er + n, half);
+  }
+  for (int a = nr; a < n; ++a) {
+    double* er = e + static_cast<size_t>(a) * n;
+    std::fill(er, er + nc, half);
+    std::fill(er + nc, er + n, 0.0);
+  }
+  Lapjv(n, e, s).Solve();
+  for (int a = 0; a < nr; ++a) {
+    const int b = s.x[a];
+    if (b >= nc) continue;
+    const int i = rows ? rows[a] : a, j = cols ? cols[b] : b;
+    if (cost(i, j) <= limit) s.row_match[i] = j;
+  }
+}
+
+// Turns s.row_match (rows() entries, -1 = unmatched) into an Assignment.
+Assignment Collect(int r, int c, Scratch& s) {
+  Assignment out;
+  s.col_used.assign(c, 0);
+  for (int i = 0; i < r; ++i) {
+    const int j = s.row_match[i];
+    if (j >= 0) {
+      out.matches.emplace_back(i, j);
+      s.col_used[j] = 1;
+    } else {
+      out.unmatched_rows.push_back(i);
+    }
+  }
+  for (int j = 0; j < c; ++j) {
+    if (!s.col_used[j]) out.unmatched_cols.push_back(j);
+  }
+  return out;
+}
+
+Assignment AllUnmatched(int r, int c) {
+  Assignment out;
+  for (int i = 0; i < r; ++i) out.unmatched_rows.push_back(i);
+  for (int j = 0; j < c; ++j) out.unmatched_cols.push_back(j);
+  return out;
+}
+
+int Find(std::vector<int>& parent, int a) {
+  while (parent[a] != a) {
+    parent[a] = parent[parent[a]];
+    a = parent[a];
+  }
+  return a;
+}
 
 }  // namespace
 
@@ -222,61 +325,123 @@ double SolveLapjv(int n, const double* cost, std::vector<int>* row_to_col,
     col_to_row->clear();
     return 0.0;
   }
-  return Lapjv(n, cost).Solve(row_to_col, col_to_row);
+  Scratch& s = ThreadScratch();
+  Lapjv(n, cost, s).Solve();
+  double total = 0;
+  for (int i = 0; i < n; ++i) total += cost[static_cast<size_t>(i) * n + s.x[i]];
+  row_to_col->assign(s.x.begin(), s.x.begin() + n);
+  col_to_row->assign(s.y.begin(), s.y.begin() + n);
+  return total;
+}
+
+Assignment LinearAssignmentDense(const CostMatrix& cost, double cost_limit) {
+  const int r = cost.rows(), c = cost.cols();
+  if (cost.empty()) return AllUnmatched(r, c);
+  Scratch& s = ThreadScratch();
+  s.row_match.assign(r, -1);
+  if (std::isfinite(cost_limit)) {
+    SolveLimited(cost, cost_limit, nullptr, r, nullptr, c, s);
+  } else {
+    const int n = std::max(r, c);  // pad with zero-cost dummies
+    s.ext.assign(static_cast<size_t>(n) * n, 0.0);
+    for (int i = 0; i < r; ++i) {
+      for (int j = 0; j < c; ++j) s.ext[static_cast<size_t>(i) * n + j] = cost(i, j);
+    }
+    Lapjv(n, s.ext.data(), s).Solve();
+    for (int i = 0; i < r; ++i) {
+      if (s.x[i] < c) s.row_match[i] = s.x[i];
+    }
+  }
+  return Collect(r, c, s);
 }
 
 Assignment LinearAssignment(const CostMatrix& cost, double cost_limit) {
-  Assignment out;
   const int r = cost.rows(), c = cost.cols();
-  if (cost.empty()) {
-    for (int i = 0; i < r; ++i) out.unmatched_rows.push_back(i);
-    for (int j = 0; j < c; ++j) out.unmatched_cols.push_back(j);
-    return out;
-  }
-  const bool limited = std::isfinite(cost_limit);
-  int n;
-  std::vector<double> ext;
-  if (limited) {
-    // [C  L/2; L/2  0]: a row or column left alone costs L/2. Costs above the limit are clamped
-    // to it (never better than leaving both unmatched) and filtered out below.
-    n = r + c;
-    ext.assign(static_cast<size_t>(n) * n, 0.0);
-    for (int i = 0; i < n; ++i) {
-      for (int j = 0; j < n; ++j) {
-        double v;
-        if (i < r && j < c) {
-          v = std::min(cost(i, j), cost_limit);
-        } else if (i < r || j < c) {
-          v = cost_limit / 2;
-        } else {
-          v = 0.0;
-        }
-        ext[static_cast<size_t>(i) * n + j] = v;
-      }
-    }
-  } else {
-    n = std::max(r, c);  // pad with zero-cost dummies
-    ext.assign(static_cast<size_t>(n) * n, 0.0);
-    for (int i = 0; i < r; ++i) {
-      for (int j = 0; j < c; ++j) ext[static_cast<size_t>(i) * n + j] = cost(i, j);
-    }
-  }
-  std::vector<int> x, y;
-  SolveLapjv(n, ext.data(), &x, &y);
-  std::vector<char> col_used(c, 0);
+  if (cost.empty()) return AllUnmatched(r, c);
+  if (!std::isfinite(cost_limit)) return LinearAssignmentDense(cost, cost_limit);
+  Scratch& s = ThreadScratch();
+  s.row_match.assign(r, -1);
+
+  // Union-find over rows (0..r-1) and columns (r..r+c-1) joined by allowed pairs.
+  const int nodes = r + c;
+  std::vector<int>& parent = s.parent;
+  parent.resize(nodes);
+  for (int k = 0; k < nodes; ++k) parent[k] = k;
+  int edges = 0;
+  std::vector<int>& allowed = s.allowed;
+  allowed.resize(c);
   for (int i = 0; i < r; ++i) {
-    const int j = x[i];
-    if (j < c && (!limited || cost(i, j) <= cost_limit)) {
-      out.matches.emplace_back(i, j);
-      col_used[j] = 1;
-    } else {
-      out.unmatched_rows.push_back(i);
+    // Branch-free compaction of the row's allowed columns (most pairs are not allowed).
+    const double* row = cost.data() + static_cast<size_t>(i) * c;
+    int k = 0;
+    for (int j = 0; j < c; ++j) {
+      allowed[k] = j;
+      k += row[j] <= cost_limit;
+    }
+    edges += k;
+    for (int e = 0; e < k; ++e) {
+      const int a = Find(parent, i), b = Find(parent, r + allowed[e]);
+      if (a != b) parent[std::max(a, b)] = std::min(a, b);  // root = smallest node
     }
   }
-  for (int j = 0; j < c; ++j) {
-    if (!col_used[j]) out.unmatched_cols.push_back(j);
+  if (edges == 0) return Collect(r, c, s);
+
+  // Number the components that have an allowed pair (roots in node order), then list each
+  // one's rows and columns in ascending order: members[comp_start[k] .. comp_start[k + 1]).
+  std::vector<int>& comp_of = s.comp_of;  // per node: component index, -1 if isolated
+  comp_of.assign(nodes, -1);
+  std::vector<int>& start = s.comp_start;
+  start.clear();
+  // A node is isolated iff it is its own root and nothing else joined it; count sizes first.
+  std::vector<int>& size = s.comp_size;
+  size.assign(nodes, 0);
+  for (int k = 0; k < nodes; ++k) ++size[Find(parent, k)];
+  int ncomp = 0;
+  for (int k = 0; k < nodes; ++k) {
+    const int root = parent[k];  // fully compressed by the loop above
+    if (size[root] < 2) continue;
+    if (comp_of[root] < 0) comp_of[root] = ncomp++;
+    comp_of[k] = comp_of[root];
   }
-  return out;
+  start.assign(ncomp + 1, 0);
+  for (int k = 0; k < nodes; ++k) {
+    if (comp_of[k] >= 0) ++start[comp_of[k] + 1];
+  }
+  for (int k = 0; k < ncomp; ++k) start[k + 1] += start[k];
+  std::vector<int>& fill = s.comp_fill;
+  fill.assign(start.begin(), start.end() - 1);
+  std::vector<int>& members = s.members;  // rows as i, columns as r + j, ascending per component
+  members.resize(start[ncomp]);
+  for (int k = 0; k < nodes; ++k) {
+    if (comp_of[k] >= 0) members[fill[comp_of[k]]++] = k;
+  }
+
+  for (int k = 0; k < ncomp; ++k) {
+    int* m = members.data() + start[k];
+    const int len = start[k + 1] - start[k];
+    const int nr = static_cast<int>(std::lower_bound(m, m + len, r) - m);  // rows come first
+    const int nc = len - nr;
+    if (nr == 1) {
+      // One row: its cheapest allowed column (the first one on ties).
+      const int i = m[0];
+      int best = m[1] - r;
+      for (int b = 2; b < len; ++b) {
+        if (cost(i, m[b] - r) < cost(i, best)) best = m[b] - r;
+      }
+      s.row_match[i] = best;
+    } else if (nc == 1) {
+      const int j = m[nr] - r;
+      int best = m[0];
+      for (int a = 1; a < nr; ++a) {
+        if (cost(m[a], j) < cost(best, j)) best = m[a];
+      }
+      s.row_match[best] = j;
+    } else {
+      for (int b = nr; b < len; ++b) m[b] -= r;  // column indices
+      SolveLimited(cost, cost_limit, m, nr, m + nr, nc, s);
+    }
+  }
+  return Collect(r, c, s);
 }
 
 }  // namespace es

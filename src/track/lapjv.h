@@ -12,6 +12,16 @@
 //
 // Costs must be finite, except that +infinity marks a forbidden pair when a finite limit is
 // given. Deterministic: the same matrix always gives the same assignment.
+//
+// Speed (tracking matrices are small and sparse): with a finite limit, LinearAssignment splits
+// the bipartite graph of allowed pairs (cost <= limit) into connected components and solves each
+// on its own; a row or column without any allowed pair is unmatched at once, a component with a
+// single row (or column) takes its cheapest pair, the rest go to LAPJV on the component's
+// extended matrix. The optimum of the whole problem is the union of the components' optima, so
+// the objective is the same as LinearAssignmentDense's, and so is the assignment whenever the
+// optimum is unique (it may differ only between equally good assignments). Scratch buffers are
+// thread_local and reused across calls (no per-call allocation beyond the result; they keep the
+// size of the largest problem seen on that thread).
 // Thread-safety: pure functions. Failure: none (empty inputs give empty results).
 #pragma once
 
@@ -54,5 +64,10 @@ double SolveLapjv(int n, const double* cost, std::vector<int>* row_to_col,
 // Rectangular assignment with an optional cost limit (see the header comment).
 Assignment LinearAssignment(const CostMatrix& cost,
                             double cost_limit = std::numeric_limits<double>::infinity());
+
+// The same problem solved by one LAPJV on the whole extended matrix, without the component
+// split and fast paths: the reference that LinearAssignment is tested and benchmarked against.
+Assignment LinearAssignmentDense(const CostMatrix& cost,
+                                 double cost_limit = std::numeric_limits<double>::infinity());
 
 }  // namespace es

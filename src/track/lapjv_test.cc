@@ -271,6 +271,110 @@ TEST(LapjvTest, SquareSolverReturnsPermutations) {
   }
 }
 
+// Sparse matrices like the tracker's: each entry is allowed (cost <= limit) with probability
+// `density`, otherwise above the limit or forbidden (+inf).
+CostMatrix RandomSparse(int r, int c, double density, double limit, std::mt19937& rng,
+                        bool integer) {
+  CostMatrix m(r, c);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::uniform_int_distribution<int> k(0, 3);
+  for (int i = 0; i < r; ++i) {
+    for (int j = 0; j < c; ++j) {
+      if (u(rng) < density) {
+        m(i, j) = integer ? limit * k(rng) / 3.0 : limit * u(rng);
+      } else {
+        m(i, j) = u(rng) < 0.2 ? kInf : limit + (1.0 - limit) * u(rng) + 1e-9;
+      }
+    }
+  }
+  return m;
+}
+
+// The component split and its fast paths give exactly the dense solver's assignment when the
+// optimum is unique (continuous costs), and the same objective with ties (integer costs).
+TEST(LapjvTest, ComponentSplitMatchesDenseSolver) {
+  int cases = 0, nontrivial = 0;
+  for (int seed = 0; seed < 40; ++seed) {
+    std::mt19937 rng(4321 + seed);
+    for (int r : {1, 2, 3, 5, 8, 13, 30, 60}) {
+      for (int c : {1, 2, 4, 7, 12, 31, 55}) {
+        for (double density : {0.02, 0.1, 0.3, 1.0}) {
+          for (int integer = 0; integer < 2; ++integer) {
+            const double limit = seed % 2 ? 0.8 : 0.5;
+            const CostMatrix m = RandomSparse(r, c, density, limit, rng, integer);
+            SCOPED_TRACE(::testing::Message() << "seed " << seed << " " << r << "x" << c
+                                              << " density " << density << " int " << integer);
+            const Assignment fast = LinearAssignment(m, limit);
+            const Assignment dense = LinearAssignmentDense(m, limit);
+            ExpectValid(m, fast);
+            for (auto [i, j] : fast.matches) EXPECT_LE(m(i, j), limit);
+            EXPECT_NEAR(Objective(m, fast, limit), Objective(m, dense, limit), 1e-9);
+            if (!integer) {
+              EXPECT_EQ(fast.matches, dense.matches);
+              EXPECT_EQ(fast.unmatched_rows, dense.unmatched_rows);
+              EXPECT_EQ(fast.unmatched_cols, dense.unmatched_cols);
+            }
+            nontrivial += dense.matches.size() > 1;
+            ++cases;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(cases, 40 * 8 * 7 * 4 * 2);
+  EXPECT_GT(nontrivial, cases / 4);  // the comparison is not vacuous
+}
+
+// Fast paths one by one: a 1 x k and a k x 1 component take their cheapest allowed pair, an
+// isolated row or column stays unmatched, a pair exactly at the limit is allowed.
+TEST(LapjvTest, FastPathsSingleRowColumnAndIsolated) {
+  CostMatrix c(4, 5, kInf);
+  c(0, 1) = 0.6;  // row 0: two candidates, 0.3 wins
+  c(0, 3) = 0.3;
+  c(1, 0) = 0.7;  // column 0: rows 1 and 2 compete, 0.2 wins
+  c(2, 0) = 0.2;
+  c(3, 4) = 0.8;  // exactly the limit: 1 x 1 component, matched (cost <= limit)
+  // column 2 and every other pair: forbidden
+  const Assignment a = LinearAssignment(c, 0.8);
+  ExpectValid(c, a);
+  EXPECT_EQ(a.matches, (std::vector<std::pair<int, int>>{{0, 3}, {2, 0}, {3, 4}}));
+  EXPECT_EQ(a.unmatched_rows, (std::vector<int>{1}));
+  EXPECT_EQ(a.unmatched_cols, (std::vector<int>{1, 2}));
+  const Assignment d = LinearAssignmentDense(c, 0.8);
+  EXPECT_NEAR(Objective(c, a, 0.8), Objective(c, d, 0.8), 1e-12);
+}
+
+// Two independent 2 x 2 blocks where the greedy choice is wrong in each: the split must still
+// solve every component optimally.
+TEST(LapjvTest, ComponentsSolvedOptimally) {
+  CostMatrix c(4, 4, 1.0);
+  c(0, 0) = 0.1;  // block A: rows 0, 1 x cols 0, 1; optimum 0-1, 1-0 (0.3 + 0.3 < 0.1 + 0.79)
+  c(0, 1) = 0.3;
+  c(1, 0) = 0.3;
+  c(1, 1) = 0.79;
+  c(2, 2) = 0.05;  // block B: rows 2, 3 x cols 2, 3
+  c(2, 3) = 0.2;
+  c(3, 2) = 0.2;
+  c(3, 3) = 0.7;
+  const Assignment a = LinearAssignment(c, 0.8);
+  EXPECT_EQ(a.matches, (std::vector<std::pair<int, int>>{{0, 1}, {1, 0}, {2, 3}, {3, 2}}));
+  const Assignment d = LinearAssignmentDense(c, 0.8);
+  EXPECT_EQ(a.matches, d.matches);
+}
+
+// Scratch buffers are reused: a big problem followed by small ones (and back) stays correct.
+TEST(LapjvTest, ScratchReuseAcrossSizes) {
+  std::mt19937 rng(77);
+  for (int n : {200, 3, 1, 90, 2, 150}) {
+    const CostMatrix m = RandomSparse(n, n + 1, 0.05, 0.8, rng, false);
+    const Assignment fast = LinearAssignment(m, 0.8);
+    const Assignment dense = LinearAssignmentDense(m, 0.8);
+    EXPECT_EQ(fast.matches, dense.matches) << n;
+    const CostMatrix full = Random(n, n, rng, false);
+    EXPECT_NEAR(Objective(full, LinearAssignment(full), kInf), Hungarian(full), 1e-9) << n;
+  }
+}
+
 TEST(LapjvTest, Deterministic) {
   std::mt19937 rng(5);
   const CostMatrix m = Random(30, 25, rng, true);  // many ties
