@@ -29,6 +29,10 @@ enum class StatusCode {
 
 const char* StatusCodeName(StatusCode code);
 
+// Replaces line breaks with spaces: a Status message (and so an error line) is one line even
+// when a library's message spans several.
+std::string OneLine(std::string text);
+
 class [[nodiscard]] Status {
  public:
   Status() = default;

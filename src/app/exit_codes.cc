@@ -20,9 +20,7 @@ int ExitCodeFor(const Status& status) {
 }
 
 int ReportError(const Status& status) {
-  std::string line = status.message();
-  std::replace(line.begin(), line.end(), '\n', ' ');
-  std::replace(line.begin(), line.end(), '\r', ' ');
+  const std::string line = OneLine(status.message());
   std::fprintf(stderr, "edgesight: error: %s\n", line.c_str());
   return ExitCodeFor(status);
 }

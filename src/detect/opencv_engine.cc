@@ -2,26 +2,18 @@
 
 #include <algorithm>
 #include <numeric>
-#include <utility>
-
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
+#include <utility>
 
 #include "detect/onnx_model_info.h"
 
 namespace es {
 namespace {
 
-std::string OneLine(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  std::replace(s.begin(), s.end(), '\r', ' ');
-  return s;
-}
-
 class OpenCvEngine final : public InferenceEngine {
  public:
-  OpenCvEngine(cv::dnn::Net net, OnnxValueInfo input, std::vector<std::string> outputs,
-               int threads)
+  OpenCvEngine(cv::dnn::Net net, OnnxValueInfo input, std::vector<std::string> outputs, int threads)
       : net_(std::move(net)),
         input_(std::move(input)),
         outputs_(std::move(outputs)),
@@ -32,8 +24,8 @@ class OpenCvEngine final : public InferenceEngine {
   std::vector<std::string> output_names() const override { return outputs_; }
 
   Result<std::vector<Tensor>> Run(const Tensor& input) override {
-    const int64_t n = std::accumulate(input.shape.begin(), input.shape.end(), int64_t{1},
-                                      std::multiplies<>());
+    const int64_t n =
+        std::accumulate(input.shape.begin(), input.shape.end(), int64_t{1}, std::multiplies<>());
     if (input.shape.empty() || n != static_cast<int64_t>(input.data.size())) {
       return InvalidArgument("opencv: input shape does not match its data size");
     }
@@ -79,8 +71,7 @@ Result<std::unique_ptr<InferenceEngine>> MakeOpenCvEngine(const std::string& mod
                                                           int threads) {
   ES_ASSIGN_OR_RETURN(OnnxModelInfo info, ReadOnnxModelInfo(model_path));
   if (info.inputs.size() != 1) {
-    return InvalidArgument("model '" + model_path + "' has " +
-                           std::to_string(info.inputs.size()) +
+    return InvalidArgument("model '" + model_path + "' has " + std::to_string(info.inputs.size()) +
                            " inputs; a detector model has exactly one");
   }
   try {
@@ -92,13 +83,11 @@ Result<std::unique_ptr<InferenceEngine>> MakeOpenCvEngine(const std::string& mod
     for (const auto& o : info.outputs) outputs.push_back(o.name);
     // OpenCV names an output layer after the tensor it produces; if a declared output has no
     // such layer (it folded away at import), fall back to OpenCV's own output list.
-    const bool all_known = std::all_of(outputs.begin(), outputs.end(), [&](const auto& o) {
-      return net.getLayerId(o) >= 0;
-    });
+    const bool all_known = std::all_of(outputs.begin(), outputs.end(),
+                                       [&](const auto& o) { return net.getLayerId(o) >= 0; });
     if (!all_known) outputs = net.getUnconnectedOutLayersNames();
-    return std::unique_ptr<InferenceEngine>(
-        std::make_unique<OpenCvEngine>(std::move(net), info.inputs[0], std::move(outputs),
-                                       threads));
+    return std::unique_ptr<InferenceEngine>(std::make_unique<OpenCvEngine>(
+        std::move(net), info.inputs[0], std::move(outputs), threads));
   } catch (const cv::Exception& e) {
     return DataLoss("opencv: cannot load model '" + model_path + "': " + OneLine(e.what()));
   }

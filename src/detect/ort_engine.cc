@@ -10,13 +10,6 @@
 namespace es {
 namespace {
 
-// ORT messages can span lines; a Status message is one line.
-std::string OneLine(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  std::replace(s.begin(), s.end(), '\r', ' ');
-  return s;
-}
-
 Ort::Env& SharedEnv() {
   static Ort::Env* env = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "edgesight");  // never freed
   return *env;
@@ -39,20 +32,19 @@ class OrtEngine final : public InferenceEngine {
   std::vector<std::string> output_names() const override { return output_names_; }
 
   Result<std::vector<Tensor>> Run(const Tensor& input) override {
-    const int64_t n = std::accumulate(input.shape.begin(), input.shape.end(), int64_t{1},
-                                      std::multiplies<>());
+    const int64_t n =
+        std::accumulate(input.shape.begin(), input.shape.end(), int64_t{1}, std::multiplies<>());
     if (input.shape.empty() || n != static_cast<int64_t>(input.data.size())) {
       return InvalidArgument("ort: input shape does not match its data size");
     }
     try {
       // ORT does not write to inputs; CreateTensor only takes a non-const pointer.
       Ort::Value in = Ort::Value::CreateTensor<float>(
-          memory_, const_cast<float*>(input.data.data()), input.data.size(),
-          input.shape.data(), input.shape.size());
+          memory_, const_cast<float*>(input.data.data()), input.data.size(), input.shape.data(),
+          input.shape.size());
       const char* in_name = input_name_.c_str();
-      std::vector<Ort::Value> outs =
-          session_.Run(Ort::RunOptions{nullptr}, &in_name, &in, 1, output_cstrs_.data(),
-                       output_cstrs_.size());
+      std::vector<Ort::Value> outs = session_.Run(Ort::RunOptions{nullptr}, &in_name, &in, 1,
+                                                  output_cstrs_.data(), output_cstrs_.size());
       std::vector<Tensor> result;
       result.reserve(outs.size());
       for (size_t i = 0; i < outs.size(); ++i) {
@@ -84,8 +76,7 @@ class OrtEngine final : public InferenceEngine {
 
 }  // namespace
 
-Result<std::unique_ptr<InferenceEngine>> MakeOrtEngine(const std::string& model_path,
-                                                       int threads) {
+Result<std::unique_ptr<InferenceEngine>> MakeOrtEngine(const std::string& model_path, int threads) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(model_path, ec)) {
     return NotFound("model file '" + model_path + "' does not exist");
