@@ -51,6 +51,15 @@ std::vector<json> ReadJsonLines(const std::string& path) {
   return lines;
 }
 
+// The per-frame objects of an --events-out file, without the closing end-of-stream line.
+std::vector<json> ReadFrames(const std::string& path) {
+  std::vector<json> frames;
+  for (auto& j : ReadJsonLines(path)) {
+    if (!j.value("end_of_stream", false)) frames.push_back(std::move(j));
+  }
+  return frames;
+}
+
 // Exactly one line on stderr, starting with the program's error prefix.
 void ExpectOneLineError(const ProcessResult& r) {
   EXPECT_EQ(r.err.rfind("edgesight: error: ", 0), 0u) << r.err;
@@ -86,7 +95,7 @@ TEST(CliRun, VtestWithNanoDetFindsPeopleAndStableTracks) {
     EXPECT_GT(s["latency_ms"][stage]["p99"].get<double>(), 0.0) << stage;
   }
 
-  const auto frames = ReadJsonLines(dir + "/ev.jsonl");
+  const auto frames = ReadFrames(dir + "/ev.jsonl");
   ASSERT_EQ(frames.size(), 100u);
   int frames_with_person = 0;
   std::map<int, int> track_len;
@@ -104,7 +113,22 @@ TEST(CliRun, VtestWithNanoDetFindsPeopleAndStableTracks) {
   for (const auto& [id, n] : track_len) long_tracks += n >= 60;
   EXPECT_GE(long_tracks, 3);
 
-  // The annotated video is a real, playable video with every frame.
+  // Track lifecycle events: every confirmed track starts once and is ended by the end of the
+  // run (the closing line carries the ends of tracks still open); event ids are unique.
+  std::set<std::string> ids;
+  std::map<int, int> starts, ends;
+  for (const auto& line : ReadJsonLines(dir + "/ev.jsonl")) {
+    for (const auto& e : line["events"]) {
+      EXPECT_TRUE(ids.insert(e["id"].get<std::string>()).second) << e.dump();
+      EXPECT_EQ(e["id"].get<std::string>().rfind("edge0/cam0/", 0), 0u);
+      if (e["type"] != "track") continue;
+      (e["phase"] == "start" ? starts : ends)[e["track_id"].get<int>()]++;
+    }
+  }
+  EXPECT_EQ(starts.size(), track_len.size());
+  EXPECT_EQ(starts, ends);
+  EXPECT_EQ(s["events"].get<size_t>(), ids.size());
+// The annotated video is a real, playable video with every frame.
   const auto probe = RunProcess({"ffprobe", "-v", "error", "-count_frames", "-select_streams",
                                  "v:0", "-show_entries", "stream=nb_read_frames,width,height",
                                  "-of", "csv=p=0", dir + "/a.mp4"});
@@ -119,7 +143,7 @@ TEST(CliRun, SyntheticSceneTracksMatchGroundTruth) {
                       "--set", "source.ground_truth_out=" + dir + "/gt.txt"}),
                  300);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto frames = ReadJsonLines(dir + "/ev.jsonl");
+  const auto frames = ReadFrames(dir + "/ev.jsonl");
   ASSERT_GT(frames.size(), 100u);
   // gt: frame(1-based), id, x, y, w, h, ...
   std::map<int, std::vector<std::pair<int, std::vector<float>>>> gt;
@@ -185,7 +209,7 @@ TEST(CliRun, IntervalAndGateStillCoverEveryFrame) {
   EXPECT_EQ(s["frames"], 30);
   EXPECT_LE(s["detector_runs"].get<int>(), 10);
   EXPECT_EQ(s["skipped"]["interval"].get<int>(), 20);
-  const auto frames = ReadJsonLines(dir + "/ev.jsonl");
+  const auto frames = ReadFrames(dir + "/ev.jsonl");
   ASSERT_EQ(frames.size(), 30u);
   int predicted_frames_with_tracks = 0;
   for (const auto& f : frames) {
@@ -304,7 +328,7 @@ TEST(CliBadInput, TruncatedVideoKeepsGoodFramesThenFails) {
   const json s = Summary(r);
   ASSERT_TRUE(s.is_object()) << r.out;
   EXPECT_GT(s["frames"].get<int>(), 100);  // the good part was processed, nothing lost
-  EXPECT_EQ(ReadJsonLines(dir + "/ev.jsonl").size(), s["frames"].get<size_t>());
+  EXPECT_EQ(ReadFrames(dir + "/ev.jsonl").size(), s["frames"].get<size_t>());
 }
 
 TEST(CliBadInput, MissingModel) {

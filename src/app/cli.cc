@@ -22,7 +22,7 @@ namespace es {
 namespace {
 
 struct RunFlags {
-  std::string source, config, detector, events_out, annotate;
+  std::string source, config, detector, events_out, annotate, device = "edge0";
   int max_frames = -1;
   std::vector<std::string> sets;
 };
@@ -55,6 +55,8 @@ void AddRunFlags(CLI::App* cmd, RunFlags* f) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--events-out", f->events_out, "write one JSON object per frame (JSON lines)");
   cmd->add_option("--annotate", f->annotate, "write an annotated video (.mp4)");
+  cmd->add_option("--device", f->device, "this device's id, the first part of event ids")
+      ->capture_default_str();
   cmd->add_option("--set", f->sets, "override a config key, e.g. --set tracker.track_thresh=0.6");
 }
 
@@ -100,7 +102,7 @@ int Main(int argc, char** argv) {
   if (*run) {
     auto config = ResolveConfig(run_flags);
     if (!config.ok()) return ReportError(config.status());
-    RunResult r = BuildAndRun(*config, /*install_signal_handlers=*/true);
+    RunResult r = BuildAndRun(*config, run_flags.device, /*install_signal_handlers=*/true);
     if (r.summary.frames_read > 0 || r.status.ok()) {
       std::cout << r.summary.ToJson().dump(2) << std::endl;
     }

@@ -49,7 +49,7 @@ class SignalWatcher {
 
 }  // namespace
 
-RunResult BuildAndRun(const AppConfig& c, bool install_signal_handlers) {
+RunResult BuildAndRun(const AppConfig& c, const std::string& device, bool install_signal_handlers) {
   PipelineParts parts;
   auto source = MakeSource(c.source);
   if (!source.ok()) return Failed(c, source.status());
@@ -60,7 +60,10 @@ RunResult BuildAndRun(const AppConfig& c, bool install_signal_handlers) {
   parts.detect = std::make_unique<DetectStage>(std::move(detector).value(), c.gate,
                                                c.pipeline.detect_interval);
   parts.track = std::make_unique<TrackStage>(c.tracker);
-
+  auto analyzer = Analyzer::Create(AnalyticsOptions{}, device, c.source.stream_id,
+                                   std::make_shared<InMemoryEventIdSource>());
+  if (!analyzer.ok()) return Failed(c, analyzer.status());
+  parts.analytics = std::make_unique<AnalyticsStage>(std::move(analyzer).value());
   if (!c.output.events_out.empty()) {
     auto sink = MakeJsonLinesSink(c.output.events_out);
     if (!sink.ok()) return Failed(c, sink.status());

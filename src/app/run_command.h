@@ -6,11 +6,15 @@
 // SIGINT/SIGTERM stop the run cleanly (summary still printed) when install_signal_handlers.
 #pragma once
 
+#include <string>
+
 #include "config/app_config.h"
 #include "pipeline/pipeline.h"
 
 namespace es {
 
-RunResult BuildAndRun(const AppConfig& config, bool install_signal_handlers);
+// device: this edge device's id, the first part of every event id ("<device>/<stream>/<n>").
+RunResult BuildAndRun(const AppConfig& config, const std::string& device,
+                      bool install_signal_handlers);
 
 }  // namespace es

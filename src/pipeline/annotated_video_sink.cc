@@ -28,6 +28,7 @@ class AnnotatedVideoSink : public FrameSink {
   }
 
   Status Consume(const FramePacket& p) override {
+    if (p.end_of_stream) return Status::Ok();
     const cv::Mat& src = p.frame.image;
     if (!writer_.isOpened()) ES_RETURN_IF_ERROR(OpenWriter(src.size()));
     cv::Mat img = src.clone();

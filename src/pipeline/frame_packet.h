@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/event.h"
 #include "edgesight/time.h"
 #include "edgesight/types.h"
 
@@ -22,6 +23,10 @@ struct FramePacket {
   Frame frame;
   std::vector<Detection> detections;  // empty when the detector did not run
   std::vector<TrackOutput> tracks;    // confirmed tracks this frame
+  std::vector<Event> events;          // analytics events decided on this frame
+  // The last packet of a run carries the events that close open episodes (track end, zone
+  // exit) and no image; sinks that draw frames skip it.
+  bool end_of_stream = false;
   DetectDecision decision = DetectDecision::kRan;
 
   Duration decode_time;  // source Read()

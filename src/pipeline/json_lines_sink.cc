@@ -25,6 +25,13 @@ class JsonLinesSink : public FrameSink {
   Status Consume(const FramePacket& p) override {
     nlohmann::ordered_json j;
     j["stream"] = p.frame.meta.stream_id;
+    if (p.end_of_stream) {  // closing events after the last frame
+      j["frame"] = nullptr;
+      j["end_of_stream"] = true;
+      auto& closing = j["events"] = nlohmann::ordered_json::array();
+      for (const auto& e : p.events) closing.push_back(nlohmann::ordered_json(e.ToJson()));
+      return Write(j);
+    }
     j["frame"] = p.frame.meta.seq;
     j["pts"] = Round3(static_cast<double>(p.frame.meta.pts_us) * 1e-6);
     j["detector"] = DetectDecisionName(p.decision);
@@ -42,7 +49,12 @@ class JsonLinesSink : public FrameSink {
                                               {"box", BoxJson(t.box)},
                                               {"predicted", t.predicted}});
     }
-    j["events"] = nlohmann::ordered_json::array();
+    auto& events = j["events"] = nlohmann::ordered_json::array();
+    for (const auto& e : p.events) events.push_back(nlohmann::ordered_json(e.ToJson()));
+    return Write(j);
+  }
+
+  Status Write(const nlohmann::ordered_json& j) {
     out_ << j.dump() << '\n';
     if (!out_) return Unavailable("cannot write '" + path_ + "': " + std::strerror(errno));
     return Status::Ok();

@@ -93,9 +93,21 @@ struct Pipeline::Impl {
   }
 
   void TrackLoop() {
+    std::string stream_id;
     while (auto p = q_track.Pop()) {
       if (Status s = parts.track->Process(&*p); !s.ok()) return Fail(s);
+      if (parts.analytics) {
+        if (Status s = parts.analytics->Process(&*p); !s.ok()) return Fail(s);
+      }
+      stream_id = p->frame.meta.stream_id;
       if (!q_output.Push(std::move(*p))) break;
+    }
+    if (parts.analytics && !stop) {
+      FramePacket tail;
+      tail.end_of_stream = true;
+      tail.frame.meta.stream_id = stream_id;
+      tail.events = parts.analytics->Finish();
+      if (!tail.events.empty()) q_output.Push(std::move(tail));
     }
     q_output.Close();
   }
@@ -119,6 +131,8 @@ struct Pipeline::Impl {
   }
 
   void Account(const FramePacket& p, Duration output_time) {
+    summary.events += p.events.size();
+    if (p.end_of_stream) return;
     ++summary.frames_processed;
     stats["decode"].Add(p.decode_time);
     stats["track"].Add(p.track_time);

@@ -28,6 +28,7 @@ struct PipelineParts {
   std::unique_ptr<VideoSource> source;  // not yet opened
   std::unique_ptr<DetectStage> detect;
   std::unique_ptr<TrackStage> track;
+  std::unique_ptr<AnalyticsStage> analytics;  // optional
   std::vector<std::unique_ptr<FrameSink>> sinks;
 };
 

@@ -1,9 +1,9 @@
 #include "pipeline/pipeline.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace es {
 namespace {

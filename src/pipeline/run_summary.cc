@@ -20,6 +20,7 @@ nlohmann::ordered_json RunSummary::ToJson() const {
   j["detections"] = detections;
   j["tracks"] = tracks;
   j["track_frames"] = track_frames;
+  j["events"] = events;
   j["wall_s"] = R3(wall_s);
   j["fps"] = R3(fps);
   auto& lat = j["latency_ms"] = nlohmann::ordered_json::object();

@@ -55,4 +55,9 @@ Status TrackStage::Process(FramePacket* p) {
   return Status::Ok();
 }
 
+Status AnalyticsStage::Process(FramePacket* p) {
+  p->events = analyzer_.Update(p->tracks, Timestamp::Micros(p->frame.meta.pts_us), p->frame.meta);
+  return Status::Ok();
+}
+
 }  // namespace es

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "analytics/analyzer.h"
 #include "detect/detector.h"
 #include "detect/motion_gate.h"
 #include "edgesight/status.h"
@@ -37,6 +38,18 @@ class TrackStage {
 
  private:
   ByteTracker tracker_;
+};
+
+// Zones, lines, loitering and track lifecycle events on the tracks of each frame.
+class AnalyticsStage {
+ public:
+  explicit AnalyticsStage(Analyzer analyzer) : analyzer_(std::move(analyzer)) {}
+  Status Process(FramePacket* packet);
+  // Closes every open episode at end of stream.
+  std::vector<Event> Finish() { return analyzer_.Finish(); }
+
+ private:
+  Analyzer analyzer_;
 };
 
 }  // namespace es
