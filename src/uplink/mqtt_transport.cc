@@ -1,0 +1,173 @@
+// MosquittoTransport: MqttTransport on libmosquitto's threaded loop.
+#include "uplink/mqtt_transport.h"
+
+#include <mosquitto.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <thread>
+#include <cstring>
+#include <mutex>
+#include <random>
+#include <unistd.h>
+
+namespace es {
+namespace {
+
+std::once_flag g_lib_once;
+
+std::string MosqError(int rc) {
+  if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
+  return mosquitto_strerror(rc);
+}
+
+class MosquittoTransport final : public MqttTransport {
+ public:
+  explicit MosquittoTransport(const MosquittoOptions& o) : o_(o), rng_(std::random_device{}()) {}
+  ~MosquittoTransport() override {
+    Stop();
+    if (mosq_) mosquitto_destroy(mosq_);
+  }
+
+  Status Init() {
+    std::call_once(g_lib_once, [] { mosquitto_lib_init(); });
+    if (o_.client_id.empty()) return InvalidArgument("mqtt client id must not be empty");
+    if (o_.port <= 0 || o_.port > 65535) return InvalidArgument("mqtt port out of range");
+    if (o_.reconnect_delay_min_s < 1 || o_.reconnect_delay_max_s < o_.reconnect_delay_min_s ||
+        o_.reconnect_jitter_s < 0) {
+      return InvalidArgument("mqtt reconnect delays must satisfy 1 <= min <= max, jitter >= 0");
+    }
+    mosq_ = mosquitto_new(o_.client_id.c_str(), o_.clean_session, this);
+    if (!mosq_) return Internal(std::string("mosquitto_new: ") + std::strerror(errno));
+    int rc = mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    if (rc == MOSQ_ERR_SUCCESS) {
+      rc = mosquitto_max_inflight_messages_set(mosq_,
+                                               static_cast<unsigned>(o_.max_inflight_messages));
+    }
+    if (rc != MOSQ_ERR_SUCCESS) return Internal("mosquitto options: " + MosqError(rc));
+    if (!o_.username.empty()) {
+      rc = mosquitto_username_pw_set(mosq_, o_.username.c_str(),
+                                     o_.password.empty() ? nullptr : o_.password.c_str());
+      if (rc != MOSQ_ERR_SUCCESS) return InvalidArgument("mqtt username: " + MosqError(rc));
+    }
+    if (!o_.tls_cafile.empty() || !o_.tls_capath.empty()) {
+      if (!o_.tls_cafile.empty() && access(o_.tls_cafile.c_str(), R_OK) != 0) {
+        return InvalidArgument("mqtt tls cafile '" + o_.tls_cafile + "' is not readable");
+      }
+      auto c = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+      rc = mosquitto_tls_set(mosq_, c(o_.tls_cafile), c(o_.tls_capath), c(o_.tls_certfile),
+                             c(o_.tls_keyfile), nullptr);
+      if (rc != MOSQ_ERR_SUCCESS) return InvalidArgument("mqtt tls options: " + MosqError(rc));
+      rc = mosquitto_tls_insecure_set(mosq_, o_.tls_insecure);
+      if (rc != MOSQ_ERR_SUCCESS) return InvalidArgument("mqtt tls insecure: " + MosqError(rc));
+    }
+    if (!o_.will_topic.empty()) {
+      rc = mosquitto_will_set(mosq_, o_.will_topic.c_str(),
+                              static_cast<int>(o_.will_payload.size()), o_.will_payload.data(),
+                              o_.will_qos, o_.will_retain);
+      if (rc != MOSQ_ERR_SUCCESS) return InvalidArgument("mqtt last will: " + MosqError(rc));
+    }
+    SetJitteredDelay();
+    mosquitto_connect_callback_set(mosq_, [](mosquitto*, void* self, int rc) {
+      auto* t = static_cast<MosquittoTransport*>(self);
+      if (t->cb_.on_connect) t->cb_.on_connect(rc);
+    });
+    mosquitto_disconnect_callback_set(mosq_, [](mosquitto*, void* self, int rc) {
+      auto* t = static_cast<MosquittoTransport*>(self);
+      t->SetJitteredDelay();  // runs on the loop thread, which reads the delay next
+      if (t->cb_.on_disconnect) t->cb_.on_disconnect(rc);
+    });
+    mosquitto_publish_callback_set(mosq_, [](mosquitto*, void* self, int mid) {
+      auto* t = static_cast<MosquittoTransport*>(self);
+      if (t->cb_.on_publish) t->cb_.on_publish(mid);
+    });
+    return Status::Ok();
+  }
+
+  Status Start(MqttTransportCallbacks callbacks) override {
+    if (started_) return Internal("mqtt transport already started");
+    cb_ = std::move(callbacks);
+    started_ = true;
+    // libmosquitto's loop reconnects only after a first successful connect: until then a
+    // connector thread retries with the same jittered backoff, then hands over to the loop.
+    connector_ = std::thread([this] {
+      int attempt = 0;
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!stop_) {
+        int rc = mosquitto_connect_async(mosq_, o_.host.c_str(), o_.port, o_.keepalive_s);
+        if (rc == MOSQ_ERR_SUCCESS) {
+          loop_started_ = mosquitto_loop_start(mosq_) == MOSQ_ERR_SUCCESS;
+          return;
+        }
+        if (rc != MOSQ_ERR_ERRNO) return;  // fatal (bad host name): stays unavailable
+        std::uniform_int_distribution<int> jitter(0, 1000 * o_.reconnect_jitter_s);
+        int delay_ms = std::min(1000 * o_.reconnect_delay_min_s * (attempt + 1) * (attempt + 1),
+                                1000 * o_.reconnect_delay_max_s) + jitter(rng_);
+        ++attempt;
+        cv_.wait_for(lock, std::chrono::milliseconds(delay_ms), [this] { return stop_; });
+      }
+    });
+    return Status::Ok();
+  }
+
+  Result<int> Publish(const std::string& topic, std::string_view payload, int qos,
+                      bool retain) override {
+    int mid = 0;
+    int rc = mosquitto_publish(mosq_, &mid, topic.c_str(), static_cast<int>(payload.size()),
+                               payload.data(), qos, retain);
+    if (rc == MOSQ_ERR_SUCCESS) return mid;
+    if (rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_ERRNO) {
+      return Unavailable("mqtt publish: " + MosqError(rc));
+    }
+    return Internal("mqtt publish: " + MosqError(rc));
+  }
+
+  void Stop() override {
+    if (!started_) return;
+    started_ = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (connector_.joinable()) connector_.join();
+    if (loop_started_) {
+      mosquitto_disconnect(mosq_);
+      mosquitto_loop_stop(mosq_, false);
+    }
+  }
+
+  std::string Describe() const override { return o_.host + ":" + std::to_string(o_.port); }
+
+ private:
+  void SetJitteredDelay() {
+    std::uniform_int_distribution<int> d(0, o_.reconnect_jitter_s);
+    int base = o_.reconnect_delay_min_s + d(rng_);
+    int max = std::max(base, o_.reconnect_delay_max_s);
+    mosquitto_reconnect_delay_set(mosq_, static_cast<unsigned>(base),
+                                  static_cast<unsigned>(max), /*exponential=*/true);
+  }
+
+  MosquittoOptions o_;
+  mosquitto* mosq_ = nullptr;
+  MqttTransportCallbacks cb_;
+  bool started_ = false;
+  std::mt19937 rng_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool loop_started_ = false;
+  std::thread connector_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<MqttTransport>> MakeMosquittoTransport(const MosquittoOptions& options) {
+  auto t = std::make_unique<MosquittoTransport>(options);
+  ES_RETURN_IF_ERROR(t->Init());
+  return std::unique_ptr<MqttTransport>(std::move(t));
+}
+
+}  // namespace es

@@ -1,0 +1,82 @@
+// MqttTransport: the seam between the publisher and an MQTT client library.
+//
+// Contract
+// - Start() begins connecting and returns at once; the transport connects, and after a lost
+//   connection reconnects, on its own (with backoff) until Stop(). It reports through the
+//   callbacks: on_connect(rc) (rc 0 = accepted, else the CONNACK code), on_disconnect(rc)
+//   (rc 0 = requested by Stop), on_publish(mid) when the broker acknowledged a QoS 1 message
+//   (PUBACK). Callbacks may run on a transport thread: they must be short and must not call
+//   back into the transport.
+// - Publish() hands one message to the client library and returns its message id (mid), or
+//   kUnavailable when there is no connection. A message handed over may still be lost with the
+//   connection: the publisher keeps the durable copy until on_publish(mid).
+// - Stop() disconnects; no callback runs after it returns. Idempotent.
+// Thread-safety: Publish() and Stop() may be called from one thread other than the callback
+// thread. Ownership: the caller owns the transport; it owns its client library handle.
+//
+// MosquittoTransport (libmosquitto 2.0, MQTT 3.1.1): threaded loop (mosquitto_loop_start),
+// clean_session false with a client id, username/password, TLS (CA file / dir, optional client
+// certificate), last will. Reconnect: libmosquitto's backoff (delay = base * (n+1)^2 seconds,
+// capped at reconnect_delay_max_s) with jitter: after every disconnect the base is redrawn
+// uniformly from [reconnect_delay_min_s, reconnect_delay_min_s + reconnect_jitter_s]. Until the
+// first connection succeeds (libmosquitto's loop does not retry a failed first connect) a connector
+// thread retries with the same backoff plus up to reconnect_jitter_s of random delay.
+// Failure: bad options (unreadable CA file, empty client id) -> kInvalidArgument from Make*.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "edgesight/status.h"
+
+namespace es {
+
+struct MqttTransportCallbacks {
+  std::function<void(int rc)> on_connect;
+  std::function<void(int rc)> on_disconnect;
+  std::function<void(int mid)> on_publish;
+};
+
+class MqttTransport {
+ public:
+  virtual ~MqttTransport() = default;
+  virtual Status Start(MqttTransportCallbacks callbacks) = 0;
+  virtual Result<int> Publish(const std::string& topic, std::string_view payload, int qos,
+                              bool retain) = 0;
+  virtual void Stop() = 0;
+  // "host:port" for messages.
+  virtual std::string Describe() const = 0;
+};
+
+struct MosquittoOptions {
+  std::string host = "127.0.0.1";
+  int port = 1883;
+  std::string client_id;  // required (clean_session false needs a stable id)
+  bool clean_session = false;
+  int keepalive_s = 30;
+  std::string username;  // empty: no authentication
+  std::string password;
+  // TLS: enabled when tls_cafile or tls_capath is set.
+  std::string tls_cafile;
+  std::string tls_capath;
+  std::string tls_certfile;  // client certificate (optional, with tls_keyfile)
+  std::string tls_keyfile;
+  bool tls_insecure = false;  // skip host name verification (tests with self-signed certs only)
+  // Last will (empty topic: none).
+  std::string will_topic;
+  std::string will_payload;
+  bool will_retain = true;
+  int will_qos = 1;
+  // Reconnect backoff, seconds (libmosquitto's unit).
+  int reconnect_delay_min_s = 1;
+  int reconnect_delay_max_s = 30;
+  int reconnect_jitter_s = 1;
+  // libmosquitto's own limit of QoS 1 messages in flight (the publisher bounds its own too).
+  int max_inflight_messages = 20;
+};
+
+Result<std::unique_ptr<MqttTransport>> MakeMosquittoTransport(const MosquittoOptions& options);
+
+}  // namespace es

@@ -1,0 +1,378 @@
+// Outbox on SQLite. On-disk format (meta.format = 1):
+//   outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER, topic TEXT, payload BLOB,
+//          message_id TEXT, created_us INTEGER, size INTEGER)   -- size = topic+payload+id bytes
+//   counters(name TEXT PRIMARY KEY, value INTEGER)  -- NextEventCounter and outbox.dropped.<kind>
+//   meta(key TEXT PRIMARY KEY, value TEXT)
+// Every mutation is one transaction; WAL + synchronous=FULL make COMMIT durable.
+#include "uplink/outbox.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <utility>
+
+namespace es {
+namespace {
+
+constexpr int kPriority[kOutboxKindCount] = {/*event*/ 2, /*crop*/ 0, /*status*/ 1};
+// Eviction order: lowest priority first.
+constexpr OutboxKind kEvictOrder[] = {OutboxKind::kCrop, OutboxKind::kStatus, OutboxKind::kEvent};
+
+std::string DroppedCounter(OutboxKind k) {
+  return std::string("outbox.dropped.") + OutboxKindName(k);
+}
+
+Status SqlError(sqlite3* db, int rc, const std::string& what) {
+  std::string msg = what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  int primary = rc & 0xff;
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return DataLoss(OneLine(msg));
+  return Internal(OneLine(msg));
+}
+
+// RAII prepared statement.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr);
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+  bool ok() const { return rc_ == SQLITE_OK; }
+  int rc() const { return rc_; }
+  sqlite3_stmt* get() { return s_; }
+  void BindInt(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
+  void BindText(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  int Step() { return rc_ = sqlite3_step(s_); }
+  int64_t Int(int col) { return sqlite3_column_int64(s_, col); }
+  std::string Bytes(int col) {
+    const void* p = sqlite3_column_blob(s_, col);
+    int n = sqlite3_column_bytes(s_, col);
+    return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+  int rc_ = SQLITE_OK;
+};
+
+}  // namespace
+
+const char* OutboxKindName(OutboxKind kind) {
+  switch (kind) {
+    case OutboxKind::kEvent: return "event";
+    case OutboxKind::kCrop: return "crop";
+    case OutboxKind::kStatus: return "status";
+  }
+  return "unknown";
+}
+
+int64_t WallNowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Outbox::Outbox(sqlite3* db, std::string path, const OutboxOptions& options)
+    : db_(db), path_(std::move(path)), options_(options) {}
+
+Outbox::~Outbox() { sqlite3_close_v2(db_); }
+
+Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path,
+                                             const OutboxOptions& options) {
+  if (options.max_bytes <= 0) return InvalidArgument("outbox max_bytes must be > 0");
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = "cannot open outbox '" + path + "': " +
+                      (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close_v2(db);
+    if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT) return DataLoss(msg);
+    return NotFound(OneLine(msg));
+  }
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  std::unique_ptr<Outbox> box(new Outbox(db, path, options));
+  std::lock_guard<std::mutex> lock(box->mu_);
+  // The first statements read the header: a corrupt or foreign file fails here.
+  static const char* kSetup[] = {
+      "PRAGMA journal_mode=WAL",
+      "PRAGMA synchronous=FULL",
+      "CREATE TABLE IF NOT EXISTS outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER "
+      "NOT NULL, topic TEXT NOT NULL, payload BLOB NOT NULL, message_id TEXT NOT NULL, "
+      "created_us INTEGER NOT NULL, size INTEGER NOT NULL)",
+      "CREATE INDEX IF NOT EXISTS outbox_kind_seq ON outbox(kind, seq)",
+      "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+      "INSERT OR IGNORE INTO meta(key, value) VALUES('format', '1')",
+  };
+  for (const char* sql : kSetup) {
+    Status s = box->ExecLocked(sql);
+    if (!s.ok()) {
+      if (s.code() == StatusCode::kInternal && s.message().find("unable to open") !=
+                                                   std::string::npos) {
+        return NotFound("cannot open outbox '" + path + "': " + s.message());
+      }
+      return Status(s.code() == StatusCode::kInternal ? StatusCode::kDataLoss : s.code(),
+                    "outbox '" + path + "' is not usable: " + s.message());
+    }
+  }
+  {
+    Stmt st(db, "SELECT value FROM meta WHERE key='format'");
+    if (!st.ok() || st.Step() != SQLITE_ROW || st.Bytes(0) != "1") {
+      return DataLoss("outbox '" + path + "' has an unknown format");
+    }
+  }
+  Status s = box->LoadStateLocked();
+  if (!s.ok()) return DataLoss("outbox '" + path + "' is not usable: " + s.message());
+  return box;
+}
+
+Status Outbox::ExecLocked(const char* sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = std::string(sql).substr(0, 40) + ": " + (err ? err : sqlite3_errstr(rc));
+    sqlite3_free(err);
+    int primary = rc & 0xff;
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return DataLoss(OneLine(msg));
+    return Internal(OneLine(msg));
+  }
+  return Status::Ok();
+}
+
+Status Outbox::LoadStateLocked() {
+  stats_ = OutboxStats{};
+  Stmt st(db_, "SELECT kind, COUNT(*), SUM(size) FROM outbox GROUP BY kind");
+  if (!st.ok()) return SqlError(db_, st.rc(), "load outbox state");
+  while (st.Step() == SQLITE_ROW) {
+    int64_t k = st.Int(0);
+    if (k < 0 || k >= kOutboxKindCount) return DataLoss("outbox entry with unknown kind");
+    stats_.count[k] = st.Int(1);
+    stats_.bytes[k] = st.Int(2);
+    stats_.depth += st.Int(1);
+  }
+  if (st.rc() != SQLITE_DONE) return SqlError(db_, st.rc(), "load outbox state");
+  for (int k = 0; k < kOutboxKindCount; ++k) {
+    Stmt c(db_, "SELECT value FROM counters WHERE name=?");
+    if (!c.ok()) return SqlError(db_, c.rc(), "load counters");
+    c.BindText(1, DroppedCounter(static_cast<OutboxKind>(k)));
+    if (c.Step() == SQLITE_ROW) stats_.dropped[k] = c.Int(0);
+  }
+  return Status::Ok();
+}
+
+Status Outbox::AddCounterLocked(const std::string& name, int64_t delta, int64_t* value) {
+  Stmt st(db_,
+          "INSERT INTO counters(name, value) VALUES(?1, ?2) "
+          "ON CONFLICT(name) DO UPDATE SET value = value + ?2 RETURNING value");
+  if (!st.ok()) return SqlError(db_, st.rc(), "counter");
+  st.BindText(1, name);
+  st.BindInt(2, delta);
+  if (st.Step() != SQLITE_ROW) return SqlError(db_, st.rc(), "counter");
+  if (value) *value = st.Int(0);
+  return Status::Ok();
+}
+
+Status Outbox::DeleteLocked(int64_t seq, OutboxKind kind, int64_t size, bool dropped) {
+  Stmt st(db_, "DELETE FROM outbox WHERE seq=?");
+  if (!st.ok()) return SqlError(db_, st.rc(), "delete");
+  st.BindInt(1, seq);
+  if (st.Step() != SQLITE_DONE) return SqlError(db_, st.rc(), "delete");
+  int k = static_cast<int>(kind);
+  stats_.count[k]--;
+  stats_.bytes[k] -= size;
+  stats_.depth--;
+  if (dropped) {
+    ES_RETURN_IF_ERROR(AddCounterLocked(DroppedCounter(kind), 1, nullptr));
+    stats_.dropped[k]++;
+  }
+  return Status::Ok();
+}
+
+Status Outbox::MakeRoomLocked(OutboxKind kind, int64_t need) {
+  int64_t excess = stats_.total_bytes() + need - options_.max_bytes;
+  if (excess <= 0) return Status::Ok();
+  int64_t evictable = 0;
+  for (OutboxKind k : kEvictOrder) {
+    if (kPriority[static_cast<int>(k)] <= kPriority[static_cast<int>(kind)]) {
+      evictable += stats_.bytes[static_cast<int>(k)];
+    }
+  }
+  if (evictable < excess) {
+    return Unavailable(std::string("outbox full: ") + OutboxKindName(kind) + " of " +
+                       std::to_string(need) + " bytes refused (max_bytes " +
+                       std::to_string(options_.max_bytes) + ")");
+  }
+  for (OutboxKind k : kEvictOrder) {
+    if (kPriority[static_cast<int>(k)] > kPriority[static_cast<int>(kind)]) continue;
+    while (excess > 0 && stats_.count[static_cast<int>(k)] > 0) {
+      Stmt st(db_, "SELECT seq, size FROM outbox WHERE kind=? ORDER BY seq LIMIT 64");
+      if (!st.ok()) return SqlError(db_, st.rc(), "evict");
+      st.BindInt(1, static_cast<int>(k));
+      std::vector<std::pair<int64_t, int64_t>> victims;
+      while (st.Step() == SQLITE_ROW) victims.emplace_back(st.Int(0), st.Int(1));
+      if (victims.empty()) break;
+      for (auto [seq, size] : victims) {
+        if (excess <= 0) break;
+        ES_RETURN_IF_ERROR(DeleteLocked(seq, k, size, /*dropped=*/true));
+        excess -= size;
+      }
+    }
+  }
+  return excess <= 0 ? Status::Ok() : Internal("outbox eviction accounting mismatch");
+}
+
+Result<int64_t> Outbox::Append(OutboxKind kind, std::string_view topic, std::string_view payload,
+                               std::string_view message_id, int64_t created_unix_us) {
+  int k = static_cast<int>(kind);
+  if (k < 0 || k >= kOutboxKindCount) return InvalidArgument("unknown outbox kind");
+  const int64_t size = static_cast<int64_t>(topic.size() + payload.size() + message_id.size());
+  if (size > options_.max_bytes) {
+    return InvalidArgument("outbox entry of " + std::to_string(size) +
+                           " bytes exceeds max_bytes " + std::to_string(options_.max_bytes));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  ES_RETURN_IF_ERROR(ExecLocked("BEGIN IMMEDIATE"));
+  auto fail = [&](Status s) -> Status {
+    (void)ExecLocked("ROLLBACK");
+    (void)LoadStateLocked();  // the mirror may have been changed by a partial eviction
+    return s;
+  };
+  Status room = MakeRoomLocked(kind, size);
+  if (!room.ok()) {
+    if (room.code() != StatusCode::kUnavailable) return fail(room);
+    // Refused: count the drop durably, keep everything else.
+    (void)ExecLocked("ROLLBACK");
+    (void)LoadStateLocked();
+    ES_RETURN_IF_ERROR(ExecLocked("BEGIN IMMEDIATE"));
+    Status c = AddCounterLocked(DroppedCounter(kind), 1, nullptr);
+    if (!c.ok()) return fail(c);
+    Status commit = ExecLocked("COMMIT");
+    if (!commit.ok()) return fail(commit);
+    stats_.dropped[k]++;
+    return room;
+  }
+  Stmt st(db_,
+          "INSERT INTO outbox(kind, topic, payload, message_id, created_us, size) "
+          "VALUES(?,?,?,?,?,?)");
+  if (!st.ok()) return fail(SqlError(db_, st.rc(), "append"));
+  st.BindInt(1, k);
+  st.BindText(2, topic);
+  st.BindBlob(3, payload);
+  st.BindText(4, message_id);
+  st.BindInt(5, created_unix_us);
+  st.BindInt(6, size);
+  if (st.Step() != SQLITE_DONE) return fail(SqlError(db_, st.rc(), "append"));
+  const int64_t seq = sqlite3_last_insert_rowid(db_);
+  Status commit = ExecLocked("COMMIT");
+  if (!commit.ok()) return fail(commit);
+  stats_.count[k]++;
+  stats_.bytes[k] += size;
+  stats_.depth++;
+  return seq;
+}
+
+Result<std::vector<OutboxEntry>> Outbox::Peek(size_t n, int64_t after_seq) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<OutboxEntry> out;
+  if (n == 0) return out;
+  Stmt st(db_,
+          "SELECT seq, kind, topic, payload, message_id, created_us FROM outbox WHERE seq > ? "
+          "ORDER BY seq LIMIT ?");
+  if (!st.ok()) return SqlError(db_, st.rc(), "peek");
+  st.BindInt(1, after_seq);
+  st.BindInt(2, static_cast<int64_t>(n));
+  while (st.Step() == SQLITE_ROW) {
+    OutboxEntry e;
+    e.seq = st.Int(0);
+    int64_t k = st.Int(1);
+    if (k < 0 || k >= kOutboxKindCount) return DataLoss("outbox entry with unknown kind");
+    e.kind = static_cast<OutboxKind>(k);
+    e.topic = st.Bytes(2);
+    e.payload = st.Bytes(3);
+    e.message_id = st.Bytes(4);
+    e.created_unix_us = st.Int(5);
+    out.push_back(std::move(e));
+  }
+  if (st.rc() != SQLITE_DONE) return SqlError(db_, st.rc(), "peek");
+  return out;
+}
+
+Status Outbox::Ack(int64_t seq) { return AckMany({seq}); }
+
+Status Outbox::AckMany(const std::vector<int64_t>& seqs) {
+  if (seqs.empty()) return Status::Ok();
+  std::lock_guard<std::mutex> lock(mu_);
+  ES_RETURN_IF_ERROR(ExecLocked("BEGIN IMMEDIATE"));
+  for (int64_t seq : seqs) {
+    Stmt st(db_, "DELETE FROM outbox WHERE seq=? RETURNING kind, size");
+    if (!st.ok()) {
+      (void)ExecLocked("ROLLBACK");
+      (void)LoadStateLocked();
+      return SqlError(db_, st.rc(), "ack");
+    }
+    st.BindInt(1, seq);
+    int rc = st.Step();
+    if (rc == SQLITE_ROW) {
+      int64_t k = st.Int(0);
+      int64_t size = st.Int(1);
+      rc = st.Step();
+      if (k >= 0 && k < kOutboxKindCount) {
+        stats_.count[k]--;
+        stats_.bytes[k] -= size;
+        stats_.depth--;
+      }
+    }
+    if (rc != SQLITE_DONE) {
+      (void)ExecLocked("ROLLBACK");
+      (void)LoadStateLocked();
+      return SqlError(db_, rc, "ack");
+    }
+  }
+  Status commit = ExecLocked("COMMIT");
+  if (!commit.ok()) {
+    (void)ExecLocked("ROLLBACK");
+    (void)LoadStateLocked();
+  }
+  return commit;
+}
+
+int64_t Outbox::Depth() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_.depth;
+}
+
+Duration Outbox::OldestAge(int64_t now_unix_us) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt st(db_, "SELECT created_us FROM outbox ORDER BY seq LIMIT 1");
+  if (!st.ok() || st.Step() != SQLITE_ROW) return Duration{};
+  int64_t age = now_unix_us - st.Int(0);
+  return Duration::Micros(age > 0 ? age : 0);
+}
+
+OutboxStats Outbox::Stats() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+Result<int64_t> Outbox::NextEventCounter(std::string_view name) {
+  if (name.rfind("outbox.", 0) == 0) return InvalidArgument("counter names 'outbox.*' are reserved");
+  std::lock_guard<std::mutex> lock(mu_);
+  int64_t value = 0;
+  ES_RETURN_IF_ERROR(ExecLocked("BEGIN IMMEDIATE"));
+  Status s = AddCounterLocked(std::string(name), 1, &value);
+  if (s.ok()) s = ExecLocked("COMMIT");
+  if (!s.ok()) {
+    (void)ExecLocked("ROLLBACK");
+    return s;
+  }
+  return value;
+}
+
+}  // namespace es
