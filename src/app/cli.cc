@@ -17,6 +17,7 @@
 #include "app/track_command.h"
 #include "config/config_checks.h"
 #include "config/config_loader.h"
+#include "ptz/ptz_sim.h"
 
 namespace es {
 namespace {
@@ -85,6 +86,13 @@ int Main(int argc, char** argv) {
   AddRunFlags(bench, &bench_flags);
   bench->add_option("--out", bench_out, "also write the JSON report to this file");
 
+  uint64_t ptz_seed = 42;
+  CLI::App* ptz_sim =
+      app.add_subcommand("ptz-sim",
+                         "deterministic PTZ follow simulation: every scenario x network profile x "
+                         "controller through the real tracker; prints JSON (docs/ptz.md)");
+  ptz_sim->add_option("--seed", ptz_seed, "simulation seed")->capture_default_str();
+
   EvalArgs eval_args;
   CLI::App* eval = AddEvalCommand(&app, &eval_args);
 
@@ -110,6 +118,10 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   if (*eval) return RunEval(eval_args);
+  if (*ptz_sim) {
+    std::cout << RunPtzSim(ptz_seed).dump(2) << std::endl;
+    return kExitOk;
+  }
   if (*track) return RunTrack(track_args);
   if (*bench) {
     if (bench_flags.source.empty()) bench_flags.source = ES_DEFAULT_VIDEO;
