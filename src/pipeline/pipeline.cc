@@ -1,8 +1,9 @@
 #include "pipeline/pipeline.h"
 
+#include <algorithm>
 #include <mutex>
-#include <set>
 #include <thread>
+#include <vector>
 
 #include "core/bounded_queue.h"
 #include "core/latency_stats.h"
@@ -26,7 +27,10 @@ struct Pipeline::Impl {
   // Output-thread statistics (read after join).
   std::map<std::string, LatencyStats> stats;
   RunSummary summary;
-  std::set<int> track_ids;
+  // Distinct confirmed ids: one bit per id (ids are small and dense per tracker), so a
+  // months-long stream does not grow a set node per track.
+  std::vector<bool> seen_ids;
+  uint64_t distinct_ids = 0;
 
   Impl(PipelineParts p, PipelineOptions o)
       : parts(std::move(p)),
@@ -156,7 +160,15 @@ struct Pipeline::Impl {
     stats["glass_to_decision"].Add(g2d);
     stats["pipeline_overhead"].Add(g2d - p.detect_time);
     summary.track_frames += p.tracks.size();
-    for (const auto& t : p.tracks) track_ids.insert(t.id);
+    for (const auto& t : p.tracks) {
+      if (t.id < 0) continue;
+      const auto id = static_cast<size_t>(t.id);
+      if (id >= seen_ids.size()) seen_ids.resize(std::max(id + 1, seen_ids.size() * 2));
+      if (!seen_ids[id]) {
+        seen_ids[id] = true;
+        ++distinct_ids;
+      }
+    }
   }
 };
 
@@ -189,7 +201,7 @@ RunResult Pipeline::Run() {
   r.summary.detector = m.parts.detect->detector().name();
   r.summary.frames_read = m.frames_read;
   r.summary.frames_dropped = m.q_detect.dropped();
-  r.summary.tracks = m.track_ids.size();
+  r.summary.tracks = m.distinct_ids;
   r.summary.wall_s = (SteadyNow() - start).seconds();
   r.summary.fps = r.summary.wall_s > 0 ? r.summary.frames_processed / r.summary.wall_s : 0;
   for (auto& [name, st] : m.stats) r.summary.latency[name] = st.Summary();

@@ -5,18 +5,12 @@
 #include <cmath>
 #include <string>
 
+#include "track/mot_test_util.h"
+
 namespace es {
 namespace {
 
-MotEvalSequence Prepare(const std::string& gt_text, const std::string& res_text) {
-  auto gt = ParseMotText(gt_text, "gt.txt");
-  auto res = ParseMotText(res_text, "res.txt");
-  EXPECT_TRUE(gt.ok()) << gt.status().ToString();
-  EXPECT_TRUE(res.ok()) << res.status().ToString();
-  auto seq = PrepareMotSequence(*gt, *res, {}, "test");
-  EXPECT_TRUE(seq.ok()) << seq.status().ToString();
-  return std::move(seq).value();
-}
+using ::es::testing::PrepareMotText;
 
 std::string Track(int id, int frames, double h) {
   std::string s;
@@ -33,7 +27,7 @@ TEST(HotaTest, AlphasAreNumpyArange) {
 }
 
 TEST(HotaTest, PerfectTrackerIsOne) {
-  const HotaResult r = EvaluateHota(Prepare(Track(1, 6, 100), Track(4, 6, 100)));
+  const HotaResult r = EvaluateHota(PrepareMotText(Track(1, 6, 100), Track(4, 6, 100)));
   EXPECT_DOUBLE_EQ(r.Hota(), 1.0);
   EXPECT_DOUBLE_EQ(r.DetA(), 1.0);
   EXPECT_DOUBLE_EQ(r.AssA(), 1.0);
@@ -45,7 +39,7 @@ TEST(HotaTest, PerfectTrackerIsOne) {
 // IoU 0.62 in every frame: a true positive for the 12 alphas 0.05..0.60 only. For the other 7,
 // TP = 0 and LocA = max(1e-10, 0) / max(1e-10, 0) = 1 (TrackEval's convention).
 TEST(HotaTest, PartialOverlapCountsOnlyBelowItsIou) {
-  const HotaResult r = EvaluateHota(Prepare(Track(1, 4, 100), Track(2, 4, 62)));
+  const HotaResult r = EvaluateHota(PrepareMotText(Track(1, 4, 100), Track(2, 4, 62)));
   for (int a = 0; a < kHotaNumAlphas; ++a) {
     EXPECT_EQ(r.tp[a], a < 12 ? 4 : 0) << a;
     EXPECT_EQ(r.fn[a], a < 12 ? 0 : 4) << a;
@@ -59,9 +53,9 @@ TEST(HotaTest, PartialOverlapCountsOnlyBelowItsIou) {
 // One id switch half way: every detection is matched (DetA 1); each matched pair covers 2 of
 // the gt's 4 frames and all of its tracker's 2 frames: Jaccard 2 / (4 + 2 - 2) = 0.5.
 TEST(HotaTest, IdSwitchHalvesAssociation) {
-  const HotaResult r = EvaluateHota(
-      Prepare(Track(1, 4, 100),
-              "1,7,0,0,100,100,1\n2,7,0,0,100,100,1\n3,8,0,0,100,100,1\n4,8,0,0,100,100,1\n"));
+  const HotaResult r = EvaluateHota(PrepareMotText(
+      Track(1, 4, 100),
+      "1,7,0,0,100,100,1\n2,7,0,0,100,100,1\n3,8,0,0,100,100,1\n4,8,0,0,100,100,1\n"));
   EXPECT_DOUBLE_EQ(r.DetA(), 1.0);
   EXPECT_DOUBLE_EQ(r.AssA(), 0.5);
   EXPECT_DOUBLE_EQ(r.AssRe(), 0.5);
@@ -72,7 +66,7 @@ TEST(HotaTest, IdSwitchHalvesAssociation) {
 TEST(HotaTest, FalsePositiveAndMissLowerDetA) {
   // 4 gt boxes; tracker misses frame 4 and adds a stray box in frame 1.
   const HotaResult r =
-      EvaluateHota(Prepare(Track(1, 4, 100), Track(3, 3, 100) + "1,9,500,500,20,20,1\n"));
+      EvaluateHota(PrepareMotText(Track(1, 4, 100), Track(3, 3, 100) + "1,9,500,500,20,20,1\n"));
   EXPECT_DOUBLE_EQ(r.DetA(), 3.0 / 5.0);
   EXPECT_DOUBLE_EQ(r.DetRe(), 3.0 / 4.0);
   EXPECT_DOUBLE_EQ(r.DetPr(), 3.0 / 4.0);
@@ -96,7 +90,7 @@ TEST(HotaTest, EmptyTrackerGivesZero) {
 // in a frame where another box overlaps it better.
 TEST(HotaTest, GlobalAlignmentDrivesPerFrameMatching) {
   const std::string res = Track(5, 4, 90) + "4,6,0,0,100,100,1\n";
-  const HotaResult r = EvaluateHota(Prepare(Track(1, 4, 100), res));
+  const HotaResult r = EvaluateHota(PrepareMotText(Track(1, 4, 100), res));
   // Frame 4: id 5 (IoU 0.9, aligned 4 frames) wins over id 6 (IoU 1.0, one frame).
   EXPECT_EQ(r.tp[0], 4);
   EXPECT_EQ(r.fp[0], 1);
@@ -105,9 +99,9 @@ TEST(HotaTest, GlobalAlignmentDrivesPerFrameMatching) {
 }
 
 TEST(HotaTest, CombineWeightsAssociationByTruePositives) {
-  const HotaResult a = EvaluateHota(Prepare(Track(1, 6, 100), Track(4, 6, 100)));  // AssA 1
+  const HotaResult a = EvaluateHota(PrepareMotText(Track(1, 6, 100), Track(4, 6, 100)));  // AssA 1
   const HotaResult b = EvaluateHota(
-      Prepare(Track(1, 2, 100), "1,7,0,0,100,100,1\n2,8,0,0,100,100,1\n"));  // AssA 0.5
+      PrepareMotText(Track(1, 2, 100), "1,7,0,0,100,100,1\n2,8,0,0,100,100,1\n"));  // AssA 0.5
   const HotaResult c = CombineHota({a, b});
   EXPECT_DOUBLE_EQ(c.tp[0], 8);
   EXPECT_DOUBLE_EQ(c.AssA(), (6 * 1.0 + 2 * 0.5) / 8);

@@ -5,18 +5,12 @@
 #include <cmath>
 #include <string>
 
+#include "track/mot_test_util.h"
+
 namespace es {
 namespace {
 
-MotEvalSequence Prepare(const std::string& gt_text, const std::string& res_text) {
-  auto gt = ParseMotText(gt_text, "gt.txt");
-  auto res = ParseMotText(res_text, "res.txt");
-  EXPECT_TRUE(gt.ok()) << gt.status().ToString();
-  EXPECT_TRUE(res.ok()) << res.status().ToString();
-  auto seq = PrepareMotSequence(*gt, *res, {}, "test");
-  EXPECT_TRUE(seq.ok()) << seq.status().ToString();
-  return std::move(seq).value();
-}
+using ::es::testing::PrepareMotText;
 
 // Two people walking for 5 frames.
 const char* kGt =
@@ -28,12 +22,12 @@ const char* kGt =
 
 TEST(MotMetricsTest, PerfectTrackerScoresOneEverywhere) {
   // Same boxes, other ids, rows in another order.
-  const MotEvalSequence seq = Prepare(kGt,
-                                      "5,8,40,0,100,200,1\n5,9,260,0,100,200,1\n"
-                                      "1,9,300,0,100,200,1\n1,8,0,0,100,200,1\n"
-                                      "2,8,10,0,100,200,1\n2,9,290,0,100,200,1\n"
-                                      "3,8,20,0,100,200,1\n3,9,280,0,100,200,1\n"
-                                      "4,8,30,0,100,200,1\n4,9,270,0,100,200,1\n");
+  const MotEvalSequence seq = PrepareMotText(kGt,
+                                             "5,8,40,0,100,200,1\n5,9,260,0,100,200,1\n"
+                                             "1,9,300,0,100,200,1\n1,8,0,0,100,200,1\n"
+                                             "2,8,10,0,100,200,1\n2,9,290,0,100,200,1\n"
+                                             "3,8,20,0,100,200,1\n3,9,280,0,100,200,1\n"
+                                             "4,8,30,0,100,200,1\n4,9,270,0,100,200,1\n");
   const ClearCounts c = EvaluateClear(seq);
   EXPECT_EQ(c.num_gt, 10);
   EXPECT_EQ(c.num_matches, 10);
@@ -51,12 +45,12 @@ TEST(MotMetricsTest, PerfectTrackerScoresOneEverywhere) {
 
 TEST(MotMetricsTest, OneIdSwitch) {
   // Object 1 is tracked as 5 for three frames, then as 6.
-  const MotEvalSequence seq = Prepare(kGt,
-                                      "1,5,0,0,100,200,1\n1,7,300,0,100,200,1\n"
-                                      "2,5,10,0,100,200,1\n2,7,290,0,100,200,1\n"
-                                      "3,5,20,0,100,200,1\n3,7,280,0,100,200,1\n"
-                                      "4,6,30,0,100,200,1\n4,7,270,0,100,200,1\n"
-                                      "5,6,40,0,100,200,1\n5,7,260,0,100,200,1\n");
+  const MotEvalSequence seq = PrepareMotText(kGt,
+                                             "1,5,0,0,100,200,1\n1,7,300,0,100,200,1\n"
+                                             "2,5,10,0,100,200,1\n2,7,290,0,100,200,1\n"
+                                             "3,5,20,0,100,200,1\n3,7,280,0,100,200,1\n"
+                                             "4,6,30,0,100,200,1\n4,7,270,0,100,200,1\n"
+                                             "5,6,40,0,100,200,1\n5,7,260,0,100,200,1\n");
   const ClearCounts c = EvaluateClear(seq);
   EXPECT_EQ(c.num_switches, 1);
   EXPECT_EQ(c.num_matches, 9);
@@ -74,13 +68,13 @@ TEST(MotMetricsTest, OneIdSwitch) {
 
 TEST(MotMetricsTest, OneFalsePositiveAndOneMiss) {
   // Frame 3: object 2 is missed; frame 4: a box where nobody is.
-  const MotEvalSequence seq = Prepare(kGt,
-                                      "1,5,0,0,100,200,1\n1,7,300,0,100,200,1\n"
-                                      "2,5,10,0,100,200,1\n2,7,290,0,100,200,1\n"
-                                      "3,5,20,0,100,200,1\n"
-                                      "4,5,30,0,100,200,1\n4,7,270,0,100,200,1\n"
-                                      "4,9,500,300,50,50,1\n"
-                                      "5,5,40,0,100,200,1\n5,7,260,0,100,200,1\n");
+  const MotEvalSequence seq = PrepareMotText(kGt,
+                                             "1,5,0,0,100,200,1\n1,7,300,0,100,200,1\n"
+                                             "2,5,10,0,100,200,1\n2,7,290,0,100,200,1\n"
+                                             "3,5,20,0,100,200,1\n"
+                                             "4,5,30,0,100,200,1\n4,7,270,0,100,200,1\n"
+                                             "4,9,500,300,50,50,1\n"
+                                             "5,5,40,0,100,200,1\n5,7,260,0,100,200,1\n");
   const ClearCounts c = EvaluateClear(seq);
   EXPECT_EQ(c.num_misses, 1);
   EXPECT_EQ(c.num_false_positives, 1);
@@ -98,8 +92,8 @@ TEST(MotMetricsTest, OneFalsePositiveAndOneMiss) {
 
 TEST(MotMetricsTest, MotpIsMeanDistanceOverMatches) {
   // IoU 0.62 and 1.0: py-motmetrics MOTP = mean(0.38, 0) = 0.19; MOTChallenge 0.81.
-  const MotEvalSequence seq =
-      Prepare("1,1,0,0,100,100,1\n2,1,0,0,100,100,1\n", "1,3,0,0,100,62,1\n2,3,0,0,100,100,1\n");
+  const MotEvalSequence seq = PrepareMotText("1,1,0,0,100,100,1\n2,1,0,0,100,100,1\n",
+                                             "1,3,0,0,100,62,1\n2,3,0,0,100,100,1\n");
   const ClearScores s = ScoreClear(EvaluateClear(seq));
   EXPECT_NEAR(s.motp_distance, 0.19, 1e-12);
   EXPECT_NEAR(s.motp_overlap, 0.81, 1e-12);
@@ -107,7 +101,7 @@ TEST(MotMetricsTest, MotpIsMeanDistanceOverMatches) {
 
 TEST(MotMetricsTest, BelowThresholdIsMissPlusFalsePositive) {
   // IoU 0.4 < 0.5: no match.
-  const MotEvalSequence seq = Prepare("1,1,0,0,100,100,1\n", "1,3,0,0,100,40,1\n");
+  const MotEvalSequence seq = PrepareMotText("1,1,0,0,100,100,1\n", "1,3,0,0,100,40,1\n");
   const ClearCounts c = EvaluateClear(seq);
   EXPECT_EQ(c.num_matches, 0);
   EXPECT_EQ(c.num_misses, 1);
@@ -120,9 +114,9 @@ TEST(MotMetricsTest, BelowThresholdIsMissPlusFalsePositive) {
 // py-motmetrics step 1: an established pair is kept while IoU >= 0.5 even when another
 // hypothesis overlaps better, so no switch is counted.
 TEST(MotMetricsTest, EstablishedMatchIsKeptWhileValid) {
-  const MotEvalSequence seq = Prepare("1,1,0,0,100,100,1\n2,1,0,0,100,100,1\n",
-                                      "1,3,0,0,100,100,1\n"
-                                      "2,3,0,0,100,60,1\n2,4,0,0,100,100,1\n");
+  const MotEvalSequence seq = PrepareMotText("1,1,0,0,100,100,1\n2,1,0,0,100,100,1\n",
+                                             "1,3,0,0,100,100,1\n"
+                                             "2,3,0,0,100,60,1\n2,4,0,0,100,100,1\n");
   const ClearCounts c = EvaluateClear(seq);
   EXPECT_EQ(c.num_switches, 0);
   EXPECT_EQ(c.num_matches, 2);
@@ -133,8 +127,8 @@ TEST(MotMetricsTest, EstablishedMatchIsKeptWhileValid) {
 // A switch is counted against the last matched id, also after frames without a match.
 TEST(MotMetricsTest, SwitchAfterGapCountsOnce) {
   const MotEvalSequence seq =
-      Prepare("1,1,0,0,100,100,1\n2,1,0,0,100,100,1\n3,1,0,0,100,100,1\n4,1,0,0,100,100,1\n",
-              "1,3,0,0,100,100,1\n3,4,0,0,100,100,1\n4,4,0,0,100,100,1\n");
+      PrepareMotText("1,1,0,0,100,100,1\n2,1,0,0,100,100,1\n3,1,0,0,100,100,1\n4,1,0,0,100,100,1\n",
+                     "1,3,0,0,100,100,1\n3,4,0,0,100,100,1\n4,4,0,0,100,100,1\n");
   const ClearCounts c = EvaluateClear(seq);
   EXPECT_EQ(c.num_switches, 1);
   EXPECT_EQ(c.num_matches, 2);
