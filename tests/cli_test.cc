@@ -128,7 +128,7 @@ TEST(CliRun, VtestWithNanoDetFindsPeopleAndStableTracks) {
   EXPECT_EQ(starts.size(), track_len.size());
   EXPECT_EQ(starts, ends);
   EXPECT_EQ(s["events"].get<size_t>(), ids.size());
-// The annotated video is a real, playable video with every frame.
+  // The annotated video is a real, playable video with every frame.
   const auto probe = RunProcess({"ffprobe", "-v", "error", "-count_frames", "-select_streams",
                                  "v:0", "-show_entries", "stream=nb_read_frames,width,height",
                                  "-of", "csv=p=0", dir + "/a.mp4"});
@@ -230,6 +230,53 @@ TEST(CliRun, RealtimePacingDropsNothingWhenDetectorKeepsUp) {
   EXPECT_EQ(s["frames"], 20);
   EXPECT_EQ(s["frames_dropped"], 0);
   EXPECT_GE(s["wall_s"].get<double>(), 1.7);
+}
+
+TEST(CliBench, EveryConfigurationRunsAndReports) {
+  RequireVtest();
+  const std::string dir = TempDir();
+  const auto r = RunProcess({kBin, "bench", "--max-frames", "5", "--out", dir + "/b.json"}, 300);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(dir + "/b.json");
+  const json report = json::parse(in);
+  ASSERT_GE(report["runs"].size(), 10u);
+  for (const auto& run : report["runs"]) {
+    EXPECT_EQ(run["frames"], 5) << run["name"];
+    EXPECT_GT(run["fps"].get<double>(), 0.0) << run["name"];
+    EXPECT_TRUE(run["detect_ms"].is_object()) << run["name"];  // the detector ran at least once
+  }
+}
+
+TEST(CliPtzSim, DeterministicJsonForEveryScenario) {
+  const auto a = RunProcess({kBin, "ptz-sim", "--seed", "7"}, 120);
+  const auto b = RunProcess({kBin, "ptz-sim", "--seed", "7"}, 120);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  const json j = json::parse(a.out);
+  EXPECT_EQ(j["seed"], 7);
+  EXPECT_GE(j["runs"].size(), 20u);
+  const auto bad = RunProcess({kBin, "ptz-sim", "--seed", "seven"}, 60);
+  EXPECT_EQ(bad.exit_code, 2);
+  ExpectOneLineError(bad);
+}
+
+TEST(CliRun, DeviceIdPrefixesEventIdsAndBadIdsAreRejected) {
+  const std::string dir = TempDir();
+  const auto r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--max-frames", "20",
+                                 "--device", "yard-3", "--events-out", dir + "/ev.jsonl"}),
+                            120);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int events = 0;
+  for (const auto& line : ReadJsonLines(dir + "/ev.jsonl")) {
+    for (const auto& e : line["events"]) {
+      EXPECT_EQ(e["id"].get<std::string>().rfind("yard-3/cam0/", 0), 0u) << e.dump();
+      ++events;
+    }
+  }
+  EXPECT_GT(events, 0);
+  const auto bad = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--device", "a/b"}), 60);
+  EXPECT_EQ(bad.exit_code, 2);
+  ExpectOneLineError(bad);
 }
 
 // ---- RTSP over loopback ----
