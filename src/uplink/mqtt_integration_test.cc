@@ -222,8 +222,16 @@ TEST_F(MqttIntegrationTest, BrokerDownAtStartEverythingArrivesInOrder) {
   EXPECT_EQ(pub_->state(), PublisherState::kConnected);
 }
 
-// (2) Broker SIGKILLed mid-run and restarted: nothing lost, duplicates carry the same id.
-TEST_F(MqttIntegrationTest, BrokerKilledMidRunNothingLost) {
+// (2) Broker SIGKILLed mid-run and restarted: nothing the edge still owned is lost, duplicates
+// carry the same id.
+// MQTT QoS 1 hands a message over hop by hop: once the broker has sent PUBACK the publisher
+// deletes it, and a broker killed with SIGKILL loses whatever it held only in memory (mosquitto
+// saves persistence on a timer or a clean shutdown, not per message). So the exact guarantee the
+// edge owns is: every entry still in the outbox when the broker died (published or not, acked or
+// not) arrives after the restart, and so does everything committed during the outage. Entries the
+// broker acknowledged before it died and then lost are the broker's loss; the test counts them
+// and checks that each one really was acknowledged before the kill.
+TEST_F(MqttIntegrationTest, BrokerKilledMidRunLosesNothingTheEdgeOwned) {
   Broker broker(port_);
   std::unique_ptr<Subscriber> sub;
   PrepareSubscriber(broker, sub);
@@ -235,23 +243,40 @@ TEST_F(MqttIntegrationTest, BrokerKilledMidRunNothingLost) {
   Append(0, 100);
   ASSERT_TRUE(WaitFor([&] { return sub->messages().size() >= 50; }, 10));
   broker.Kill(SIGKILL);
+  // Once the publisher has seen the disconnect it ignores PUBACKs of the dead connection, so the
+  // outbox now holds exactly what the broker had not acknowledged.
   ASSERT_TRUE(WaitFor([&] { return pub_->state() != PublisherState::kConnected; }, 5));
+  auto owned = outbox_->Peek(1000);
+  ASSERT_TRUE(owned.ok()) << owned.status().ToString();
+  std::set<std::string> must_arrive;
+  for (const OutboxEntry& e : *owned) must_arrive.insert(e.payload);
   Append(100, 300);
+  for (int i = 100; i < 300; ++i) must_arrive.insert(Payload(i));
   EXPECT_GE(outbox_->Depth(), 200);
   ASSERT_TRUE(broker.Start());
   ASSERT_TRUE(WaitFor([&] { return outbox_->Depth() == 0; }, 20)) << outbox_->Depth();
   std::set<std::string> unique;
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        auto m = sub->messages();
-        unique = std::set<std::string>(m.begin(), m.end());
-        return unique.size() >= 300;
-      },
-      10))
-      << "unique received " << unique.size();
-  for (int i = 0; i < 300; ++i) EXPECT_TRUE(unique.count(Payload(i))) << "lost " << i;
+  auto all_owned_arrived = [&] {
+    auto m = sub->messages();
+    unique = std::set<std::string>(m.begin(), m.end());
+    for (const std::string& p : must_arrive) {
+      if (!unique.count(p)) return false;
+    }
+    return true;
+  };
+  ASSERT_TRUE(WaitFor(all_owned_arrived, 10)) << "unique received " << unique.size();
   // Every message, duplicate or not, is one of the 300 payloads (same id when repeated).
-  EXPECT_EQ(unique.size(), 300u);
+  std::set<std::string> sent;
+  for (int i = 0; i < 300; ++i) sent.insert(Payload(i));
+  for (const std::string& p : unique) EXPECT_TRUE(sent.count(p)) << "unexpected " << p;
+  int broker_lost = 0;
+  for (int i = 0; i < 300; ++i) {
+    if (unique.count(Payload(i))) continue;
+    ++broker_lost;
+    EXPECT_LT(i, 100) << Payload(i) << " was committed during the outage and is missing";
+    EXPECT_FALSE(must_arrive.count(Payload(i))) << Payload(i) << " was still in the outbox";
+  }
+  RecordProperty("acked_then_lost_by_broker", broker_lost);
   EXPECT_GE(pub_->stats().disconnects, 1);
 }
 
