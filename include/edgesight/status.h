@@ -4,7 +4,8 @@
 // or Result<T>. Exceptions from third-party libraries (OpenCV, ONNX Runtime, yaml-cpp) are
 // caught inside the adapter that calls them and turned into a Status. The application maps
 // codes to exit codes in one place (app/exit_codes): kInvalidArgument, kNotFound and
-// kDataLoss are "bad input" (exit 2), everything else is a runtime failure (exit 1).
+// kDataLoss (and kPermissionDenied: wrong credentials) are "bad input" (exit 2), everything
+// else is a runtime failure (exit 1).
 // Thread-safety: plain values, safe to copy between threads.
 #pragma once
 
@@ -22,6 +23,7 @@ enum class StatusCode {
   kNotFound,         // missing file, unknown key
   kDataLoss,         // corrupt or truncated input (video, model)
   kUnavailable,      // network peer unreachable (RTSP, broker)
+  kPermissionDenied,  // a peer rejected our credentials (broker, ONVIF head)
   kEndOfStream,      // a source has no more frames (not an error for files)
   kCancelled,        // shutdown requested
   kInternal,         // a bug or an unexpected library failure
@@ -58,6 +60,9 @@ inline Status InvalidArgument(std::string m) {
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status DataLoss(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
+inline Status PermissionDenied(std::string m) {
+  return {StatusCode::kPermissionDenied, std::move(m)};
+}
 inline Status EndOfStream(std::string m = "end of stream") {
   return {StatusCode::kEndOfStream, std::move(m)};
 }

@@ -13,6 +13,7 @@ int ExitCodeFor(const Status& status) {
     case StatusCode::kInvalidArgument:
     case StatusCode::kNotFound:
     case StatusCode::kDataLoss:
+    case StatusCode::kPermissionDenied:  // wrong credentials are bad configuration
       return kExitBadInput;
     default:
       return kExitRuntime;

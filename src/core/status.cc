@@ -14,6 +14,8 @@ const char* StatusCodeName(StatusCode code) {
       return "DataLoss";
     case StatusCode::kUnavailable:
       return "Unavailable";
+    case StatusCode::kPermissionDenied:
+      return "PermissionDenied";
     case StatusCode::kEndOfStream:
       return "EndOfStream";
     case StatusCode::kCancelled:

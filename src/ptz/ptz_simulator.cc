@@ -44,6 +44,13 @@ void PtzSimulator::Apply(const PtzCommand& cmd) {
         tilt_.goal = std::clamp(tilt_.pos + cmd.tilt, options_.min_tilt_deg, options_.max_tilt_deg);
       }
       break;
+    case PtzCommand::Type::kAbsolute:
+      if (std::isfinite(cmd.pan) && std::isfinite(cmd.tilt)) {
+        pan_.mode = tilt_.mode = Mode::kPosition;
+        pan_.goal = cmd.pan;
+        tilt_.goal = std::clamp(cmd.tilt, options_.min_tilt_deg, options_.max_tilt_deg);
+      }
+      break;
     case PtzCommand::Type::kStop:
       pan_.mode = tilt_.mode = Mode::kVelocity;
       pan_.cmd_vel = tilt_.cmd_vel = 0;

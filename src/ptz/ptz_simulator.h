@@ -5,7 +5,7 @@
 // is below speed_deadband_dps do nothing, as on real heads); a continuous move stops by itself
 // after continuous_timeout_s without a new command (ONVIF Timeout; 0 = never). RelativeMove
 // drives each axis to position + delta with a trapezoidal profile (max speed, braking at
-// max_accel). Stop halts both axes. Each command may carry an absolute zoom target; zoom moves
+// max_accel); AbsoluteMove does the same towards an absolute pan/tilt. Stop halts both axes. Each command may carry an absolute zoom target; zoom moves
 // at zoom_rate (log2 units per second). Axis speeds change by at most max_accel per second.
 // Pan is not wrapped; tilt is clamped to [min_tilt, max_tilt]. status().idle is true when no
 // axis moves and no move is pending, unless fault_never_idle (a fault seen on real heads).
@@ -35,9 +35,9 @@ struct PtzSimOptions {
 };
 
 struct PtzCommand {
-  enum class Type { kContinuous, kRelative, kStop };
+  enum class Type { kContinuous, kRelative, kAbsolute, kStop };
   Type type = Type::kStop;
-  double pan = 0;  // deg/s (continuous) or deg (relative)
+  double pan = 0;  // deg/s (continuous), deg delta (relative) or deg (absolute)
   double tilt = 0;
   std::optional<double> zoom;  // absolute zoom target
 };

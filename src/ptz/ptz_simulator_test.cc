@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace es {
@@ -103,6 +104,22 @@ TEST(PtzSimulatorTest, FaultNeverIdle) {
   for (int i = 0; i < 400; ++i) sim.Step(kDt);
   EXPECT_NEAR(sim.status().pan_deg, 1, 1e-9);
   EXPECT_FALSE(sim.status().idle);
+}
+
+TEST(PtzSimulatorTest, AbsoluteMoveReachesTheGoalWithoutOvershoot) {
+  PtzSimulator sim;
+  sim.SetPosition(10, 5, 1);
+  sim.Submit({PtzCommand::Type::kAbsolute, -30, 200, 2.0});  // tilt beyond the limit: clamped
+  double min_pan = 10;
+  for (int i = 0; i < 1000; ++i) {
+    sim.Step(kDt);
+    min_pan = std::min(min_pan, sim.status().pan_deg);
+  }
+  EXPECT_NEAR(sim.status().pan_deg, -30, 1e-9);
+  EXPECT_GE(min_pan, -30 - 1e-9);
+  EXPECT_NEAR(sim.status().tilt_deg, sim.options().max_tilt_deg, 1e-9);
+  EXPECT_NEAR(sim.status().zoom, 2.0, 1e-9);
+  EXPECT_TRUE(sim.status().idle);
 }
 
 }  // namespace
