@@ -96,23 +96,49 @@ struct Pipeline::Impl {
     q_track.Close();
   }
 
+  Status RunHooks(FramePacket* p) {
+    for (auto& hook : parts.hooks) ES_RETURN_IF_ERROR(hook->OnDecision(p));
+    return Status::Ok();
+  }
+
   void TrackLoop() {
     std::string stream_id;
+    Status failed;
     while (auto p = q_track.Pop()) {
-      if (Status s = parts.track->Process(&*p); !s.ok()) return Fail(s);
+      if (Status s = parts.track->Process(&*p); !s.ok()) {
+        failed = s;
+        break;
+      }
       if (parts.analytics) {
-        if (Status s = parts.analytics->Process(&*p); !s.ok()) return Fail(s);
+        if (Status s = parts.analytics->Process(&*p); !s.ok()) {
+          failed = s;
+          break;
+        }
+      }
+      if (Status s = RunHooks(&*p); !s.ok()) {
+        failed = s;
+        break;
       }
       stream_id = p->frame.meta.stream_id;
       if (!q_output.Push(std::move(*p))) break;
     }
-    if (parts.analytics && !stop) {
+    // Episodes still open are closed even when the run was stopped (SIGINT/SIGTERM): their
+    // start events went through the hooks (the outbox), so their end events must too; the
+    // sinks only see them when the output queue is still open. Not after a failure.
+    if (failed.ok() && parts.analytics) {
       FramePacket tail;
       tail.end_of_stream = true;
       tail.frame.meta.stream_id = stream_id;
       tail.events = parts.analytics->Finish();
-      if (!tail.events.empty()) q_output.Push(std::move(tail));
+      if (!tail.events.empty()) {
+        failed = RunHooks(&tail);
+        if (failed.ok()) q_output.Push(std::move(tail));  // discarded if stopped
+      }
     }
+    for (auto& hook : parts.hooks) {
+      if (Status s = hook->Finish(); !s.ok() && failed.ok()) failed = s;
+    }
+    if (!failed.ok()) return Fail(failed);
     q_output.Close();
   }
 
@@ -205,6 +231,7 @@ RunResult Pipeline::Run() {
   r.summary.wall_s = (SteadyNow() - start).seconds();
   r.summary.fps = r.summary.wall_s > 0 ? r.summary.frames_processed / r.summary.wall_s : 0;
   for (auto& [name, st] : m.stats) r.summary.latency[name] = st.Summary();
+  for (auto& hook : m.parts.hooks) r.summary.hooks.emplace_back(hook->name(), hook->Summary());
   r.summary.status = status.ok() ? "ok" : status.ToString();
   r.status = status;
   return r;

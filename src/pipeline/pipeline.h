@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "edgesight/status.h"
+#include "pipeline/decision_hook.h"
 #include "pipeline/frame_sink.h"
 #include "pipeline/pipeline_options.h"
 #include "pipeline/run_summary.h"
@@ -29,6 +30,8 @@ struct PipelineParts {
   std::unique_ptr<DetectStage> detect;
   std::unique_ptr<TrackStage> track;
   std::unique_ptr<AnalyticsStage> analytics;  // optional
+  // Track thread, after analytics, in order (decision_hook.h): recorder, outbox, alarm, PTZ.
+  std::vector<std::unique_ptr<DecisionHook>> hooks;
   std::vector<std::unique_ptr<FrameSink>> sinks;
 };
 

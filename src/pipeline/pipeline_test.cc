@@ -142,5 +142,83 @@ TEST(Pipeline, IntervalSkipsDetectorButEveryFrameGetsTracks) {
   EXPECT_GE(r.summary.track_frames, 28u);  // confirmed from the first update on, every frame
 }
 
+// Records what the decision path saw; tags every event so the sink can check it ran first.
+class RecordingHook : public DecisionHook {
+ public:
+  explicit RecordingHook(int fail_at = -1) : fail_at_(fail_at) {}
+  Status OnDecision(FramePacket* p) override {
+    if (p->end_of_stream) ++tails;
+    ++frames;
+    for (Event& e : p->events) {
+      e.zone = "seen-by-hook";  // any annotation a later stage can observe
+      ++events;
+    }
+    if (fail_at_ >= 0 && frames >= fail_at_) return DataLoss("outbox cannot commit");
+    return Status::Ok();
+  }
+  Status Finish() override {
+    ++finished;
+    return Status::Ok();
+  }
+  std::string name() const override { return "recording_hook"; }
+  nlohmann::json Summary() const override { return {{"events", events}}; }
+  int frames = 0, tails = 0, events = 0, finished = 0;
+
+ private:
+  int fail_at_;
+};
+
+class EventCheckSink : public FrameSink {
+ public:
+  Status Consume(const FramePacket& p) override {
+    for (const Event& e : p.events) {
+      ++events;
+      if (e.zone != "seen-by-hook") ++unhooked;
+    }
+    return Status::Ok();
+  }
+  Status Close() override { return Status::Ok(); }
+  int events = 0, unhooked = 0;
+};
+
+TEST(Pipeline, HooksSeeEveryEventBeforeTheSinksIncludingTheClosingOnes) {
+  PipelineParts parts = Parts(40, std::chrono::milliseconds(0));
+  parts.analytics = std::make_unique<AnalyticsStage>(
+      Analyzer::Create(AnalyticsOptions{}, "dev", "fake", std::make_shared<InMemoryEventIdSource>())
+          .value());
+  auto hook = std::make_unique<RecordingHook>();
+  RecordingHook* h = hook.get();
+  parts.hooks.push_back(std::move(hook));
+  auto sink = std::make_unique<EventCheckSink>();
+  EventCheckSink* k = sink.get();
+  parts.sinks.push_back(std::move(sink));
+  PipelineOptions o;
+  o.queue_policy = "block";
+  Pipeline pipeline(std::move(parts), o);
+  const RunResult r = pipeline.Run();
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(h->frames, 41);  // 40 frames + the end-of-stream packet with the track end
+  EXPECT_EQ(h->tails, 1);
+  EXPECT_EQ(h->finished, 1);
+  EXPECT_EQ(h->events, 2);  // one track: start and end
+  EXPECT_EQ(k->events, 2);
+  EXPECT_EQ(k->unhooked, 0);
+  ASSERT_EQ(r.summary.hooks.size(), 1u);
+  EXPECT_EQ(r.summary.hooks[0].first, "recording_hook");
+  EXPECT_EQ(r.summary.ToJson()["recording_hook"]["events"], 2);
+}
+
+TEST(Pipeline, AFailingHookStopsTheRunWithItsError) {
+  PipelineParts parts = Parts(100000, std::chrono::milliseconds(0));
+  auto hook = std::make_unique<RecordingHook>(5);
+  RecordingHook* h = hook.get();
+  parts.hooks.push_back(std::move(hook));
+  Pipeline pipeline(std::move(parts), PipelineOptions{});
+  const RunResult r = pipeline.Run();
+  EXPECT_EQ(r.status.code(), StatusCode::kDataLoss);
+  EXPECT_EQ(h->finished, 1);
+  EXPECT_LT(r.summary.frames_processed, 100000u);
+}
+
 }  // namespace
 }  // namespace es

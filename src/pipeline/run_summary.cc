@@ -31,6 +31,7 @@ nlohmann::ordered_json RunSummary::ToJson() const {
                                        {"p99", R3(s.p99_ms)},
                                        {"max", R3(s.max_ms)}};
   }
+  for (const auto& [name, h] : hooks) j[name] = h;
   j["status"] = status;
   return j;
 }

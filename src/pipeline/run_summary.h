@@ -5,6 +5,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/latency_stats.h"
 
@@ -27,6 +29,8 @@ struct RunSummary {
   double fps = 0;                                 // frames_processed / wall_s
   std::map<std::string, LatencySummary> latency;  // stage name -> summary (ms)
   std::string status = "ok";                      // "ok" or the error that ended the run
+  // Decision hooks' own counters (outbox, recorder, alarm, ptz), by hook name, in hook order.
+  std::vector<std::pair<std::string, nlohmann::json>> hooks;
 
   nlohmann::ordered_json ToJson() const;
 };
