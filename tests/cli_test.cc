@@ -1,11 +1,17 @@
 // Integration tests: run the real `edgesight` binary end to end.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <mosquitto.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -277,6 +283,152 @@ TEST(CliRun, DeviceIdPrefixesEventIdsAndBadIdsAreRejected) {
   const auto bad = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--device", "a/b"}), 60);
   EXPECT_EQ(bad.exit_code, 2);
   ExpectOneLineError(bad);
+}
+
+// ---- Uplink: durable outbox and MQTT ----
+
+// A subscriber on a real mosquitto (started by the test on a free loopback port).
+class EventSubscriber {
+ public:
+  EventSubscriber(int port, const std::string& topic) : topic_(topic) {
+    mosquitto_lib_init();
+    m_ = mosquitto_new(nullptr, true, this);
+    mosquitto_connect_callback_set(m_, [](mosquitto* m, void* self, int rc) {
+      if (rc == 0) mosquitto_subscribe(m, nullptr, static_cast<EventSubscriber*>(self)->topic_.c_str(), 1);
+    });
+    mosquitto_subscribe_callback_set(m_, [](mosquitto*, void* self, int, int, const int*) {
+      auto* s = static_cast<EventSubscriber*>(self);
+      std::lock_guard lock(s->mu_);
+      s->subscribed_ = true;
+    });
+    mosquitto_message_callback_set(m_, [](mosquitto*, void* self, const mosquitto_message* msg) {
+      auto* s = static_cast<EventSubscriber*>(self);
+      std::lock_guard lock(s->mu_);
+      s->messages_.emplace_back(msg->topic,
+                                std::string(static_cast<const char*>(msg->payload), msg->payloadlen));
+    });
+    mosquitto_connect_async(m_, "127.0.0.1", port, 10);
+    mosquitto_loop_start(m_);
+  }
+  ~EventSubscriber() {
+    mosquitto_disconnect(m_);
+    mosquitto_loop_stop(m_, false);
+    mosquitto_destroy(m_);
+  }
+  bool WaitSubscribed(double seconds) {
+    for (int i = 0; i < seconds * 100; ++i) {
+      {
+        std::lock_guard lock(mu_);
+        if (subscribed_) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+  std::vector<std::pair<std::string, std::string>> messages() {
+    std::lock_guard lock(mu_);
+    return messages_;
+  }
+
+ private:
+  std::string topic_;
+  mosquitto* m_;
+  std::mutex mu_;
+  bool subscribed_ = false;
+  std::vector<std::pair<std::string, std::string>> messages_;
+};
+
+bool WaitPort(int port, double seconds) {
+  for (int i = 0; i < seconds * 50; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(fd);
+    if (ok) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+std::vector<std::string> UplinkRun(const std::string& dir, const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"run", "--source", "synthetic:walk", "--max-frames", "120",
+                                   "--detector", "motion", "--device", "yard",
+                                   "--outbox", dir + "/outbox.db"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return Cmd(args);
+}
+
+// Store and forward: a run with no broker keeps its events in the outbox; the next run, with a
+// broker, delivers them and its own, and event ids continue across the restart (no reuse).
+TEST(CliUplink, EventsOfAnOfflineRunArriveWithTheNextRunAndIdsNeverRepeat) {
+  const std::string dir = TempDir();
+  const auto offline = RunProcess(UplinkRun(dir, {}), 120);
+  ASSERT_EQ(offline.exit_code, 0) << offline.err;
+  const json s1 = Summary(offline);
+  const int64_t first = s1["outbox"]["events_committed"];
+  ASSERT_GT(first, 0);
+  EXPECT_EQ(s1["uplink"]["depth"], first);  // nothing sent: no broker configured
+
+  const int port = FreePort();
+  const int broker = StartProcess({"/usr/sbin/mosquitto", "-p", std::to_string(port)},
+                                  dir + "/mosquitto.log");
+  ASSERT_TRUE(WaitPort(port, 5));
+  EventSubscriber sub(port, "edgesight/v1/yard/+/events");
+  ASSERT_TRUE(sub.WaitSubscribed(5));
+  const auto online = RunProcess(
+      UplinkRun(dir, {"--mqtt", "mqtt://127.0.0.1:" + std::to_string(port)}), 120);
+  ASSERT_EQ(online.exit_code, 0) << online.err;
+  const json s2 = Summary(online);
+  const int64_t second = s2["outbox"]["events_committed"];
+  EXPECT_EQ(s2["uplink"]["depth"], 0) << s2.dump();
+  EXPECT_EQ(s2["uplink"]["acked"], first + second);
+  std::vector<std::pair<std::string, std::string>> msgs;
+  for (int i = 0; i < 300 && static_cast<int64_t>(msgs.size()) < first + second; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    msgs = sub.messages();
+  }
+  StopProcess(broker);
+  ASSERT_EQ(static_cast<int64_t>(msgs.size()), first + second);
+  std::set<std::string> ids;
+  int64_t prev = 0;
+  for (const auto& [topic, payload] : msgs) {
+    EXPECT_EQ(topic, "edgesight/v1/yard/cam0/events");
+    const json e = json::parse(payload);
+    EXPECT_EQ(e["v"], 1);
+    const std::string id = e["id"];
+    EXPECT_TRUE(ids.insert(id).second) << "duplicate " << id;
+    const int64_t n = std::stoll(id.substr(id.rfind('/') + 1));
+    EXPECT_GT(n, prev) << "out of order: " << id;  // in order, across both runs
+    prev = n;
+  }
+}
+
+TEST(CliUplink, UnreachableBrokerKeepsEventsAndBadSettingsAreOneLineErrors) {
+  const std::string dir = TempDir();
+  const int port = FreePort();  // nothing listens there
+  const auto r = RunProcess(
+      UplinkRun(dir, {"--mqtt", "mqtt://127.0.0.1:" + std::to_string(port), "--set",
+                      "pipeline.max_frames=60"}),
+      120);
+  ASSERT_EQ(r.exit_code, 0) << r.err;  // the edge keeps working without its uplink
+  const json s = Summary(r);
+  EXPECT_GT(s["outbox"]["events_committed"], 0);
+  EXPECT_EQ(s["uplink"]["depth"], s["outbox"]["events_committed"]);
+  EXPECT_EQ(s["uplink"]["acked"], 0);
+
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--mqtt", "http://127.0.0.1:1883"},
+        std::vector<std::string>{"--mqtt", "mqtt://user:hunter2@127.0.0.1:0"},
+        std::vector<std::string>{"--outbox", dir + "/missing/dir/o.db"}}) {
+    auto args = UplinkRun(dir, bad);
+    const auto e = RunProcess(args, 60);
+    EXPECT_EQ(e.exit_code, 2) << bad[1] << ": " << e.err;
+    ExpectOneLineError(e);
+    EXPECT_EQ(e.err.find("hunter2"), std::string::npos) << e.err;
+  }
 }
 
 // ---- RTSP over loopback ----

@@ -24,6 +24,7 @@ namespace {
 
 struct RunFlags {
   std::string source, config, detector, events_out, annotate, device = "edge0";
+  std::string mqtt, outbox;
   int max_frames = -1;
   std::vector<std::string> sets;
 };
@@ -58,6 +59,13 @@ void AddRunFlags(CLI::App* cmd, RunFlags* f) {
   cmd->add_option("--annotate", f->annotate, "write an annotated video (.mp4)");
   cmd->add_option("--device", f->device, "this device's id, the first part of event ids")
       ->capture_default_str();
+  cmd->add_option("--mqtt", f->mqtt,
+                  "MQTT broker: mqtt://[user[:pass]@]host[:port] or mqtts://... (events, crops, "
+                  "status; durable outbox in between)");
+  cmd->add_option("--outbox", f->outbox,
+                  std::string("durable outbox (SQLite) that keeps events until the broker has them; "
+                              "default with --mqtt: ") +
+                      UplinkConfig::kDefaultOutboxPath);
   cmd->add_option("--set", f->sets, "override a config key, e.g. --set tracker.track_thresh=0.6");
 }
 
@@ -110,7 +118,10 @@ int Main(int argc, char** argv) {
   if (*run) {
     auto config = ResolveConfig(run_flags);
     if (!config.ok()) return ReportError(config.status());
-    RunResult r = BuildAndRun(*config, run_flags.device, /*install_signal_handlers=*/true);
+    UplinkConfig uplink;
+    uplink.mqtt = run_flags.mqtt;
+    uplink.outbox = run_flags.outbox;
+    RunResult r = BuildAndRun(*config, run_flags.device, uplink, /*install_signal_handlers=*/true);
     if (r.summary.frames_read > 0 || r.status.ok()) {
       std::cout << r.summary.ToJson().dump(2) << std::endl;
     }

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <thread>
 
+#include "app/uplink_runtime.h"
 #include "detect/detector.h"
 #include "source/video_source.h"
 
@@ -49,8 +50,11 @@ class SignalWatcher {
 
 }  // namespace
 
-RunResult BuildAndRun(const AppConfig& c, const std::string& device, bool install_signal_handlers) {
+RunResult BuildAndRun(const AppConfig& c, const std::string& device, const UplinkConfig& uplink_config,
+                      bool install_signal_handlers) {
   PipelineParts parts;
+  auto uplink = UplinkRuntime::Open(uplink_config, device, c.source.stream_id);
+  if (!uplink.ok()) return Failed(c, uplink.status());
   auto source = MakeSource(c.source);
   if (!source.ok()) return Failed(c, source.status());
   parts.source = std::move(source).value();
@@ -60,10 +64,12 @@ RunResult BuildAndRun(const AppConfig& c, const std::string& device, bool instal
   parts.detect = std::make_unique<DetectStage>(std::move(detector).value(), c.gate,
                                                c.pipeline.detect_interval);
   parts.track = std::make_unique<TrackStage>(c.tracker);
-  auto analyzer = Analyzer::Create(AnalyticsOptions{}, device, c.source.stream_id,
-                                   std::make_shared<InMemoryEventIdSource>());
+  std::shared_ptr<EventIdSource> ids = std::make_shared<InMemoryEventIdSource>();
+  if (*uplink) ids = (*uplink)->ids();
+  auto analyzer = Analyzer::Create(AnalyticsOptions{}, device, c.source.stream_id, ids);
   if (!analyzer.ok()) return Failed(c, analyzer.status());
   parts.analytics = std::make_unique<AnalyticsStage>(std::move(analyzer).value());
+  if (*uplink) parts.hooks.push_back((*uplink)->MakeHook());
   if (!c.output.events_out.empty()) {
     auto sink = MakeJsonLinesSink(c.output.events_out);
     if (!sink.ok()) return Failed(c, sink.status());
@@ -80,6 +86,10 @@ RunResult BuildAndRun(const AppConfig& c, const std::string& device, bool instal
   if (install_signal_handlers) watcher = std::make_unique<SignalWatcher>(&pipeline);
   RunResult r = pipeline.Run();
   r.summary.source = c.source.uri;
+  if (*uplink) {
+    (*uplink)->Finish();
+    r.summary.hooks.emplace_back("uplink", (*uplink)->Summary());
+  }
   return r;
 }
 

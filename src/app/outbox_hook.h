@@ -1,0 +1,47 @@
+// OutboxHook: commits every analytics event to the durable outbox on the decision path.
+//
+// Contract
+// - For every event of every frame (the end-of-stream packet included), in order:
+//   Outbox::Append(kEvent, "edgesight/v1/<device>/<stream>/events", Event::ToJson(), event id)
+//   returns — the entry is fsynced — before the packet goes on to later hooks (alarms, PTZ),
+//   the sinks or the summary: "commit before anyone else knows". Then the publisher (if any)
+//   is woken to drain.
+// - A failed commit (disk full, I/O error) or a failure of the durable event id counter stops
+//   the run with that Status: losing events silently is worse than stopping (the operator sees
+//   the error; the supervisor restarts; committed events are still there).
+// - Summary(): events committed (the uplink summary reports depth and delivery).
+// Thread-safety: the track thread only; the outbox and publisher must outlive it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "pipeline/decision_hook.h"
+#include "uplink/mqtt_publisher.h"
+#include "uplink/outbox.h"
+#include "uplink/outbox_event_id_source.h"
+
+namespace es {
+
+// "edgesight/v1/<device>/<stream>/<leaf>".
+std::string StreamTopic(const std::string& device, const std::string& stream,
+                        const std::string& leaf);
+
+class OutboxHook final : public DecisionHook {
+ public:
+  // ids and publisher may be null (no durable ids to check / no uplink: store and forward).
+  OutboxHook(Outbox* outbox, MqttPublisher* publisher, std::string device,
+             std::shared_ptr<OutboxEventIdSource> ids);
+  Status OnDecision(FramePacket* packet) override;
+  std::string name() const override { return "outbox"; }
+  nlohmann::json Summary() const override;
+
+ private:
+  Outbox* outbox_;
+  MqttPublisher* publisher_;
+  std::string device_;
+  std::shared_ptr<OutboxEventIdSource> ids_;
+  int64_t committed_ = 0;
+};
+
+}  // namespace es

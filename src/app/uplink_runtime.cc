@@ -1,0 +1,95 @@
+#include "app/uplink_runtime.h"
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "app/mqtt_url.h"
+
+namespace es {
+namespace {
+
+Result<std::string> ReadPasswordFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFound("uplink.password_file: cannot open '" + path + "'");
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) return InvalidArgument("uplink.password_file: '" + path + "' is empty");
+  return line;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& config,
+                                                           const std::string& device,
+                                                           const std::string& stream) {
+  if (config.mqtt.empty() && config.outbox.empty()) return std::unique_ptr<UplinkRuntime>();
+  auto rt = std::unique_ptr<UplinkRuntime>(new UplinkRuntime());
+  rt->config_ = config;
+  rt->device_ = device;
+  MosquittoOptions mqtt;
+  if (!config.mqtt.empty()) {
+    mqtt.tls_cafile = config.tls_cafile;
+    ES_RETURN_IF_ERROR(ParseMqttUrl(config.mqtt, &mqtt));
+    if (!config.username.empty()) mqtt.username = config.username;
+    if (!config.password_file.empty()) {
+      ES_ASSIGN_OR_RETURN(mqtt.password, ReadPasswordFile(config.password_file));
+    }
+    rt->broker_ = RedactMqttUrl(config.mqtt);
+  }
+  const std::string path = config.outbox.empty() ? UplinkConfig::kDefaultOutboxPath : config.outbox;
+  OutboxOptions oo;
+  oo.max_bytes = config.max_outbox_bytes;
+  ES_ASSIGN_OR_RETURN(rt->outbox_, Outbox::Open(path, oo));
+  rt->ids_ = std::make_shared<OutboxEventIdSource>(rt->outbox_.get(), "event/" + stream);
+  if (!config.mqtt.empty()) {
+    PublisherOptions po;
+    po.device_id = device;
+    ES_ASSIGN_OR_RETURN(rt->publisher_, MqttPublisher::Create(rt->outbox_.get(), mqtt, po));
+    ES_RETURN_IF_ERROR(rt->publisher_->Start());
+  }
+  return rt;
+}
+
+UplinkRuntime::~UplinkRuntime() {
+  if (publisher_) publisher_->Stop();
+}
+
+std::unique_ptr<DecisionHook> UplinkRuntime::MakeHook() {
+  return std::make_unique<OutboxHook>(outbox_.get(), publisher_.get(), device_, ids_);
+}
+
+void UplinkRuntime::Finish() {
+  if (publisher_) {
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::duration<double>(config_.drain_timeout_s);
+    while (std::chrono::steady_clock::now() < deadline && outbox_->Depth() > 0 &&
+           publisher_->state() != PublisherState::kUnavailable) {
+      publisher_->Notify();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    publisher_->Stop();
+  }
+  depth_at_finish_ = outbox_->Depth();
+}
+
+nlohmann::json UplinkRuntime::Summary() const {
+  nlohmann::json j;
+  j["outbox"] = outbox_->path();
+  j["depth"] = depth_at_finish_ >= 0 ? depth_at_finish_ : outbox_->Depth();
+  if (publisher_) {
+    PublisherStats st = publisher_->stats();
+    j["broker"] = broker_;
+    j["published"] = st.published;
+    j["acked"] = st.acked;
+    j["resent"] = st.resent;
+    j["connects"] = st.connects;
+    j["bytes_sent"] = {{"event", st.bytes_sent[0]}, {"crop", st.bytes_sent[1]},
+                       {"status", st.bytes_sent[2]}};
+    if (!st.last_error.empty()) j["last_error"] = st.last_error;
+  }
+  return j;
+}
+
+}  // namespace es

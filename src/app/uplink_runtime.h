@@ -1,0 +1,53 @@
+// UplinkRuntime: the outbox and MQTT publisher of one `edgesight run`, set up from UplinkConfig.
+//
+// Contract
+// - Open(): opens (creates) the outbox, and when a broker URL is set builds the publisher and
+//   starts it (connecting in the background: a broker that is down is not an error, events wait
+//   in the outbox). Bad settings (malformed URL, unreadable password file or CA file, an outbox
+//   path in a missing directory, a corrupt outbox) fail here, before any pipeline thread starts,
+//   with one-line errors (InvalidArgument / NotFound / DataLoss -> exit 2).
+// - hook(): the OutboxHook for the pipeline; ids(): durable event ids for the analyzer, one
+//   counter per stream, shared by restarts of the same device.
+// - Finish(): waits up to drain_timeout_s for the outbox to empty while connected, then stops
+//   the publisher; what is left stays in the outbox for the next run. Summary() reports the
+//   publisher state, bytes sent and what is left.
+// Thread-safety: Open/Finish/Summary from the main thread; the hook runs on the track thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "app/outbox_hook.h"
+#include "uplink/mqtt_publisher.h"
+#include "uplink/outbox.h"
+#include "uplink/outbox_event_id_source.h"
+#include "uplink/uplink_config.h"
+
+namespace es {
+
+class UplinkRuntime {
+ public:
+  // Null when the config asks for neither an outbox nor a broker.
+  static Result<std::unique_ptr<UplinkRuntime>> Open(const UplinkConfig& config,
+                                                     const std::string& device,
+                                                     const std::string& stream);
+  ~UplinkRuntime();
+
+  std::shared_ptr<OutboxEventIdSource> ids() const { return ids_; }
+  std::unique_ptr<DecisionHook> MakeHook();
+  Outbox* outbox() const { return outbox_.get(); }
+  MqttPublisher* publisher() const { return publisher_.get(); }
+  void Finish();
+  nlohmann::json Summary() const;
+
+ private:
+  UplinkConfig config_;
+  std::string device_;
+  std::string broker_;  // redacted URL
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<MqttPublisher> publisher_;
+  std::shared_ptr<OutboxEventIdSource> ids_;
+  int64_t depth_at_finish_ = -1;
+};
+
+}  // namespace es
