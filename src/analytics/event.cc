@@ -57,6 +57,7 @@ nlohmann::json Event::ToJson() const {
   if (!line.empty()) j["line"] = line;
   if (!direction.empty()) j["direction"] = direction;
   if (type == EventType::kLoiter) j["dwell_s"] = (t - t_start).seconds();
+  if (!clip.empty()) j["clip"] = clip;
   return j;
 }
 

@@ -50,10 +50,14 @@ struct Event {
   Timestamp t_start;       // episode start (see the header comment)
   Timestamp t;             // this event
   int64_t frame_seq = -1;  // FrameMeta::seq of the frame that produced it
+  std::string clip;        // the recorder's clip covering this event, relative to the recording
+                           // directory (e.g. "clip_cam0_20250101T120000.123Z_000001.mp4");
+                           // empty when no clip is being recorded
 
   // {"v":1,"id":..,"start_id":..,"device":..,"stream":..,"type":"line","phase":"instant",
   //  "track_id":7,"class_id":0,"score":0.8,"box":[x,y,w,h],"t_start_us":..,"t_us":..,
-  //  "frame":N, + "zone" | "line","direction" when set, "dwell_s" for loiter events}
+  //  "frame":N, + "zone" | "line","direction" when set, "dwell_s" for loiter events,
+  //  "clip" when a clip names it}
   nlohmann::json ToJson() const;
 };
 
