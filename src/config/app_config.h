@@ -7,6 +7,11 @@
 // Thread-safety: a plain value, safe to copy between threads; not synchronised.
 #pragma once
 
+#include <map>
+#include <string>
+
+#include "alarm/alarm_options.h"
+#include "analytics/analytics_options.h"
 #include "detect/detector_options.h"
 #include "pipeline/pipeline_options.h"
 #include "source/source_options.h"
@@ -14,13 +19,24 @@
 
 namespace es {
 
+// The optional `stream:` of each zone and line, by zone/line name (absent = not given). One
+// process runs one stream today, so a given stream must equal source.stream_id (checked by
+// ValidateConfig); it is kept so that configs stay explicit and round-trip through ToYaml.
+struct AnalyticsStreams {
+  std::map<std::string, std::string> zones;
+  std::map<std::string, std::string> lines;
+};
+
 struct AppConfig {
-  SourceOptions source;      // YAML section `source`
-  DetectorOptions detector;  // YAML section `detector`
-  GateOptions gate;          // YAML section `gate` (motion gate in front of the detector)
-  ByteTrackOptions tracker;  // YAML section `tracker`
-  PipelineOptions pipeline;  // YAML section `pipeline`
-  OutputOptions output;      // YAML section `output`
+  SourceOptions source;                // YAML section `source`
+  DetectorOptions detector;            // YAML section `detector`
+  GateOptions gate;                    // YAML section `gate` (motion gate in front of the detector)
+  ByteTrackOptions tracker;            // YAML section `tracker`
+  PipelineOptions pipeline;            // YAML section `pipeline`
+  OutputOptions output;                // YAML section `output`
+  AnalyticsOptions analytics;          // YAML section `analytics` (zones, lines, timers)
+  AnalyticsStreams analytics_streams;  // `stream:` of analytics.zones[] / lines[]
+  AlarmOptions alarm;                  // YAML section `alarm` (local alarm rules)
 };
 
 }  // namespace es

@@ -1,10 +1,14 @@
 #include "config/config_checks.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "alarm/alarm_options.h"
+#include "analytics/analytics_options.h"
 #include "config/config_schema.h"
+#include "config/did_you_mean.h"
 
 namespace es {
 namespace {
@@ -84,6 +88,75 @@ Status CheckCrossField(const AppConfig& c) {
   return Status::Ok();
 }
 
+std::string Item(const char* list, size_t i, const std::string& name) {
+  const std::string quoted = QuoteString(name);
+  return std::string(list) + "[" + std::to_string(i) + "] '" + quoted.substr(1, quoted.size() - 2) +
+         "'";
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// A zone/line `stream:` must name the configured stream (one stream per process today).
+Status CheckStream(const std::map<std::string, std::string>& streams, const std::string& name,
+                   const std::string& item, const std::string& stream_id) {
+  auto it = streams.find(name);
+  if (it == streams.end() || it->second == stream_id) return Status::Ok();
+  return InvalidArgument(item + ": unknown stream " + QuoteString(it->second) +
+                         " (known streams: [" + stream_id + "], set by source.stream_id)");
+}
+
+// An alarm rule's zones/lines filter must name configured zones/lines.
+Status CheckReferences(const std::vector<std::string>& refs, const std::vector<std::string>& known,
+                       const char* what, const std::string& where) {
+  for (size_t k = 0; k < refs.size(); ++k) {
+    if (std::find(known.begin(), known.end(), refs[k]) != known.end()) continue;
+    const std::string at =
+        where + "[" + std::to_string(k) + "]: unknown " + what + " " + QuoteString(refs[k]);
+    if (known.empty()) {
+      return InvalidArgument(at + " (no " + what + "s are configured in analytics." + what + "s)");
+    }
+    const std::string guess = DidYouMean(refs[k], known);
+    if (!guess.empty()) return InvalidArgument(at + " (did you mean '" + guess + "'?)");
+    return InvalidArgument(at + " (known " + what + "s: [" + JoinNames(known) + "])");
+  }
+  return Status::Ok();
+}
+
+Status CheckAnalytics(const AppConfig& c) {
+  Status s = ValidateAnalyticsOptions(c.analytics);
+  if (!s.ok()) return InvalidArgument("analytics." + s.message());
+  for (size_t i = 0; i < c.analytics.zones.size(); ++i) {
+    const std::string& name = c.analytics.zones[i].name;
+    ES_RETURN_IF_ERROR(CheckStream(c.analytics_streams.zones, name,
+                                   "analytics." + Item("zones", i, name), c.source.stream_id));
+  }
+  for (size_t i = 0; i < c.analytics.lines.size(); ++i) {
+    const std::string& name = c.analytics.lines[i].name;
+    ES_RETURN_IF_ERROR(CheckStream(c.analytics_streams.lines, name,
+                                   "analytics." + Item("lines", i, name), c.source.stream_id));
+  }
+  return Status::Ok();
+}
+
+Status CheckAlarm(const AppConfig& c) {
+  Status s = ValidateAlarmOptions(c.alarm);
+  if (!s.ok()) return InvalidArgument("alarm." + s.message());
+  std::vector<std::string> zones, lines;
+  for (const ZoneOptions& z : c.analytics.zones) zones.push_back(z.name);
+  for (const LineOptions& l : c.analytics.lines) lines.push_back(l.name);
+  for (size_t i = 0; i < c.alarm.rules.size(); ++i) {
+    const AlarmRule& r = c.alarm.rules[i];
+    const std::string item = "alarm." + Item("rules", i, r.name);
+    ES_RETURN_IF_ERROR(CheckReferences(r.zones, zones, "zone", item + ": zones"));
+    ES_RETURN_IF_ERROR(CheckReferences(r.lines, lines, "line", item + ": lines"));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void NormaliseConfig(AppConfig* config) {
@@ -100,7 +173,9 @@ void NormaliseConfig(AppConfig* config) {
 
 Status ValidateConfig(const AppConfig& config) {
   ES_RETURN_IF_ERROR(CheckSchemaConstraints(config));
-  return CheckCrossField(config);
+  ES_RETURN_IF_ERROR(CheckCrossField(config));
+  ES_RETURN_IF_ERROR(CheckAnalytics(config));
+  return CheckAlarm(config);
 }
 
 }  // namespace es

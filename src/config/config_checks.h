@@ -14,6 +14,13 @@
 //      source.rtsp_listen requires an rtsp:// uri; source.ground_truth_out a synthetic: uri
 //        (both only checked once the uri is known, i.e. non-empty)
 //      output.events_out and output.annotate are different files
+//      analytics: ValidateAnalyticsOptions (polygons >= 3 points, simple, non-zero area; lines
+//        a != b; unique non-empty names; timers), prefixed "analytics."
+//      analytics.zones[i] / lines[i] `stream`, when given, equals source.stream_id
+//        ("analytics.zones[0] 'door': unknown stream \"cam9\" (known streams: [cam0], ...)")
+//      alarm: ValidateAlarmOptions (one action per rule: command or a loopback http URL;
+//        valid `on` filters; unique names; ranges), prefixed "alarm."
+//      alarm.rules[i].zones / lines name configured zones / lines
 // Failure: the first violation as kInvalidArgument, one line, starting with the key's path:
 // "tracker.low_thresh: must be below tracker.track_thresh (0.5), got 0.6". No origin prefix;
 // the loader adds it. Pure functions; thread-safe.

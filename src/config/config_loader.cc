@@ -28,12 +28,9 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return out;
 }
 
-// "unknown key (did you mean 'track_thresh'?)" or "unknown key (expected one of [a, b])".
 std::string UnknownName(const std::string& what, const std::string& name,
                         const std::vector<std::string>& known) {
-  const std::string guess = DidYouMean(name, known);
-  if (!guess.empty()) return "unknown " + what + " (did you mean '" + guess + "'?)";
-  return "unknown " + what + " (expected one of [" + JoinNames(known) + "])";
+  return UnknownNameMessage(what, name, known);
 }
 
 // A mapping key as text, or an error if the key is not a plain scalar.
@@ -52,6 +49,15 @@ std::string ShowKey(const std::string& name) {
   return quoted.size() == name.size() + 2 && name.find('"') == std::string::npos ? name : quoted;
 }
 
+Status ParseList(const ListSpec& list, const YAML::Node& value, const std::string& path,
+                 AppConfig* config) {
+  try {
+    return list.parse(value, path, config);
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument(path + ": cannot read value: " + e.msg);
+  }
+}
+
 Status ApplySection(const SectionSpec& section, const YAML::Node& body, AppConfig* config) {
   if (body.IsNull()) return Status::Ok();  // `gate:` with everything commented out
   if (!body.IsMap()) {
@@ -63,6 +69,10 @@ Status ApplySection(const SectionSpec& section, const YAML::Node& body, AppConfi
     ES_RETURN_IF_ERROR(KeyName(kv.first, section.name, &key));
     const std::string path = section.name + "." + ShowKey(key);
     if (!seen.insert(key).second) return InvalidArgument(path + ": duplicate key");
+    if (const ListSpec* list = section.FindList(key)) {
+      ES_RETURN_IF_ERROR(ParseList(*list, kv.second, path, config));
+      continue;
+    }
     const FieldSpec* field = section.Find(key);
     if (field == nullptr) {
       return InvalidArgument(path + ": " + UnknownName("key", key, section.FieldNames()));
@@ -114,6 +124,18 @@ Status SetKey(AppConfig* config, const std::string& dotted_key, const std::strin
                            UnknownName("section", section_name, SectionNames()));
   }
   const std::string path = section->name + "." + ShowKey(key);
+  if (const ListSpec* list = section->FindList(key)) {
+    // The whole list as YAML, e.g. [{name: door, polygon: [[0, 0], [9, 0], [9, 9]]}].
+    YAML::Node node(YAML::NodeType::Null);
+    if (!value.empty()) {
+      try {
+        node = YAML::Load(value);
+      } catch (const YAML::Exception& e) {
+        return InvalidArgument(path + ": invalid YAML value " + QuoteString(value) + ": " + e.msg);
+      }
+    }
+    return ParseList(*list, node, path, config);
+  }
   const FieldSpec* field = section->Find(key);
   if (field == nullptr) {
     return InvalidArgument(path + ": " + UnknownName("key", key, section->FieldNames()));
@@ -149,6 +171,7 @@ void EmitValue(YAML::Emitter& out, FieldRef ref) {
   if (auto* f = std::get_if<float*>(&ref)) out << FormatNumber(**f);
   if (auto* d = std::get_if<double*>(&ref)) out << FormatNumber(**d);
   if (auto* s = std::get_if<std::string*>(&ref)) out << YAML::DoubleQuoted << **s;
+  if (auto* e = std::get_if<EnumRef>(&ref)) out << YAML::DoubleQuoted << e->get();
   if (auto* l = std::get_if<std::vector<std::string>*>(&ref)) {
     out << YAML::Flow << YAML::BeginSeq;
     for (const std::string& s : **l) out << YAML::DoubleQuoted << s;
@@ -225,6 +248,10 @@ std::string ToYaml(const AppConfig& config) {
     for (const FieldSpec& field : section.fields) {
       out << YAML::Key << field.name << YAML::Value;
       EmitValue(out, field.bind(copy));
+    }
+    for (const ListSpec& list : section.lists) {
+      out << YAML::Key << list.name << YAML::Value;
+      list.emit(out, config);
     }
     out << YAML::EndMap;
   }

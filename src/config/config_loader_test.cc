@@ -77,9 +77,20 @@ TEST(ConfigLoaderTest, ExampleFileLoadsAndEqualsDefaultsExceptUri) {
   Result<AppConfig> r = LoadConfigFile(kExample);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->source.uri, "synthetic:crowd");
-  // The example claims "default unless noted"; only the uri is noted.
+  // The example shows a zone with loitering, a line and alarm rules; those lists have no
+  // defaults. Every scalar key is at its default; only the uri is noted.
+  ASSERT_FALSE(r->analytics.zones.empty());
+  ASSERT_FALSE(r->analytics.lines.empty());
+  ASSERT_FALSE(r->alarm.rules.empty());
+  bool loiters = false;
+  for (const ZoneOptions& z : r->analytics.zones) loiters = loiters || z.loiter_s > 0;
+  EXPECT_TRUE(loiters) << "the example should show loitering";
   AppConfig expected;
   expected.source.uri = "synthetic:crowd";
+  expected.analytics.zones = r->analytics.zones;
+  expected.analytics.lines = r->analytics.lines;
+  expected.analytics_streams = r->analytics_streams;
+  expected.alarm.rules = r->alarm.rules;
   EXPECT_EQ(ToYaml(*r), ToYaml(expected));
 }
 
@@ -92,6 +103,20 @@ TEST(ConfigLoaderTest, ExampleFileSpellsOutEveryKey) {
     for (const FieldSpec& field : section.fields) {
       EXPECT_TRUE(keys.count(field.name))
           << "examples/edgesight.yaml lacks " << section.name << "." << field.name;
+    }
+    // Record lists: present, non-empty, and every record key used by at least one record.
+    for (const ListSpec& list : section.lists) {
+      const YAML::Node items = root[section.name][list.name];
+      ASSERT_TRUE(items.IsSequence() && items.size() > 0)
+          << "examples/edgesight.yaml lacks " << section.name << "." << list.name;
+      std::set<std::string> used;
+      for (const auto& item : items) {
+        for (const auto& kv : item) used.insert(kv.first.Scalar());
+      }
+      for (const RecordKeyDoc& key : list.keys) {
+        EXPECT_TRUE(used.count(key.name)) << "examples/edgesight.yaml: no " << section.name << "."
+                                          << list.name << "[] uses " << key.name;
+      }
     }
   }
 }
@@ -175,7 +200,7 @@ TEST(ConfigLoaderTest, SeveralDocumentsAreRejected) {
 TEST(ConfigLoaderTest, TopLevelMustBeAMapping) {
   EXPECT_EQ(LoadError("- source\n- detector\n"),
             "config.yaml: expected a mapping of sections (source, detector, gate, tracker, "
-            "pipeline, output) at the top level, got a list");
+            "pipeline, output, analytics, alarm) at the top level, got a list");
   EXPECT_THAT(LoadError("42\n"), HasSubstr("at the top level, got 42"));
 }
 
@@ -187,7 +212,7 @@ TEST(ConfigLoaderTest, UnknownSectionWithSuggestion) {
 TEST(ConfigLoaderTest, UnknownSectionWithoutSuggestionListsSections) {
   EXPECT_EQ(LoadError("mqtt:\n  url: tcp://x\n"),
             "config.yaml: mqtt: unknown section (expected one of [source, detector, gate, "
-            "tracker, pipeline, output])");
+            "tracker, pipeline, output, analytics, alarm])");
 }
 
 TEST(ConfigLoaderTest, UnknownKeyWithSuggestion) {

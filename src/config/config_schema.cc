@@ -1,9 +1,13 @@
 #include "config/config_schema.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <memory>
 #include <type_traits>
 #include <utility>
+
+#include "config/record_lists.h"
 
 namespace es {
 namespace {
@@ -44,6 +48,47 @@ class Section {
     return *this;
   }
 
+  // An enum member read and written by name; the names are the field's choices.
+  template <class E>
+  Section& AddEnum(const char* name, E S::*member, std::vector<std::pair<std::string, E>> values,
+                   const char* help) {
+    FieldSpec f;
+    f.name = name;
+    f.type = FieldType::kString;
+    for (const auto& [text, value] : values) f.constraint.choices.push_back(text);
+    f.help = help;
+    auto table = std::make_shared<const std::vector<std::pair<std::string, E>>>(std::move(values));
+    S AppConfig::*section = section_;
+    f.bind = [section, member, table](AppConfig& c) -> FieldRef {
+      E* p = &((c.*section).*member);
+      EnumRef ref;
+      ref.address = p;
+      ref.get = [p, table] {
+        for (const auto& [text, value] : *table) {
+          if (value == *p) return text;
+        }
+        return std::string("?");
+      };
+      ref.set = [p, table](const std::string& text) {
+        for (const auto& [t, value] : *table) {
+          if (t == text) {
+            *p = value;
+            return true;
+          }
+        }
+        return false;
+      };
+      return ref;
+    };
+    spec_.fields.push_back(std::move(f));
+    return *this;
+  }
+
+  Section& AddList(ListSpec list) {
+    spec_.lists.push_back(std::move(list));
+    return *this;
+  }
+
   SectionSpec Build() { return std::move(spec_); }
 
  private:
@@ -58,6 +103,8 @@ std::vector<SectionSpec> BuildSchema() {
   using TO = ByteTrackOptions;
   using PO = PipelineOptions;
   using OO = OutputOptions;
+  using AO = AnalyticsOptions;
+  using AL = AlarmOptions;
   std::vector<SectionSpec> s;
   s.push_back(
       Section<SO>("source", &AppConfig::source, "where frames come from")
@@ -189,6 +236,30 @@ std::vector<SectionSpec> BuildSchema() {
                   .Add("trail_length", &OO::trail_length, Closed(0, 1000),
                        "points per trail in the annotated video")
                   .Build());
+  s.push_back(
+      Section<AO>("analytics", &AppConfig::analytics,
+                  "zones, directed lines, loitering and counting on the confirmed tracks")
+          .AddEnum(
+              "anchor", &AO::anchor,
+              {{"bottom_center", AnchorPoint::kBottomCenter}, {"center", AnchorPoint::kCenter}},
+              "the box point that locates a track: feet (bottom_center) or centre")
+          .Add("end_after_s", &AO::end_after_s, OpenClosed(0, 3600),
+               "a track unseen this long has ended (track end, zone exit, loiter end)")
+          .Add("loiter_update_s", &AO::loiter_update_s, OpenClosed(0, 3600),
+               "a loitering episode emits an update event this often")
+          .Add("line_hysteresis_px", &AO::line_hysteresis_px, Closed(0, 10000),
+               "a line crossing needs the anchor this far (pixels) beyond the line on both sides")
+          .AddList(ZoneListSpec())
+          .AddList(LineListSpec())
+          .Build());
+  s.push_back(Section<AL>("alarm", &AppConfig::alarm,
+                          "local alarm output: commands or loopback HTTP calls per event")
+                  .Add("queue_capacity", &AL::queue_capacity, Closed(1, 100000),
+                       "alarm actions waiting for the worker; more are dropped and counted")
+                  .Add("stop_timeout_s", &AL::stop_timeout_s, Closed(0, 60),
+                       "at shutdown, queued actions run at most this long, then are cut off")
+                  .AddList(AlarmRuleListSpec())
+                  .Build());
   return s;
 }
 
@@ -236,9 +307,23 @@ const FieldSpec* SectionSpec::Find(const std::string& key) const {
   return nullptr;
 }
 
+const ListSpec* SectionSpec::FindList(const std::string& key) const {
+  for (const ListSpec& l : lists) {
+    if (l.name == key) return &l;
+  }
+  return nullptr;
+}
+
 std::vector<std::string> SectionSpec::FieldNames() const {
   std::vector<std::string> names;
   for (const FieldSpec& f : fields) names.push_back(f.name);
+  for (const ListSpec& l : lists) names.push_back(l.name);
+  return names;
+}
+
+std::vector<std::string> ListSpec::KeyNames() const {
+  std::vector<std::string> names;
+  for (const RecordKeyDoc& k : keys) names.push_back(k.name);
   return names;
 }
 
@@ -292,7 +377,10 @@ std::string FormatNumber(double v) { return ShortestText(v); }
 std::string FormatNumber(float v) { return ShortestText(v); }
 
 std::string DescribeConstraint(const FieldSpec& field) {
-  const Constraint& c = field.constraint;
+  return DescribeConstraint(field.constraint);
+}
+
+std::string DescribeConstraint(const Constraint& c) {
   if (!c.choices.empty()) {
     std::string out = "one of [";
     for (size_t i = 0; i < c.choices.size(); ++i) {
@@ -322,6 +410,7 @@ std::string FormatFieldValue(const FieldSpec& field, const AppConfig& config) {
     std::string operator()(float* v) const { return FormatNumber(*v); }
     std::string operator()(double* v) const { return FormatNumber(*v); }
     std::string operator()(std::string* v) const { return QuoteString(*v); }
+    std::string operator()(const EnumRef& e) const { return QuoteString(e.get()); }
     std::string operator()(std::vector<std::string>* v) const {
       std::string out = "[";
       for (size_t i = 0; i < v->size(); ++i) out += (i ? ", " : "") + QuoteString((*v)[i]);
@@ -349,11 +438,20 @@ std::string ExpectedType(FieldType type) {
 }
 
 std::string ExpectedValue(const FieldSpec& field) {
-  const std::string c = DescribeConstraint(field);
-  if (c.empty()) return ExpectedType(field.type);
-  if (!field.constraint.choices.empty()) return c;
-  if (c[0] == '[' || c[0] == '(') return ExpectedType(field.type) + " in " + c;
-  return ExpectedType(field.type) + " " + c;
+  return ExpectedValue(field.type, field.constraint);
+}
+
+std::string ExpectedValue(FieldType type, const Constraint& constraint) {
+  const std::string c = DescribeConstraint(constraint);
+  if (c.empty()) return ExpectedType(type);
+  if (!constraint.choices.empty()) return c;
+  if (c[0] == '[' || c[0] == '(') return ExpectedType(type) + " in " + c;
+  return ExpectedType(type) + " " + c;
+}
+
+bool InRange(double v, const Constraint& c) {
+  return std::isfinite(v) && (c.lo_open ? v > c.lo : v >= c.lo) &&
+         (c.hi_open ? v < c.hi : v <= c.hi);
 }
 
 Status CheckFieldValue(const FieldSpec& field, const AppConfig& config) {
@@ -365,13 +463,16 @@ Status CheckFieldValue(const FieldSpec& field, const AppConfig& config) {
       ok = false;
       for (const std::string& choice : c.choices) ok = ok || **s == choice;
     }
-  } else {
+  } else if (const auto* e = std::get_if<EnumRef>(&ref)) {
+    const std::string name = e->get();
+    ok = std::find(c.choices.begin(), c.choices.end(), name) != c.choices.end();
+  } else if (std::get_if<bool*>(&ref) == nullptr &&
+             std::get_if<std::vector<std::string>*>(&ref) == nullptr) {
     double v = 0;
     if (const auto* i = std::get_if<int*>(&ref)) v = **i;
     if (const auto* f = std::get_if<float*>(&ref)) v = **f;
     if (const auto* d = std::get_if<double*>(&ref)) v = **d;
-    ok = std::isfinite(v) && (c.lo_open ? v > c.lo : v >= c.lo) &&
-         (c.hi_open ? v < c.hi : v <= c.hi);
+    ok = InRange(v, c);
   }
   if (ok) return Status::Ok();
   return InvalidArgument("expected " + ExpectedValue(field) + ", got " +
@@ -386,6 +487,13 @@ std::vector<KeyDoc> DescribeSchema() {
       std::string range = DescribeConstraint(f);
       rows.push_back({s.name + "." + f.name, TypeName(f.type), FormatFieldValue(f, defaults),
                       range.empty() ? "-" : range, f.help});
+    }
+    for (const ListSpec& l : s.lists) {
+      const std::string key = s.name + "." + l.name;
+      rows.push_back({key, l.type, "[]", "-", l.help});
+      for (const RecordKeyDoc& k : l.keys) {
+        rows.push_back({key + "[]." + k.name, k.type, k.default_value, k.range, k.help});
+      }
     }
   }
   return rows;

@@ -14,12 +14,21 @@ namespace es {
 namespace {
 
 const void* Address(FieldRef ref) {
-  return std::visit([](auto* p) { return static_cast<const void*>(p); }, ref);
+  if (const auto* e = std::get_if<EnumRef>(&ref)) return e->address;
+  return std::visit(
+      [](auto& p) -> const void* {
+        if constexpr (std::is_pointer_v<std::decay_t<decltype(p)>>) {
+          return static_cast<const void*>(p);
+        } else {
+          return nullptr;
+        }
+      },
+      ref);
 }
 
 TEST(ConfigSchemaTest, SectionsInDocumentOrder) {
   EXPECT_EQ(SectionNames(), (std::vector<std::string>{"source", "detector", "gate", "tracker",
-                                                      "pipeline", "output"}));
+                                                      "pipeline", "output", "analytics", "alarm"}));
 }
 
 TEST(ConfigSchemaTest, EveryFieldBindsItsOwnStorage) {
@@ -38,8 +47,21 @@ TEST(ConfigSchemaTest, EveryFieldBindsItsOwnStorage) {
       ++count;
     }
   }
-  // Every field of the six option structs is configurable.
-  EXPECT_EQ(count, 14u + 12u + 5u + 23u + 4u + 3u);
+  // Every field of the option structs is configurable: scalars here, the record lists
+  // (analytics.zones, analytics.lines, alarm.rules) as ListSpecs.
+  EXPECT_EQ(count, 14u + 12u + 5u + 23u + 4u + 3u + 4u + 2u);
+  EXPECT_EQ(FindSection("analytics")->FieldNames(),
+            (std::vector<std::string>{"anchor", "end_after_s", "loiter_update_s",
+                                      "line_hysteresis_px", "zones", "lines"}));
+  EXPECT_EQ(FindSection("alarm")->FieldNames(),
+            (std::vector<std::string>{"queue_capacity", "stop_timeout_s", "rules"}));
+  EXPECT_EQ(FindSection("analytics")->FindList("zones")->KeyNames(),
+            (std::vector<std::string>{"name", "polygon", "classes", "loiter_s", "stream"}));
+  EXPECT_EQ(FindSection("analytics")->FindList("lines")->KeyNames(),
+            (std::vector<std::string>{"name", "a", "b", "classes", "stream"}));
+  EXPECT_EQ(FindSection("alarm")->FindList("rules")->KeyNames(),
+            (std::vector<std::string>{"name", "on", "zones", "lines", "command", "http",
+                                      "min_interval_s", "timeout_s"}));
 }
 
 TEST(ConfigSchemaTest, BindingsReachTheRightMembers) {
@@ -50,6 +72,13 @@ TEST(ConfigSchemaTest, BindingsReachTheRightMembers) {
   EXPECT_EQ(c.tracker.track_thresh, 0.25f);
   EXPECT_EQ(c.gate.width, 64);
   EXPECT_EQ(c.pipeline.queue_policy, "block");
+  EnumRef anchor = std::get<EnumRef>(FindSection("analytics")->Find("anchor")->bind(c));
+  EXPECT_EQ(anchor.get(), "bottom_center");
+  EXPECT_TRUE(anchor.set("center"));
+  EXPECT_EQ(c.analytics.anchor, AnchorPoint::kCenter);
+  EXPECT_FALSE(anchor.set("middle"));
+  EXPECT_EQ(c.analytics.anchor, AnchorPoint::kCenter);
+  EXPECT_EQ(anchor.address, &c.analytics.anchor);
 }
 
 TEST(ConfigSchemaTest, DefaultsAreWithinTheirOwnConstraints) {
@@ -72,6 +101,9 @@ TEST(ConfigSchemaTest, CheckFieldValueMessages) {
   EXPECT_EQ(CheckFieldValue(*FindSection("detector")->Find("type"), c).message(),
             "expected one of [nanodet, onnx, hog, motion], got \"yolo\"");
   EXPECT_FALSE(CheckFieldValue(*FindSection("tracker")->Find("track_thresh"), c).ok());
+  c.analytics.anchor = static_cast<AnchorPoint>(7);  // not a declared enumerator
+  EXPECT_EQ(CheckFieldValue(*FindSection("analytics")->Find("anchor"), c).message(),
+            "expected one of [bottom_center, center], got \"?\"");
 }
 
 TEST(ConfigSchemaTest, Descriptions) {
@@ -85,6 +117,8 @@ TEST(ConfigSchemaTest, Descriptions) {
 
 // docs/configuration.md is written by hand; this keeps its reference table equal to the schema.
 // Rows look like: | `tracker.track_thresh` | float | `0.5` | `[0, 1]` | meaning |
+// Record lists have a row for the list (`analytics.zones`) and one per record key
+// (`analytics.zones[].polygon`), so every key a user can write is documented.
 TEST(ConfigSchemaTest, ReferenceDocMatchesSchema) {
   const std::string path = std::string(ES_SOURCE_DIR) + "/docs/configuration.md";
   std::ifstream in(path);
@@ -123,6 +157,18 @@ TEST(ConfigSchemaTest, ReferenceDocMatchesSchema) {
     EXPECT_EQ(it->second[1], k.type) << k.key;
     EXPECT_EQ(it->second[2], k.default_value) << k.key;
     EXPECT_EQ(it->second[3], k.range) << k.key;
+  }
+}
+
+TEST(ConfigSchemaTest, DescribeSchemaCoversRecordKeys) {
+  std::set<std::string> keys;
+  for (const KeyDoc& k : DescribeSchema()) keys.insert(k.key);
+  for (const char* key :
+       {"analytics.anchor", "analytics.zones", "analytics.zones[].polygon",
+        "analytics.zones[].loiter_s", "analytics.zones[].stream", "analytics.lines[].a",
+        "analytics.lines[].b", "alarm.rules", "alarm.rules[].http", "alarm.rules[].command",
+        "alarm.rules[].min_interval_s"}) {
+    EXPECT_TRUE(keys.count(key)) << key;
   }
 }
 

@@ -45,4 +45,13 @@ std::string DidYouMean(const std::string& name, const std::vector<std::string>& 
   return best;
 }
 
+std::string UnknownNameMessage(const std::string& what, const std::string& name,
+                               const std::vector<std::string>& known) {
+  const std::string guess = DidYouMean(name, known);
+  if (!guess.empty()) return "unknown " + what + " (did you mean '" + guess + "'?)";
+  std::string list;
+  for (const std::string& n : known) list += (list.empty() ? "" : ", ") + n;
+  return "unknown " + what + " (expected one of [" + list + "])";
+}
+
 }  // namespace es

@@ -16,4 +16,9 @@ size_t EditDistance(const std::string& a, const std::string& b);
 
 std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates);
 
+// "unknown WHAT (did you mean 'x'?)" or, without a close candidate,
+// "unknown WHAT (expected one of [a, b, c])".
+std::string UnknownNameMessage(const std::string& what, const std::string& name,
+                               const std::vector<std::string>& known);
+
 }  // namespace es

@@ -72,6 +72,13 @@ Status StoreScalar(const FieldSpec& field, const YAML::Node& value, const std::s
     }
     return Status::Ok();
   }
+  if (auto* e = std::get_if<EnumRef>(&ref)) {
+    for (const std::string& choice : field.constraint.choices) {
+      if (!is_null && Lower(text) == Lower(choice) && e->set(choice)) return Status::Ok();
+    }
+    return InvalidArgument(path + ": expected " + ExpectedValue(field) + ", got " +
+                           DescribeYaml(value));
+  }
   if (is_null) return TypeError(path, field.type, value);
   if (auto* b = std::get_if<bool*>(&ref)) {
     std::optional<bool> v = ParseBool(text);
@@ -120,6 +127,8 @@ Status StoreList(const YAML::Node& value, const std::string& path, std::vector<s
 }
 
 }  // namespace
+
+std::optional<double> ParseYamlNumber(const std::string& text) { return ParseNumber(text); }
 
 std::string DescribeYaml(const YAML::Node& value) {
   if (!value.IsDefined() || value.IsNull()) return "an empty value";

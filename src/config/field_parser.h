@@ -16,6 +16,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <string>
 
 #include "config/app_config.h"
@@ -26,6 +27,9 @@ namespace es {
 
 Status ParseField(const FieldSpec& field, const YAML::Node& value, const std::string& path,
                   AppConfig* config);
+
+// A YAML scalar's text as a finite number (decimal or exponent, optional '+'); nullopt otherwise.
+std::optional<double> ParseYamlNumber(const std::string& text);
 
 // How a YAML value reads in an error message: 1.5, "two", a list, a mapping, an empty value.
 // Text is escaped and shortened so that messages stay on one line.

@@ -1,0 +1,119 @@
+// AlarmDispatcher: fires local alarms (a command or an HTTP POST on loopback) for analytics
+// events, off the pipeline thread, rate-limited per rule.
+//
+// Contract
+// - Submit(event) is called from the pipeline (track) thread and never blocks on an action:
+//   it matches the event against every rule (RuleMatches), applies the rule's rate limit
+//   (min_interval_s on the dispatcher's clock, steady by default: an event within
+//   min_interval_s of the rule's last queued action is suppressed and counted), serialises the
+//   event once (Event::ToJson) and appends one action per matching rule to a bounded queue
+//   (AlarmOptions::queue_capacity). A full queue drops the new action and counts it as
+//   dropped; a dropped action does not start the rule's rate-limit window.
+// - One worker thread runs actions in order. Command: argv from the rule, the event JSON on
+//   stdin and in the environment as EDGESIGHT_EVENT (plus EDGESIGHT_ALARM_RULE), killed after
+//   timeout_s (command_runner.h). HTTP: POST of the event JSON (http_poster.h), connect and
+//   read timeouts timeout_s. Success counts as fired; anything else (spawn error, non-zero exit,
+//   timeout, connection refused, non-2xx) as failed, with the message kept as last_error.
+// - Stop() (also run by the destructor) is bounded: queued actions keep running for at most
+//   AlarmOptions::stop_timeout_s; then the running action is killed/aborted and what is left is
+//   counted as dropped. Submit() after Stop() drops. Stop() is idempotent.
+// Failure: Create() returns InvalidArgument for invalid options (ValidateAlarmOptions, message
+// "alarm.rules[0] 'x': ...") or a command whose program cannot be found or executed. Nothing
+// at run time stops the pipeline: failures are counted in Stats().
+// Thread-safety: Submit(), Stats(), WaitIdle() and Stop() are safe from any thread; Submit()
+// takes a mutex only for O(rules) bookkeeping and a queue push.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "alarm/alarm_options.h"
+#include "alarm/http_poster.h"
+#include "alarm/loopback_url.h"
+#include "analytics/event.h"
+#include "edgesight/status.h"
+#include "edgesight/time.h"
+
+namespace es {
+
+struct AlarmRuleStats {
+  std::string name;
+  uint64_t matched = 0;       // events that passed the rule's filters
+  uint64_t suppressed = 0;    // matched within min_interval_s of the last queued action
+  uint64_t dropped = 0;       // queue full, submitted after Stop(), or abandoned at Stop()
+  uint64_t fired = 0;         // actions that succeeded (exit 0 / HTTP 2xx)
+  uint64_t failed = 0;        // actions that ran and failed (incl. timeouts)
+  int last_exit_status = -1;  // command rules: last exit code; -1 none / killed / not started
+  std::string last_error;
+};
+
+struct AlarmStats {
+  uint64_t submitted = 0;  // events given to Submit()
+  uint64_t matched = 0, suppressed = 0, dropped = 0, fired = 0, failed = 0;  // sums over rules
+  std::string last_error;  // most recent failure of any rule ("rule 'x': ...")
+  std::vector<AlarmRuleStats> rules;
+
+  nlohmann::json ToJson() const;
+};
+
+class AlarmDispatcher {
+ public:
+  using Clock = std::function<Timestamp()>;
+
+  static Result<std::unique_ptr<AlarmDispatcher>> Create(AlarmOptions options,
+                                                         Clock clock = SteadyNow);
+  ~AlarmDispatcher();
+  AlarmDispatcher(const AlarmDispatcher&) = delete;
+  AlarmDispatcher& operator=(const AlarmDispatcher&) = delete;
+
+  // Returns the number of actions queued for this event (0 when none matched, all were
+  // suppressed or dropped).
+  size_t Submit(const Event& event);
+  // Waits until no action is queued or running, at most timeout_s; true when idle.
+  bool WaitIdle(double timeout_s);
+  void Stop();
+  AlarmStats Stats() const;
+  const AlarmOptions& options() const { return options_; }
+
+ private:
+  struct Job {
+    size_t rule;
+    std::shared_ptr<const std::string> json;
+  };
+
+  AlarmDispatcher(AlarmOptions options, std::vector<LoopbackUrl> urls, Clock clock);
+  void Run();
+  void Execute(const Job& job);
+
+  const AlarmOptions options_;
+  const std::vector<LoopbackUrl> urls_;  // per rule; unused for command rules
+  const Clock clock_;
+
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;                      // worker waits for jobs / stop
+  std::condition_variable idle_cv_;                      // WaitIdle / Stop wait for the worker
+  std::deque<Job> queue_;                                // guarded by mu_
+  bool busy_ = false;                                    // an action is running; guarded by mu_
+  bool stopping_ = false;                                // guarded by mu_
+  bool worker_done_ = false;                             // guarded by mu_
+  std::vector<Timestamp> last_fire_;                     // per rule, guarded by mu_
+  std::vector<bool> ever_fired_;                         // per rule, guarded by mu_
+  AlarmStats stats_;                                     // guarded by mu_
+  std::chrono::steady_clock::time_point stop_deadline_;  // guarded by mu_
+
+  std::atomic<bool> cancel_{false};  // kill the running command
+  HttpPoster poster_;
+  std::mutex join_mu_;  // Stop() from two threads joins once
+  std::thread worker_;
+};
+
+}  // namespace es
