@@ -8,8 +8,15 @@
 // dead zone, clamped to max_speed and changed by at most max_accel per second between
 // commands; speeds below min_speed_dps are sent as 0. While the target is still (both rates
 // below ff_min_rate_dps) an axis holds as long as its error is within resume_deg (no small
-// corrections, no turning back after a small overshoot when the target stops). If no target
-// arrives for longer than command_timeout_s the controller sends one Stop. Zoom comes from a
+// corrections, no turning back after a small overshoot when the target stops).
+// Turn-back hysteresis (anti-hunting): an axis that would reverse its last commanded direction
+// does so only when the predicted error in the new direction exceeds turn_back_frac of the
+// current half field of view along that axis (hfov for pan, vfov for tilt; at least resume_deg), or the target itself moves that way faster than
+// reverse_min_rate_dps (following a target that turns round, or the turn after slewing onto a
+// target crossing the other way); otherwise the axis brakes and holds. An overshoot that keeps
+// the target well inside the frame's centre is not corrected back and forth; the direction
+// memory is cleared by a Stop and when the target's track id changes. If no target
+// // arrives for longer than command_timeout_s the controller sends one Stop. Zoom comes from a
 // ZoomSelector and is only changed while the pointing error is small (below zoom_gate_frac of the
 // current half hfov). Thread-safety: not thread-safe. Deterministic.
 #pragma once
@@ -30,6 +37,8 @@ struct PredictiveControllerOptions {
   double min_speed_dps = 0.3;       // smaller speeds are sent as 0 (head deadband)
   double command_timeout_s = 1.0;   // no target for longer than this -> Stop
   double zoom_gate_frac = 0.5;      // zoom changes only while |error| < frac * hfov / 2
+  double turn_back_frac = 0.15;     // reversal needs |error| > frac * hfov / 2 (>= resume_deg)
+  double reverse_min_rate_dps = 2.0;  // ... or the target moving the new way at least this fast
   ZoomOptions zoom;
 };
 
@@ -44,6 +53,8 @@ class PredictiveController : public PtzController {
   PredictiveControllerOptions o_;
   ZoomSelector zoom_;
   double last_pan_ = 0, last_tilt_ = 0;  // last commanded speeds
+  int dir_pan_ = 0, dir_tilt_ = 0;       // sign of the last non-zero commanded speed
+  int track_id_ = -1;
   std::optional<Timestamp> last_command_, last_target_;
   bool stopped_ = true;
 };

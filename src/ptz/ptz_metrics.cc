@@ -39,8 +39,17 @@ void PtzMetrics::Record(Timestamp t, Duration dt, const Eigen::Vector3d& ray, do
   const double m = std::max(std::abs(fp.nx), std::abs(fp.ny));
   const bool in_frame = fp.in_front && m <= 1.0;
   travel_ += (std::abs(head.pan_speed_dps) + std::abs(head.tilt_speed_dps)) * s;
+  // The target's true pan rate (finite difference of the ground truth over this step).
+  const double target_pan = RayToPanTilt(ray).pan_deg;
+  const double target_rate =
+      have_target_pan_ && s > 0 ? std::remainder(target_pan - target_pan_, 360.0) / s : 0.0;
+  target_pan_ = target_pan;
+  have_target_pan_ = true;
   const int sign = head.pan_speed_dps > eps_ ? 1 : (head.pan_speed_dps < -eps_ ? -1 : 0);
-  if (sign != 0 && last_sign_ != 0 && sign != last_sign_) ++reversals_;
+  if (sign != 0 && last_sign_ != 0 && sign != last_sign_) {
+    ++reversals_;
+    if (target_rate * sign <= eps_) ++hunting_;  // turning back: the target does not go there
+  }
   if (sign != 0) last_sign_ = sign;
   const bool moving = std::abs(head.pan_speed_dps) > eps_ || std::abs(head.tilt_speed_dps) > eps_;
   if (moving && !moving_) ++starts_;
@@ -84,7 +93,10 @@ PtzRunMetrics PtzMetrics::Finish(double duration_s) const {
   PtzRunMetrics r;
   r.time_to_acquire_s = acquire_t_;
   const double minutes = duration_s / 60.0;
+  r.reversals = reversals_;
+  r.hunting_reversals = hunting_;
   r.reversals_per_min = minutes > 0 ? reversals_ / minutes : 0;
+  r.hunting_per_min = minutes > 0 ? hunting_ / minutes : 0;
   r.starts_per_min = minutes > 0 ? starts_ / minutes : 0;
   r.motor_travel_deg = travel_;
   if (measured_s_ <= 0) return r;
@@ -116,7 +128,10 @@ nlohmann::json PtzRunMetrics::ToJson() const {
           {"p95_error_deg", p95_error_deg},
           {"time_to_acquire_s", time_to_acquire_s},
           {"overshoot_deg", overshoot_deg},
+          {"reversals", reversals},
           {"reversals_per_min", reversals_per_min},
+          {"hunting_reversals", hunting_reversals},
+          {"hunting_per_min", hunting_per_min},
           {"starts_per_min", starts_per_min},
           {"losses", losses},
           {"unrecovered_losses", unrecovered_losses},

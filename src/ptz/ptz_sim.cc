@@ -115,7 +115,7 @@ PtzRunResult RunPtzScenario(const Scenario& scenario, const NetworkProfile& prof
       UpMessage m = std::move(up.front());
       up.pop_front();
       const auto tracks = tracker.Update(m.detections, m.capture);
-      const auto obs = selector.Update(tracks, m.capture);
+      const auto obs = selector.Update(tracks, m.capture).target;
       last_status = m.status;
       send(ctrl->Decide({t, obs, m.status}));
       decided = true;

@@ -151,7 +151,8 @@ Result<CalibrationFit> FitCalibration(const std::vector<CalibrationPoint>& point
   Eigen::VectorXd r = Residuals(base, points);
   double cost = r.squaredNorm();
   int it = 0;
-  for (; it < options.max_iterations; ++it) {
+  bool converged = false;
+  for (; it < options.max_iterations && !converged; ++it) {
     Eigen::MatrixXd j(r.size(), np);
     for (int k = 0; k < np; ++k) {
       Eigen::VectorXd dp = Eigen::VectorXd::Zero(np);
@@ -171,13 +172,12 @@ Result<CalibrationFit> FitCalibration(const std::vector<CalibrationPoint>& point
       const Eigen::VectorXd rc = Residuals(cand, points);
       const double cc = rc.squaredNorm();
       if (std::isfinite(cc) && cc < cost && cand.f > 0) {
-        const bool converged = cost - cc < 1e-14 * (1 + cost);
+        converged = cost - cc < 1e-14 * (1 + cost);
         base = cand;
         r = rc;
         cost = cc;
         lambda = std::max(lambda / 10, 1e-12);
         improved = true;
-        if (converged) it = options.max_iterations;
       } else {
         lambda *= 10;
       }

@@ -1,0 +1,296 @@
+#include "ptz/ptz_linkage.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+
+#include "ptz/calibration_file.h"
+#include "ptz/predictive_controller.h"
+#include "ptz/proportional_controller.h"
+
+namespace es {
+namespace {
+
+Status Range(const char* key, double v, double lo, double hi, bool lo_open = false) {
+  if (!std::isfinite(v) || v < lo || v > hi || (lo_open && v == lo)) {
+    return InvalidArgument(std::string("ptz.") + key + ": " + std::to_string(v) +
+                           " is out of range " + (lo_open ? "(" : "[") + std::to_string(lo) +
+                           ", " + std::to_string(hi) + "]");
+  }
+  return Status::Ok();
+}
+
+ZoomOptions ZoomOf(const PtzLinkageOptions& o) {
+  ZoomOptions z;
+  z.hfov_wide_deg = o.ptz_hfov_deg;
+  z.aspect = o.ptz_aspect;
+  z.min_zoom = o.min_zoom;
+  z.max_zoom = o.max_zoom;
+  z.target_fill = o.target_fill;
+  z.hysteresis = o.zoom_hysteresis;
+  return z;
+}
+
+TargetSelectorOptions SelectorOf(const PtzLinkageOptions& o) {
+  TargetSelectorOptions s;
+  s.class_priority = o.class_priority;
+  s.zone = o.zone;
+  s.zone_mode = o.zone_mode == "prefer" ? ZoneMode::kPrefer : ZoneMode::kOnly;
+  s.rank = o.rank == "longest_lived" ? TargetRank::kLongestLived : TargetRank::kLargest;
+  s.switch_margin = o.switch_margin;
+  s.switch_after_s = o.switch_after_s;
+  s.hold_s = o.hold_s;
+  s.search_s = o.search_s;
+  return s;
+}
+
+std::unique_ptr<PtzController> ControllerOf(const PtzLinkageOptions& o) {
+  if (o.controller == "proportional") {
+    ProportionalControllerOptions p;
+    p.min_wait_s = o.command_latency_ms / 1000.0 + 0.02;
+    p.zoom = ZoomOf(o);
+    return std::make_unique<ProportionalController>(p);
+  }
+  PredictiveControllerOptions p;
+  p.command_latency_s = o.command_latency_ms / 1000.0;
+  p.command_timeout_s = o.continuous_timeout_s;
+  p.zoom = ZoomOf(o);
+  return std::make_unique<PredictiveController>(p);
+}
+
+}  // namespace
+
+Status PtzLinkageOptions::Validate() const {
+  if (controller != "predictive" && controller != "proportional") {
+    return InvalidArgument("ptz.controller: must be predictive or proportional, got '" +
+                           controller + "'");
+  }
+  if (zone_mode != "only" && zone_mode != "prefer") {
+    return InvalidArgument("ptz.zone_mode: must be only or prefer, got '" + zone_mode + "'");
+  }
+  if (rank != "largest" && rank != "longest_lived") {
+    return InvalidArgument("ptz.rank: must be largest or longest_lived, got '" + rank + "'");
+  }
+  std::set<int> seen;
+  for (int c : class_priority) {
+    if (c < kClassMotion) {
+      return InvalidArgument("ptz.class_priority: class id " + std::to_string(c) +
+                             " is not a class");
+    }
+    if (!seen.insert(c).second) {
+      return InvalidArgument("ptz.class_priority: class id " + std::to_string(c) +
+                             " is listed twice");
+    }
+  }
+  if (!zone.empty()) {
+    const Status z = ValidatePolygon(zone);
+    if (!z.ok()) return InvalidArgument("ptz.zone: " + z.message());
+  }
+  ES_RETURN_IF_ERROR(Range("switch_margin", switch_margin, 0, 100));
+  ES_RETURN_IF_ERROR(Range("switch_after_s", switch_after_s, 0, 3600));
+  ES_RETURN_IF_ERROR(Range("hold_s", hold_s, 0, 3600));
+  ES_RETURN_IF_ERROR(Range("search_s", search_s, 0, 3600));
+  ES_RETURN_IF_ERROR(Range("search_zoom_out", search_zoom_out, 1, 100));
+  ES_RETURN_IF_ERROR(Range("min_zoom", min_zoom, 0, 1000, true));
+  ES_RETURN_IF_ERROR(Range("max_zoom", max_zoom, min_zoom, 1000));
+  ES_RETURN_IF_ERROR(Range("home_pan_deg", home_pan_deg, -360, 360));
+  ES_RETURN_IF_ERROR(Range("home_tilt_deg", home_tilt_deg, -90, 90));
+  ES_RETURN_IF_ERROR(Range("home_zoom", home_zoom, min_zoom, max_zoom));
+  ES_RETURN_IF_ERROR(Range("target_fill", target_fill, 0, 1, true));
+  ES_RETURN_IF_ERROR(Range("ptz_hfov_deg", ptz_hfov_deg, 0, 179, true));
+  ES_RETURN_IF_ERROR(Range("ptz_aspect", ptz_aspect, 0, 10, true));
+  ES_RETURN_IF_ERROR(Range("zoom_hysteresis", zoom_hysteresis, 0, 10));
+  ES_RETURN_IF_ERROR(Range("command_latency_ms", command_latency_ms, 0, 10000));
+  ES_RETURN_IF_ERROR(Range("continuous_timeout_s", continuous_timeout_s, 0, 3600, true));
+  ES_RETURN_IF_ERROR(Range("status_interval_s", status_interval_s, 0, 3600, true));
+  return Status::Ok();
+}
+
+nlohmann::json PtzLinkageStats::ToJson() const {
+  return {{"health", health == PtzHealth::kOk ? "ok" : "degraded"},
+          {"last_error", last_error},
+          {"driver_errors", driver_errors},
+          {"commands_queued", commands_queued},
+          {"commands_sent", commands_sent},
+          {"commands_superseded", commands_superseded},
+          {"status_polls", status_polls},
+          {"selector", SelectorStateName(selector)},
+          {"track_id", track_id},
+          {"handoffs", handoffs}};
+}
+
+Result<std::unique_ptr<PtzLinkage>> PtzLinkage::Create(const PtzLinkageOptions& options,
+                                                       std::shared_ptr<PtzDriver> driver,
+                                                       Clock clock) {
+  ES_RETURN_IF_ERROR(options.Validate());
+  if (options.calibration_file.empty()) {
+    return InvalidArgument("ptz.calibration_file: required (see edgesight calibrate)");
+  }
+  if (!driver) return InvalidArgument("ptz: no driver");
+  auto calib = LoadCalibration(options.calibration_file);
+  if (!calib.ok()) {
+    return Status(calib.status().code(), "ptz.calibration_file: " + calib.status().message());
+  }
+  return std::make_unique<PtzLinkage>(options, *calib, std::move(driver), std::move(clock));
+}
+
+PtzLinkage::PtzLinkage(const PtzLinkageOptions& options, RayCalibration calibration,
+                       std::shared_ptr<PtzDriver> driver, Clock clock)
+    : o_(options),
+      driver_(std::move(driver)),
+      clock_(clock ? std::move(clock) : Clock(SteadyNow)),
+      selector_(calibration, SelectorOf(options)),
+      controller_(ControllerOf(options)) {
+  worker_ = std::thread([this] { Worker(); });
+}
+
+PtzLinkage::~PtzLinkage() { Stop(); }
+
+void PtzLinkage::Record(const Status& s) {
+  if (s.ok()) {
+    stats_.health = PtzHealth::kOk;
+    return;
+  }
+  ++stats_.driver_errors;
+  stats_.health = PtzHealth::kDegraded;
+  stats_.last_error = OneLine(s.message());
+}
+
+void PtzLinkage::Worker() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    cv_.wait(lock, [this] { return stop_ || pending_ || status_wanted_; });
+    if (stop_) break;
+    const std::optional<PtzCommand> cmd = std::move(pending_);
+    pending_.reset();
+    const bool want_status = status_wanted_;
+    status_wanted_ = false;
+    busy_ = true;
+    lock.unlock();
+    // Driver calls happen without the lock: OnFrame never waits for the head.
+    Status sent = Status::Ok();
+    if (cmd) sent = driver_->Send(*cmd, Duration::Seconds(o_.continuous_timeout_s));
+    std::optional<Result<PtzStatus>> st;
+    if (want_status) st = driver_->GetStatus();
+    const Timestamp arrived = clock_();
+    lock.lock();
+    if (cmd) {
+      if (sent.ok()) ++stats_.commands_sent;
+      Record(sent);
+    }
+    if (st) {
+      ++stats_.status_polls;
+      if (st->ok()) {
+        PtzStatus s = **st;
+        s.t = arrived;
+        status_ = s;
+      }
+      Record(st->status());
+    }
+    busy_ = false;
+    idle_cv_.notify_all();
+  }
+  busy_ = false;
+  idle_cv_.notify_all();
+}
+
+void PtzLinkage::OnFrame(const std::vector<TrackOutput>& tracks, Timestamp capture) {
+  const Timestamp now = clock_();
+  PtzStatus status;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopped_) return;
+    if (status_) {
+      status = *status_;
+    } else {
+      status.t = now;  // nothing heard from the head yet: assume it is at home, still
+      status.pan_deg = o_.home_pan_deg;
+      status.tilt_deg = o_.home_tilt_deg;
+      status.zoom = o_.home_zoom;
+    }
+  }
+  const Selection sel = selector_.Update(tracks, capture);
+  std::optional<PtzCommand> cmd;
+  switch (sel.state) {
+    case SelectorState::kTracking:
+      if (sel.entered) controller_->Reset();  // a fresh start after idle / search / home
+      cmd = controller_->Decide({now, sel.target, status});
+      break;
+    case SelectorState::kHolding:
+      cmd = controller_->Decide({now, std::nullopt, status});
+      break;
+    case SelectorState::kSearching:
+      if (sel.entered) {
+        controller_->Reset();
+        const double zoom = std::max(o_.min_zoom, status.zoom / o_.search_zoom_out);
+        cmd = PtzCommand{PtzCommand::Type::kAbsolute, sel.last_known.pan_deg,
+                         sel.last_known.tilt_deg, zoom};
+      }
+      break;
+    case SelectorState::kHome:
+      if (sel.entered) {
+        controller_->Reset();
+        cmd = PtzCommand{PtzCommand::Type::kAbsolute, o_.home_pan_deg, o_.home_tilt_deg,
+                         o_.home_zoom};
+      }
+      break;
+    case SelectorState::kIdle: break;
+  }
+  bool notify = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (cmd) {
+      if (pending_) ++stats_.commands_superseded;
+      pending_ = cmd;
+      ++stats_.commands_queued;
+      notify = true;
+    }
+    if (!requested_status_ || (now - last_status_request_).seconds() >= o_.status_interval_s) {
+      requested_status_ = true;
+      last_status_request_ = now;
+      status_wanted_ = true;
+      notify = true;
+    }
+    stats_.selector = sel.state;
+    stats_.track_id = sel.track_id;
+    stats_.handoffs = std::max(0, selector_.handoffs());
+  }
+  if (notify) cv_.notify_one();
+}
+
+bool PtzLinkage::WaitIdle(Duration timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return idle_cv_.wait_for(lock, std::chrono::microseconds(timeout.us), [this] {
+    return stopped_ || (!pending_ && !status_wanted_ && !busy_);
+  });
+}
+
+void PtzLinkage::Stop() {
+  bool send_stop = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stop_) return;  // already stopped (or stopping)
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    send_stop = stats_.commands_sent > 0;
+  }
+  idle_cv_.notify_all();
+  if (send_stop) {
+    const Status s = driver_->Stop();  // bounded by the driver's own I/O timeout
+    std::lock_guard<std::mutex> lock(mu_);
+    Record(s);
+  }
+}
+
+PtzLinkageStats PtzLinkage::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+}  // namespace es
