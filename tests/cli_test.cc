@@ -287,6 +287,86 @@ TEST(CliRun, DeviceIdPrefixesEventIdsAndBadIdsAreRejected) {
   ExpectOneLineError(bad);
 }
 
+// ---- Analytics, alarms and recording from the config ----
+
+// A zone over the whole frame, a line, an alarm rule that appends each zone entry to a file, and
+// recording: every zone start fires the alarm (up to the rate limit), the events name a clip
+// that exists and plays (ffprobe), and the summary reports each part.
+TEST(CliRun, ZonesAlarmsAndClipsFromTheConfig) {
+  const std::string dir = TempDir();
+  {
+    std::ofstream cfg(dir + "/site.yaml");
+    cfg << "source:\n  stream_id: yard\n"
+        << "analytics:\n  zones:\n    - name: all\n"
+        << "      polygon: [[0, 0], [640, 0], [640, 480], [0, 480]]\n      stream: yard\n"
+        << "  lines:\n    - name: mid\n      a: [320, 0]\n      b: [320, 480]\n"
+        << "alarm:\n  rules:\n    - name: entry\n      on: [zone.start]\n"
+        << "      command: [\"/bin/sh\", \"-c\", \"cat >> " << dir << "/alarms.jsonl; echo >> "
+        << dir << "/alarms.jsonl\"]\n      min_interval_s: 0\n"
+        << "recording:\n  dir: " << dir << "/clips\n  pre_event_s: 1\n  post_event_s: 1\n";
+  }
+  const auto r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--max-frames", "150",
+                                 "--detector", "motion", "--config", dir + "/site.yaml",
+                                 "--events-out", dir + "/ev.jsonl"}),
+                            180);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = Summary(r);
+  int zone_starts = 0;
+  std::set<std::string> clips;
+  for (const auto& line : ReadJsonLines(dir + "/ev.jsonl")) {
+    for (const auto& e : line["events"]) {
+      if (e["type"] == "zone" && e["phase"] == "start") {
+        ++zone_starts;
+        EXPECT_EQ(e["zone"], "all");
+      }
+      if (e.contains("clip")) clips.insert(e["clip"].get<std::string>());
+    }
+  }
+  ASSERT_GT(zone_starts, 0);
+  EXPECT_EQ(s["alarm"]["fired"], zone_starts) << s["alarm"].dump();
+  std::ifstream alarms(dir + "/alarms.jsonl");
+  int alarm_lines = 0;
+  for (std::string l; std::getline(alarms, l);) {
+    if (l.empty()) continue;
+    EXPECT_EQ(json::parse(l)["type"], "zone");
+    ++alarm_lines;
+  }
+  EXPECT_EQ(alarm_lines, zone_starts);
+  ASSERT_FALSE(clips.empty()) << "no event names a clip";
+  EXPECT_GE(s["recorder"]["clips_written"].get<int>(), 1) << s["recorder"].dump();
+  for (const std::string& clip : clips) {
+    const std::string path = dir + "/clips/" + clip;
+    ASSERT_TRUE(fs::exists(path)) << path;
+    const auto probe = RunProcess({"/usr/bin/ffprobe", "-v", "error", "-show_entries",
+                                   "stream=codec_type", "-of", "csv=p=0", path},
+                                  30);
+    EXPECT_EQ(probe.exit_code, 0) << probe.err;
+    EXPECT_NE(probe.out.find("video"), std::string::npos) << path;
+  }
+}
+
+TEST(CliBadInput, MalformedZonesAndAlarmsNameTheItem) {
+  const std::string dir = TempDir();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"analytics:\n  zones:\n    - name: bowtie\n"
+       "      polygon: [[0, 0], [100, 100], [100, 0], [0, 100]]\n",
+       "self-intersecting"},
+      {"analytics:\n  zones:\n    - name: gate\n      polygon: [[0, 0], [9, 0], [9, 9]]\n"
+       "      stream: cam9\n",
+       "cam9"},
+      {"alarm:\n  rules:\n    - name: siren\n      http: http://10.0.0.7/alarm\n", "siren"},
+  };
+  for (const auto& [yaml, needle] : cases) {
+    std::ofstream(dir + "/bad.yaml") << yaml;
+    const auto r = RunProcess(
+        Cmd({"run", "--source", "synthetic:walk", "--max-frames", "5", "--config", dir + "/bad.yaml"}),
+        60);
+    EXPECT_EQ(r.exit_code, 2) << yaml << r.err;
+    ExpectOneLineError(r);
+    EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+  }
+}
+
 // ---- Uplink: durable outbox and MQTT ----
 
 // A subscriber on a real mosquitto (started by the test on a free loopback port).

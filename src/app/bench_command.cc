@@ -63,8 +63,11 @@ int RunBench(const AppConfig& base, const std::string& out_path) {
     if (!v.source.empty()) c.source.uri = v.source;
     c.pipeline.queue_policy = v.realtime ? "drop_oldest" : "block";
     if (c.pipeline.max_frames == 0) c.pipeline.max_frames = v.realtime ? 300 : 200;
-    c.output = {};
-    RunResult r = BuildAndRun(c, "bench", UplinkConfig{}, /*install_signal_handlers=*/false);
+    c.output = {};  // the bench measures the pipeline: no files, clips, uplink or alarms
+    c.recording.dir.clear();
+    c.uplink = {};
+    c.alarm.rules.clear();
+    RunResult r = BuildAndRun(c, "bench", /*install_signal_handlers=*/false);
     if (!r.status.ok()) return ReportError(r.status.WithContext("bench " + v.name));
     const RunSummary& s = r.summary;
     nlohmann::ordered_json row = {{"name", v.name},

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/bench_command.h"
+#include "app/calibrate_command.h"
 #include "app/detector_spec.h"
 #include "app/eval_command.h"
 #include "app/exit_codes.h"
@@ -42,6 +43,8 @@ Result<AppConfig> ResolveConfig(const RunFlags& f) {
   if (f.max_frames >= 0) c.pipeline.max_frames = f.max_frames;
   if (!f.events_out.empty()) c.output.events_out = f.events_out;
   if (!f.annotate.empty()) c.output.annotate = f.annotate;
+  if (!f.mqtt.empty()) c.uplink.mqtt = f.mqtt;
+  if (!f.outbox.empty()) c.uplink.outbox = f.outbox;
   ES_RETURN_IF_ERROR(ValidateConfig(c));  // flags go through the same checks as the file
   return c;
 }
@@ -104,6 +107,10 @@ int Main(int argc, char** argv) {
   EvalArgs eval_args;
   CLI::App* eval = AddEvalCommand(&app, &eval_args);
 
+  CalibrateArgs calibrate_args;
+  CLI::App* calibrate = AddCalibrateCommand(&app, &calibrate_args);
+
+
   TrackArgs track_args;
   CLI::App* track = AddTrackCommand(&app, &track_args);
 
@@ -118,10 +125,7 @@ int Main(int argc, char** argv) {
   if (*run) {
     auto config = ResolveConfig(run_flags);
     if (!config.ok()) return ReportError(config.status());
-    UplinkConfig uplink;
-    uplink.mqtt = run_flags.mqtt;
-    uplink.outbox = run_flags.outbox;
-    RunResult r = BuildAndRun(*config, run_flags.device, uplink, /*install_signal_handlers=*/true);
+    RunResult r = BuildAndRun(*config, run_flags.device, /*install_signal_handlers=*/true);
     if (r.summary.frames_read > 0 || r.status.ok()) {
       std::cout << r.summary.ToJson().dump(2) << std::endl;
     }
@@ -129,6 +133,7 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   if (*eval) return RunEval(eval_args);
+  if (*calibrate) return RunCalibrate(calibrate_args);
   if (*ptz_sim) {
     std::cout << RunPtzSim(ptz_seed).dump(2) << std::endl;
     return kExitOk;

@@ -3,8 +3,12 @@
 #include <csignal>
 #include <thread>
 
+#include "alarm/alarm_dispatcher.h"
+#include "app/alarm_hook.h"
 #include "app/uplink_runtime.h"
 #include "detect/detector.h"
+#include "record/recorder_hook.h"
+#include "source/ffmpeg_source.h"
 #include "source/video_source.h"
 
 namespace es {
@@ -50,10 +54,9 @@ class SignalWatcher {
 
 }  // namespace
 
-RunResult BuildAndRun(const AppConfig& c, const std::string& device, const UplinkConfig& uplink_config,
-                      bool install_signal_handlers) {
+RunResult BuildAndRun(const AppConfig& c, const std::string& device, bool install_signal_handlers) {
   PipelineParts parts;
-  auto uplink = UplinkRuntime::Open(uplink_config, device, c.source.stream_id);
+  auto uplink = UplinkRuntime::Open(c.uplink, device, c.source.stream_id);
   if (!uplink.ok()) return Failed(c, uplink.status());
   auto source = MakeSource(c.source);
   if (!source.ok()) return Failed(c, source.status());
@@ -66,10 +69,26 @@ RunResult BuildAndRun(const AppConfig& c, const std::string& device, const Uplin
   parts.track = std::make_unique<TrackStage>(c.tracker);
   std::shared_ptr<EventIdSource> ids = std::make_shared<InMemoryEventIdSource>();
   if (*uplink) ids = (*uplink)->ids();
-  auto analyzer = Analyzer::Create(AnalyticsOptions{}, device, c.source.stream_id, ids);
+  auto analyzer = Analyzer::Create(c.analytics, device, c.source.stream_id, ids);
   if (!analyzer.ok()) return Failed(c, analyzer.status());
   parts.analytics = std::make_unique<AnalyticsStage>(std::move(analyzer).value());
+  // Decision hooks, in order: the recorder names clips, the outbox commits the events (with
+  // their clip), then local alarms see them.
+  if (!c.recording.dir.empty()) {
+    auto recorder = Recorder::Create(c.recording, c.source.stream_id);
+    if (!recorder.ok()) return Failed(c, recorder.status());
+    std::shared_ptr<Recorder> rec = std::move(recorder).value();
+    if (auto* ff = dynamic_cast<FfmpegSource*>(parts.source.get())) {
+      ff->SetPacketCallback([rec](const AVPacket& p, const AVStream& st) { rec->OnPacket(p, st); });
+    }
+    parts.hooks.push_back(std::make_unique<RecorderHook>(rec));
+  }
   if (*uplink) parts.hooks.push_back((*uplink)->MakeHook());
+  if (!c.alarm.rules.empty()) {
+    auto alarms = AlarmDispatcher::Create(c.alarm);
+    if (!alarms.ok()) return Failed(c, alarms.status());
+    parts.hooks.push_back(std::make_unique<AlarmHook>(std::move(alarms).value(), 5.0));
+  }
   if (!c.output.events_out.empty()) {
     auto sink = MakeJsonLinesSink(c.output.events_out);
     if (!sink.ok()) return Failed(c, sink.status());

@@ -1,6 +1,7 @@
 // `edgesight run`: builds a pipeline from an AppConfig and runs it.
 //
-// BuildAndRun wires source, detector, tracker, decision hooks (outbox) and sinks (the one place that knows every module),
+// BuildAndRun wires source, detector, tracker, decision hooks (recorder,
+// outbox, alarms) and sinks (the one place that knows every module),
 // runs the pipeline to completion and returns the summary plus the first error. Config errors,
 // a model that does not load and unwritable outputs are reported before any thread starts.
 // SIGINT/SIGTERM stop the run cleanly (summary still printed) when install_signal_handlers.
@@ -10,13 +11,11 @@
 
 #include "config/app_config.h"
 #include "pipeline/pipeline.h"
-#include "uplink/uplink_config.h"
 
 namespace es {
 
 // device: this edge device's id, the first part of every event id ("<device>/<stream>/<n>").
-// uplink: durable outbox and MQTT broker (uplink_runtime.h); empty = events only in the sinks.
 RunResult BuildAndRun(const AppConfig& config, const std::string& device,
-                      const UplinkConfig& uplink, bool install_signal_handlers);
+                      bool install_signal_handlers);
 
 }  // namespace es

@@ -14,8 +14,10 @@
 #include "analytics/analytics_options.h"
 #include "detect/detector_options.h"
 #include "pipeline/pipeline_options.h"
+#include "record/recording_options.h"
 #include "source/source_options.h"
 #include "track/byte_track_options.h"
+#include "uplink/uplink_config.h"
 
 namespace es {
 
@@ -37,6 +39,8 @@ struct AppConfig {
   AnalyticsOptions analytics;          // YAML section `analytics` (zones, lines, timers)
   AnalyticsStreams analytics_streams;  // `stream:` of analytics.zones[] / lines[]
   AlarmOptions alarm;                  // YAML section `alarm` (local alarm rules)
+  RecordingOptions recording;          // YAML section `recording` (event clips; dir "" = off)
+  UplinkConfig uplink;                 // YAML section `uplink` (outbox, MQTT broker)
 };
 
 }  // namespace es

@@ -142,6 +142,19 @@ Status CheckAnalytics(const AppConfig& c) {
   return Status::Ok();
 }
 
+// The recorder's only cross-field rule (ranges are schema constraints). Checked even when
+// recording.dir is empty (off), so a config stays valid when recording is switched on.
+Status CheckRecording(const AppConfig& c) {
+  const RecordingOptions& r = c.recording;
+  if (r.max_clip_s < r.pre_event_s + r.post_event_s) {
+    return InvalidArgument(
+        "recording.max_clip_s: must be >= recording.pre_event_s + "
+        "recording.post_event_s (" +
+        FormatNumber(r.pre_event_s + r.post_event_s) + "), got " + FormatNumber(r.max_clip_s));
+  }
+  return Status::Ok();
+}
+
 Status CheckAlarm(const AppConfig& c) {
   Status s = ValidateAlarmOptions(c.alarm);
   if (!s.ok()) return InvalidArgument("alarm." + s.message());
@@ -175,6 +188,7 @@ Status ValidateConfig(const AppConfig& config) {
   ES_RETURN_IF_ERROR(CheckSchemaConstraints(config));
   ES_RETURN_IF_ERROR(CheckCrossField(config));
   ES_RETURN_IF_ERROR(CheckAnalytics(config));
+  ES_RETURN_IF_ERROR(CheckRecording(config));
   return CheckAlarm(config);
 }
 

@@ -21,6 +21,9 @@
 //      alarm: ValidateAlarmOptions (one action per rule: command or a loopback http URL;
 //        valid `on` filters; unique names; ranges), prefixed "alarm."
 //      alarm.rules[i].zones / lines name configured zones / lines
+//      recording.max_clip_s >= recording.pre_event_s + recording.post_event_s (also when
+//        recording.dir is "", i.e. recording is off); the other recording ranges and all
+//        uplink ranges are schema constraints. uplink.mqtt is not parsed here (the app does).
 // Failure: the first violation as kInvalidArgument, one line, starting with the key's path:
 // "tracker.low_thresh: must be below tracker.track_thresh (0.5), got 0.6". No origin prefix;
 // the loader adds it. Pure functions; thread-safe.

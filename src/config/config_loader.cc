@@ -168,6 +168,7 @@ Status SplitAssignment(const std::string& assignment, std::string* key, std::str
 void EmitValue(YAML::Emitter& out, FieldRef ref) {
   if (auto* b = std::get_if<bool*>(&ref)) out << (**b ? "true" : "false");
   if (auto* i = std::get_if<int*>(&ref)) out << std::to_string(**i);
+  if (auto* l = std::get_if<int64_t*>(&ref)) out << std::to_string(**l);
   if (auto* f = std::get_if<float*>(&ref)) out << FormatNumber(**f);
   if (auto* d = std::get_if<double*>(&ref)) out << FormatNumber(**d);
   if (auto* s = std::get_if<std::string*>(&ref)) out << YAML::DoubleQuoted << **s;

@@ -1,9 +1,10 @@
 // Config loader: YAML text -> validated AppConfig, and `--set key=value` overrides.
 //
 // Contract: the YAML document is a mapping of sections (source, detector, gate, tracker,
-// pipeline, output, analytics, alarm) whose keys are exactly the option struct field names
-// (config_schema.h; reference in docs/configuration.md), plus the record lists
-// analytics.zones, analytics.lines and alarm.rules (record_lists.h). Missing sections and keys keep their defaults; an empty
+// pipeline, output, analytics, alarm, recording, uplink) whose keys are exactly the option
+// struct field names (config_schema.h; reference in docs/configuration.md), plus the record
+// lists analytics.zones, analytics.lines and alarm.rules (record_lists.h). Missing sections
+// and keys keep their defaults; an empty
 // document (or one with only comments) is AppConfig{}; a section with an empty value
 // (`gate:`) keeps all its defaults. Loading runs the three layers of STYLE.md #9: schema
 // (unknown keys, duplicate keys, types, ranges, enums) -> NormaliseConfig -> ValidateConfig.

@@ -14,12 +14,13 @@ namespace {
 
 template <class T>
 constexpr FieldType TypeOf() {
-  static_assert(std::is_same_v<T, bool> || std::is_same_v<T, int> || std::is_same_v<T, float> ||
-                    std::is_same_v<T, double> || std::is_same_v<T, std::string> ||
-                    std::is_same_v<T, std::vector<std::string>>,
+  static_assert(std::is_same_v<T, bool> || std::is_same_v<T, int> || std::is_same_v<T, int64_t> ||
+                    std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                    std::is_same_v<T, std::string> || std::is_same_v<T, std::vector<std::string>>,
                 "unsupported config field type");
   if (std::is_same_v<T, bool>) return FieldType::kBool;
   if (std::is_same_v<T, int>) return FieldType::kInt;
+  if (std::is_same_v<T, int64_t>) return FieldType::kInt64;
   if (std::is_same_v<T, float>) return FieldType::kFloat;
   if (std::is_same_v<T, double>) return FieldType::kDouble;
   if (std::is_same_v<T, std::string>) return FieldType::kString;
@@ -105,6 +106,9 @@ std::vector<SectionSpec> BuildSchema() {
   using OO = OutputOptions;
   using AO = AnalyticsOptions;
   using AL = AlarmOptions;
+  using RO = RecordingOptions;
+  using UC = UplinkConfig;
+  constexpr double kMiB = 1 << 20;
   std::vector<SectionSpec> s;
   s.push_back(
       Section<SO>("source", &AppConfig::source, "where frames come from")
@@ -260,6 +264,70 @@ std::vector<SectionSpec> BuildSchema() {
                        "at shutdown, queued actions run at most this long, then are cut off")
                   .AddList(AlarmRuleListSpec())
                   .Build());
+  // Ranges repeat ValidateRecordingOptions (src/record/recording_options.cc) so that a bad value
+  // is a schema error naming the file; config cannot link es_record (record -> pipeline ->
+  // config). max_clip_s >= pre_event_s + post_event_s is checked in config_checks.cc.
+  s.push_back(
+      Section<RO>("recording", &AppConfig::recording,
+                  "event clips: pre-event ring buffer, clip files, retention (docs/recording.md)")
+          .Add("dir", &RO::dir, AnyValue(),
+               "clip directory, created if missing; retention deletes only clip files in it; "
+               "empty = recording off")
+          .Add("pre_event_s", &RO::pre_event_s, Closed(0, 60),
+               "footage kept before the first event of a clip")
+          .Add("post_event_s", &RO::post_event_s, Closed(0, 600),
+               "footage after the last end (or instant) event")
+          .Add("max_clip_s", &RO::max_clip_s, Closed(1, 3600),
+               "longer clips are cut at the next keyframe and continue in a new clip; "
+               ">= pre_event_s + post_event_s")
+          .Add("quota_bytes", &RO::quota_bytes, AtLeast(1),
+               "completed clips in dir together stay within this; oldest deleted first")
+          .Add("max_age_s", &RO::max_age_s, AtLeast(0),
+               "clips older than this (modification time) are deleted; 0 = no age limit")
+          .Add("min_free_bytes", &RO::min_free_bytes, AtLeast(0),
+               "below this free space oldest clips are deleted; with none left, recording pauses")
+          .Add("container", &RO::container, OneOf({"mp4", "mkv", "ts"}),
+               "clip file format (ts = MPEG-TS)")
+          .Add("ring_margin_s", &RO::ring_margin_s, Closed(0, 60),
+               "pre-event ring holds pre_event_s + this (covers the event decision latency)")
+          .Add("ring_max_bytes", &RO::ring_max_bytes, AtLeast(kMiB),
+               "memory bound of the pre-event packet ring")
+          .Add("queue_max_bytes", &RO::queue_max_bytes, AtLeast(kMiB),
+               "packets waiting for the disk; more are dropped up to the next keyframe, counted")
+          .Add("reencode", &RO::reencode, AnyValue(),
+               "re-encode sources that are not H.264/H.265 (libx264, else MPEG-4); "
+               "false = do not record them")
+          .Add("reencode_crf", &RO::reencode_crf, Closed(0, 51), "libx264 re-encode quality (CRF)")
+          .Add("keyframe_interval_s", &RO::keyframe_interval_s, OpenClosed(0, 10),
+               "re-encode keyframe spacing")
+          .Add("encode_queue_frames", &RO::encode_queue_frames, Closed(1, 1000),
+               "decoded frames waiting for the encoder (drop oldest)")
+          .Add("retry_s", &RO::retry_s, OpenClosed(0, 3600),
+               "while degraded (disk full or failing), how often writing is retried")
+          .Add("retention_interval_s", &RO::retention_interval_s, OpenClosed(0, 86400),
+               "retention also runs this often on its own (besides after every clip)")
+          .Add("finish_timeout_s", &RO::finish_timeout_s, OpenClosed(0, 600),
+               "at shutdown, queued clips get this long to reach the disk, then are abandoned")
+          .Build());
+  s.push_back(
+      Section<UC>("uplink", &AppConfig::uplink,
+                  "durable outbox and MQTT broker (docs/uplink.md; --mqtt / --outbox override)")
+          .Add("mqtt", &UC::mqtt, AnyValue(),
+               "broker mqtt://[user@]host[:port] or mqtts://...; empty = no broker "
+               "(events still go to the outbox)")
+          .Add("outbox", &UC::outbox, AnyValue(),
+               "SQLite file of the durable outbox; empty = none, or edgesight-outbox.db when "
+               "mqtt is set")
+          .Add("tls_cafile", &UC::tls_cafile, AnyValue(),
+               "mqtts: CA certificate file; empty = system store")
+          .Add("username", &UC::username, AnyValue(), "broker user; overrides the URL's user")
+          .Add("password_file", &UC::password_file, AnyValue(),
+               "file whose first line is the broker password (keeps it out of argv and YAML)")
+          .Add("drain_timeout_s", &UC::drain_timeout_s, Closed(0, 600),
+               "at the end of a run, wait this long for the backlog to drain")
+          .Add("max_outbox_bytes", &UC::max_outbox_bytes, AtLeast(kMiB),
+               "outbox size bound; when full, crops, then status, then oldest events make room")
+          .Build());
   return s;
 }
 
@@ -351,6 +419,8 @@ std::string TypeName(FieldType type) {
       return "bool";
     case FieldType::kInt:
       return "int";
+    case FieldType::kInt64:
+      return "int64";
     case FieldType::kFloat:
       return "float";
     case FieldType::kDouble:
@@ -407,6 +477,7 @@ std::string FormatFieldValue(const FieldSpec& field, const AppConfig& config) {
   struct Visitor {
     std::string operator()(bool* v) const { return *v ? "true" : "false"; }
     std::string operator()(int* v) const { return std::to_string(*v); }
+    std::string operator()(int64_t* v) const { return std::to_string(*v); }
     std::string operator()(float* v) const { return FormatNumber(*v); }
     std::string operator()(double* v) const { return FormatNumber(*v); }
     std::string operator()(std::string* v) const { return QuoteString(*v); }
@@ -425,6 +496,7 @@ std::string ExpectedType(FieldType type) {
     case FieldType::kBool:
       return "a boolean (true or false)";
     case FieldType::kInt:
+    case FieldType::kInt64:
       return "an integer";
     case FieldType::kFloat:
     case FieldType::kDouble:
@@ -470,6 +542,7 @@ Status CheckFieldValue(const FieldSpec& field, const AppConfig& config) {
              std::get_if<std::vector<std::string>*>(&ref) == nullptr) {
     double v = 0;
     if (const auto* i = std::get_if<int*>(&ref)) v = **i;
+    if (const auto* l = std::get_if<int64_t*>(&ref)) v = static_cast<double>(**l);
     if (const auto* f = std::get_if<float*>(&ref)) v = **f;
     if (const auto* d = std::get_if<double*>(&ref)) v = **d;
     ok = InRange(v, c);

@@ -15,6 +15,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <string>
@@ -26,7 +27,9 @@
 
 namespace es {
 
-enum class FieldType { kBool, kInt, kFloat, kDouble, kString, kStringList };
+// kInt64 holds byte sizes and other counts beyond int (recording.quota_bytes). Constraints are
+// doubles, so its range checks are exact while bounds stay below 2^53 (9e15) in magnitude.
+enum class FieldType { kBool, kInt, kInt64, kFloat, kDouble, kString, kStringList };
 
 // An enum field (e.g. analytics.anchor): read and written by name. The names are the field's
 // Constraint::choices; set() returns false for any other text.
@@ -37,8 +40,8 @@ struct EnumRef {
 };
 
 // Where one field lives inside an AppConfig.
-using FieldRef =
-    std::variant<bool*, int*, float*, double*, std::string*, std::vector<std::string>*, EnumRef>;
+using FieldRef = std::variant<bool*, int*, int64_t*, float*, double*, std::string*,
+                              std::vector<std::string>*, EnumRef>;
 
 // What values a field accepts beyond its type. Numbers: an interval whose ends may be open;
 // strings: an optional closed set of choices (matched case-insensitively, stored as spelled here).
@@ -106,7 +109,7 @@ const SectionSpec* FindSection(const std::string& name);
 std::vector<std::string> SectionNames();
 
 // Human-readable descriptions, shared by error messages and the reference documentation.
-std::string TypeName(FieldType type);                    // "float", "list of strings"
+std::string TypeName(FieldType type);  // "int", "int64", "float", "list of strings"
 std::string DescribeConstraint(const FieldSpec& field);  // "[0, 1]", "one of [tcp, udp]", ""
 std::string DescribeConstraint(const Constraint& constraint);
 std::string FormatFieldValue(const FieldSpec& field, const AppConfig& config);  // YAML text

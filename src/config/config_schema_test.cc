@@ -27,8 +27,9 @@ const void* Address(FieldRef ref) {
 }
 
 TEST(ConfigSchemaTest, SectionsInDocumentOrder) {
-  EXPECT_EQ(SectionNames(), (std::vector<std::string>{"source", "detector", "gate", "tracker",
-                                                      "pipeline", "output", "analytics", "alarm"}));
+  EXPECT_EQ(SectionNames(),
+            (std::vector<std::string>{"source", "detector", "gate", "tracker", "pipeline", "output",
+                                      "analytics", "alarm", "recording", "uplink"}));
 }
 
 TEST(ConfigSchemaTest, EveryFieldBindsItsOwnStorage) {
@@ -49,7 +50,7 @@ TEST(ConfigSchemaTest, EveryFieldBindsItsOwnStorage) {
   }
   // Every field of the option structs is configurable: scalars here, the record lists
   // (analytics.zones, analytics.lines, alarm.rules) as ListSpecs.
-  EXPECT_EQ(count, 14u + 12u + 5u + 23u + 4u + 3u + 4u + 2u);
+  EXPECT_EQ(count, 14u + 12u + 5u + 23u + 4u + 3u + 4u + 2u + 18u + 7u);
   EXPECT_EQ(FindSection("analytics")->FieldNames(),
             (std::vector<std::string>{"anchor", "end_after_s", "loiter_update_s",
                                       "line_hysteresis_px", "zones", "lines"}));

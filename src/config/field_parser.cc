@@ -5,6 +5,7 @@
 #include <charconv>
 #include <climits>
 #include <cmath>
+#include <cstdint>
 #include <optional>
 
 namespace es {
@@ -30,21 +31,21 @@ std::optional<double> ParseNumber(const std::string& text) {
   return v;
 }
 
-// Outcome of reading an integer: not an integer at all, too large for int, or a value.
+// Outcome of reading an integer: not an integer at all, outside [lo, hi], or a value.
 struct IntParse {
   bool is_integer = false;
   bool overflow = false;
-  int value = 0;
+  int64_t value = 0;
 };
 
-IntParse ParseInt(const std::string& text) {
+IntParse ParseInt(const std::string& text, int64_t lo, int64_t hi) {
   std::string_view s = StripPlus(text);
   long long v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (end != s.data() + s.size() || s.empty()) return {};
-  if (ec == std::errc::result_out_of_range || v < INT_MIN || v > INT_MAX) return {true, true, 0};
+  if (ec == std::errc::result_out_of_range || v < lo || v > hi) return {true, true, 0};
   if (ec != std::errc()) return {};
-  return {true, false, static_cast<int>(v)};
+  return {true, false, static_cast<int64_t>(v)};
 }
 
 std::optional<bool> ParseBool(const std::string& text) {
@@ -86,14 +87,18 @@ Status StoreScalar(const FieldSpec& field, const YAML::Node& value, const std::s
     **b = *v;
     return Status::Ok();
   }
-  if (auto* i = std::get_if<int*>(&ref)) {
-    IntParse v = ParseInt(text);
+  auto* i = std::get_if<int*>(&ref);
+  auto* l = std::get_if<int64_t*>(&ref);
+  if (i != nullptr || l != nullptr) {
+    const IntParse v =
+        i != nullptr ? ParseInt(text, INT_MIN, INT_MAX) : ParseInt(text, INT64_MIN, INT64_MAX);
     if (!v.is_integer) return TypeError(path, field.type, value);
     if (v.overflow) {
       return InvalidArgument(path + ": expected " + ExpectedValue(field) + ", got " +
                              DescribeYaml(value) + " (too large)");
     }
-    **i = v.value;
+    if (i != nullptr) **i = static_cast<int>(v.value);
+    if (l != nullptr) **l = v.value;
     return Status::Ok();
   }
   std::optional<double> v = ParseNumber(text);

@@ -3,7 +3,9 @@
 // Contract: ParseField converts `value` to the field's type with strict rules and stores it in
 // `config`, then checks the field's constraint (config_schema.h):
 //   bool    true/false/yes/no/on/off (any case)
-//   int     decimal integer, optional sign ("5.0" and "two" are not integers)
+//   int     decimal integer, optional sign ("5.0" and "two" are not integers); beyond int's
+//           range is an error "... (too large)"
+//   int64   the same, 64-bit ("1073741824"; "1e9" and "1GiB" are not integers)
 //   number  finite decimal or exponent notation ("1e-3"); an integer is a number
 //   string  any scalar; an empty value (`key:`) is ""; choices match case-insensitively and are
 //           stored in the schema's spelling
