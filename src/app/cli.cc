@@ -16,6 +16,7 @@
 #include "app/exit_codes.h"
 #include "app/run_command.h"
 #include "app/track_command.h"
+#include "app/uplink_stats_command.h"
 #include "config/config_checks.h"
 #include "config/config_loader.h"
 #include "ptz/ptz_sim.h"
@@ -110,6 +111,8 @@ int Main(int argc, char** argv) {
   CalibrateArgs calibrate_args;
   CLI::App* calibrate = AddCalibrateCommand(&app, &calibrate_args);
 
+  UplinkStatsArgs uplink_stats_args;
+  CLI::App* uplink_stats = AddUplinkStatsCommand(&app, &uplink_stats_args);
 
   TrackArgs track_args;
   CLI::App* track = AddTrackCommand(&app, &track_args);
@@ -134,6 +137,7 @@ int Main(int argc, char** argv) {
   }
   if (*eval) return RunEval(eval_args);
   if (*calibrate) return RunCalibrate(calibrate_args);
+  if (*uplink_stats) return RunUplinkStats(uplink_stats_args);
   if (*ptz_sim) {
     std::cout << RunPtzSim(ptz_seed).dump(2) << std::endl;
     return kExitOk;

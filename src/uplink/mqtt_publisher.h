@@ -8,8 +8,23 @@
 // - On a lost connection every unacknowledged entry is published again after the transport has
 //   reconnected (the transport reconnects with exponential backoff and jitter). Duplicates are
 //   therefore possible, losses are not (beyond what the outbox size policy drops).
-// - On every accepted connection it publishes "online" (retained) on
-//   edgesight/v1/<device>/status; the transport's last will publishes "offline" (retained) there.
+// - Status (status_message.h): on every accepted connection and then every status_interval it
+//   publishes the "online" status JSON (retained, QoS 1) on edgesight/v1/<device>/status,
+//   directly, not through the outbox (only the latest status matters; a backlog of stale
+//   status would only cost bandwidth). Its wire bytes are recorded in the outbox's accounting
+//   (Outbox::RecordSent) when the broker acknowledges it. The transport's last will publishes
+//   {"v":1,"state":"offline",...} (retained) there.
+// - Bandwidth cap (bandwidth_budget.h; cap_bytes_per_hour, 0 = off): crops that do not fit the
+//   current hour's budget are deferred. The drain is in sequence order, except that a deferred
+//   crop is stepped over: events and status after it keep flowing (they are never deferred),
+//   and while crops are deferred every later crop is deferred too, so crops stay in order among
+//   themselves. Deferred crops are published, oldest first, after the events waiting at that
+//   moment, once the hour changes (or after a reconnect) and they fit. A crop therefore may
+//   arrive after events that were committed later than it; it names its event id.
+// - Errors: a refused connection (CONNACK) and transport errors (TLS handshake, DNS) are
+//   reported in stats().last_error as one line naming the broker and the reason ("not
+//   authorised", "certificate verify failed"); the publisher keeps retrying with backoff and
+//   the outbox keeps everything meanwhile.
 // - State: kConnecting until the first connection; kConnected; kUnavailable when there has been
 //   no connection for unavailable_after (the outbox keeps everything meanwhile); kStopped.
 // Thread-safety: Start/Stop/Notify/state/stats are thread-safe. The publisher owns one drain
@@ -22,6 +37,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,6 +46,7 @@
 
 #include "edgesight/status.h"
 #include "edgesight/time.h"
+#include "uplink/bandwidth_budget.h"
 #include "uplink/mqtt_transport.h"
 #include "uplink/outbox.h"
 
@@ -46,6 +63,15 @@ struct PublisherOptions {
   Duration unavailable_after = Duration::Seconds(3);
   // Retry delay after an outbox read error.
   Duration error_retry = Duration::Millis(200);
+  // Periodic status; zero or negative: only on connect.
+  Duration status_interval = Duration::Seconds(30);
+  // Bytes per UTC hour (all kinds) above which crops are deferred; 0 = no cap.
+  int64_t cap_bytes_per_hour = 0;
+  // Wall clock (µs since the Unix epoch) for the hour of the budget and accounting; tests
+  // inject one. Empty: WallNowMicros.
+  std::function<int64_t()> wall_now;
+  // Process start, for the status's uptime; zero: the time Start() was called.
+  Timestamp process_start;
 };
 
 enum class PublisherState { kStopped, kConnecting, kConnected, kUnavailable };
@@ -60,6 +86,10 @@ struct PublisherStats {
   int64_t disconnects = 0;
   int inflight = 0;
   std::array<int64_t, kOutboxKindCount> bytes_sent{};  // payload bytes per OutboxKind
+  int64_t status_published = 0;  // status messages handed to the transport
+  int64_t crops_deferred = 0;    // times a crop was found not to fit the hour's budget
+  bool deferring_crops = false;  // crops are being held back now
+  int last_connack = 0;          // CONNACK code of the last refused connection (0: none)
   std::string last_error;
 };
 
@@ -69,7 +99,8 @@ class MqttPublisher {
  public:
   MqttPublisher(Outbox* outbox, std::unique_ptr<MqttTransport> transport,
                 PublisherOptions options);
-  // Builds a libmosquitto transport whose last will is "offline" (retained) on StatusTopic().
+  // Builds a libmosquitto transport whose last will is OfflineStatusJson (retained) on
+  // StatusTopic().
   static Result<std::unique_ptr<MqttPublisher>> Create(Outbox* outbox, MosquittoOptions mqtt,
                                                        PublisherOptions options);
   ~MqttPublisher();
@@ -87,17 +118,25 @@ class MqttPublisher {
 
  private:
   struct Event {
-    enum Type { kConnect, kDisconnect, kPublished } type;
-    int value;  // rc or mid
+    enum Type { kConnect, kDisconnect, kPublished, kError } type;
+    int value = 0;     // rc or mid
+    std::string text;  // kError
   };
   struct Inflight {
     int64_t seq;
     OutboxKind kind;
+    int64_t wire_bytes;
   };
   void Push(Event e);
   void Run();
   void HandleEvents(std::deque<Event>& events);
   void Fill();
+  // Publishes one entry; false when the transport refused (the connection is gone).
+  bool PublishEntry(const OutboxEntry& entry);
+  // Whether `entry` (a crop) fits the budget of `hour` now.
+  bool CropFits(const OutboxEntry& entry, int64_t hour);
+  void PublishStatus();
+  int64_t WallNow() const;
   void SetError(const std::string& e);
 
   Outbox* outbox_;
@@ -118,8 +157,15 @@ class MqttPublisher {
 
   // Drain-thread only.
   std::unordered_map<int, Inflight> inflight_;  // mid -> entry
-  int64_t cursor_ = 0;                          // highest seq published on this connection
-  int64_t max_seq_sent_ = 0;                    // highest seq ever published
+  int64_t inflight_bytes_ = 0;                  // wire bytes of inflight_
+  std::unordered_map<int, int64_t> status_mids_;  // status mid -> wire bytes
+  int64_t cursor_ = 0;         // highest seq published (or stepped over) on this connection
+  int64_t max_seq_sent_ = 0;   // highest seq ever published
+  int64_t deferred_from_ = 0;  // > 0: crops with seq in [deferred_from_, cursor_] are deferred
+  int64_t deferred_hour_ = 0;  // the hour in which they last did not fit
+  Timestamp last_status_;
+  Timestamp started_;
+  BandwidthBudget budget_;
 };
 
 }  // namespace es

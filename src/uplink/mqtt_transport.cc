@@ -23,6 +23,28 @@ std::string MosqError(int rc) {
   return mosquitto_strerror(rc);
 }
 
+// Return codes on which libmosquitto's loop_forever gives up instead of reconnecting
+// (libmosquitto 2.0 lib/loop.c).
+bool LoopGivesUp(int rc) {
+  switch (rc) {
+    case MOSQ_ERR_NOMEM:
+    case MOSQ_ERR_PROTOCOL:
+    case MOSQ_ERR_INVAL:
+    case MOSQ_ERR_NOT_FOUND:
+    case MOSQ_ERR_TLS:
+    case MOSQ_ERR_PAYLOAD_SIZE:
+    case MOSQ_ERR_NOT_SUPPORTED:
+    case MOSQ_ERR_AUTH:
+    case MOSQ_ERR_ACL_DENIED:
+    case MOSQ_ERR_UNKNOWN:
+    case MOSQ_ERR_EAI:
+    case MOSQ_ERR_PROXY:
+      return true;
+    default:
+      return false;
+  }
+}
+
 class MosquittoTransport final : public MqttTransport {
  public:
   explicit MosquittoTransport(const MosquittoOptions& o) : o_(o), rng_(std::random_device{}()) {}
@@ -77,7 +99,29 @@ class MosquittoTransport final : public MqttTransport {
     mosquitto_disconnect_callback_set(mosq_, [](mosquitto*, void* self, int rc) {
       auto* t = static_cast<MosquittoTransport*>(self);
       t->SetJitteredDelay();  // runs on the loop thread, which reads the delay next
+      std::string detail = t->TakeLogError();
+      if (rc != 0 && rc != MOSQ_ERR_CONN_LOST && rc != MOSQ_ERR_NO_CONN &&
+          rc != MOSQ_ERR_CONN_REFUSED && t->cb_.on_error) {
+        t->cb_.on_error("connection failed: " + MosqError(rc) +
+                        (detail.empty() ? "" : " (" + detail + ")"));
+      }
       if (t->cb_.on_disconnect) t->cb_.on_disconnect(rc);
+      if (LoopGivesUp(rc)) {
+        std::lock_guard<std::mutex> lock(t->mu_);
+        t->loop_dead_ = true;
+        t->cv_.notify_all();
+      }
+    });
+    mosquitto_log_callback_set(mosq_, [](mosquitto*, void* self, int level, const char* text) {
+      auto* t = static_cast<MosquittoTransport*>(self);
+      if (level != MOSQ_LOG_ERR || text == nullptr) return;
+      {
+        std::lock_guard<std::mutex> lock(t->log_mu_);
+        t->log_error_ = text;  // the last one is the most specific (OpenSSL's reason)
+      }
+      // Reported at once as well: a reconnect inside libmosquitto's loop that fails the TLS
+      // handshake calls no other callback.
+      if (t->cb_.on_error) t->cb_.on_error(std::string("connection failed: ") + text);
     });
     mosquitto_publish_callback_set(mosq_, [](mosquitto*, void* self, int mid) {
       auto* t = static_cast<MosquittoTransport*>(self);
@@ -90,18 +134,37 @@ class MosquittoTransport final : public MqttTransport {
     if (started_) return Internal("mqtt transport already started");
     cb_ = std::move(callbacks);
     started_ = true;
-    // libmosquitto's loop reconnects only after a first successful connect: until then a
-    // connector thread retries with the same jittered backoff, then hands over to the loop.
+    // libmosquitto's loop reconnects only after a first successful connect, and gives up for
+    // good on "fatal" errors: this thread connects with a jittered backoff until the loop runs,
+    // then waits, and starts over when the loop has given up.
     connector_ = std::thread([this] {
       int attempt = 0;
       std::unique_lock<std::mutex> lock(mu_);
       while (!stop_) {
-        int rc = mosquitto_connect_async(mosq_, o_.host.c_str(), o_.port, o_.keepalive_s);
-        if (rc == MOSQ_ERR_SUCCESS) {
-          loop_started_ = mosquitto_loop_start(mosq_) == MOSQ_ERR_SUCCESS;
-          return;
+        if (!loop_started_) {
+          int rc = mosquitto_connect_async(mosq_, o_.host.c_str(), o_.port, o_.keepalive_s);
+          if (rc == MOSQ_ERR_SUCCESS) {
+            loop_started_ = mosquitto_loop_start(mosq_) == MOSQ_ERR_SUCCESS;
+            if (!loop_started_ && cb_.on_error) cb_.on_error("cannot start the mqtt loop");
+          } else if (cb_.on_error) {
+            std::string detail = TakeLogError();
+            cb_.on_error("connect failed: " + MosqError(rc) +
+                         (detail.empty() ? "" : " (" + detail + ")"));
+          }
+          if (loop_started_) {
+            cv_.wait(lock, [this] { return stop_ || loop_dead_; });
+            if (stop_) return;
+          }
         }
-        if (rc != MOSQ_ERR_ERRNO) return;  // fatal (bad host name): stays unavailable
+        if (loop_dead_) {
+          // The loop thread has returned (or is about to): reap it, then start over.
+          lock.unlock();
+          mosquitto_disconnect(mosq_);
+          mosquitto_loop_stop(mosq_, false);
+          lock.lock();
+          loop_started_ = false;
+          loop_dead_ = false;
+        }
         std::uniform_int_distribution<int> jitter(0, 1000 * o_.reconnect_jitter_s);
         int delay_ms = std::min(1000 * o_.reconnect_delay_min_s * (attempt + 1) * (attempt + 1),
                                 1000 * o_.reconnect_delay_max_s) + jitter(rng_);
@@ -142,6 +205,13 @@ class MosquittoTransport final : public MqttTransport {
   std::string Describe() const override { return o_.host + ":" + std::to_string(o_.port); }
 
  private:
+  std::string TakeLogError() {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    std::string e;
+    e.swap(log_error_);
+    return e;
+  }
+
   void SetJitteredDelay() {
     std::uniform_int_distribution<int> d(0, o_.reconnect_jitter_s);
     int base = o_.reconnect_delay_min_s + d(rng_);
@@ -159,10 +229,25 @@ class MosquittoTransport final : public MqttTransport {
   std::condition_variable cv_;
   bool stop_ = false;
   bool loop_started_ = false;
+  bool loop_dead_ = false;
+  std::mutex log_mu_;
+  std::string log_error_;  // last libmosquitto error log line, under log_mu_
   std::thread connector_;
 };
 
 }  // namespace
+
+std::string ConnackReason(int rc) {
+  switch (rc) {
+    case 0: return "accepted";
+    case 1: return "unacceptable protocol version";
+    case 2: return "client identifier rejected";
+    case 3: return "server unavailable";
+    case 4: return "bad user name or password";
+    case 5: return "not authorised";
+    default: return "unknown reason";
+  }
+}
 
 Result<std::unique_ptr<MqttTransport>> MakeMosquittoTransport(const MosquittoOptions& options) {
   auto t = std::make_unique<MosquittoTransport>(options);

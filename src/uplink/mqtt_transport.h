@@ -5,8 +5,9 @@
 //   connection reconnects, on its own (with backoff) until Stop(). It reports through the
 //   callbacks: on_connect(rc) (rc 0 = accepted, else the CONNACK code), on_disconnect(rc)
 //   (rc 0 = requested by Stop), on_publish(mid) when the broker acknowledged a QoS 1 message
-//   (PUBACK). Callbacks may run on a transport thread: they must be short and must not call
-//   back into the transport.
+//   (PUBACK), on_error(text) for a failure that has a reason worth showing (TLS handshake,
+//   name resolution, a failed connect; one line). Callbacks may run on a transport thread: they
+//   must be short and must not call back into the transport. on_error is optional.
 // - Publish() hands one message to the client library and returns its message id (mid), or
 //   kUnavailable when there is no connection. A message handed over may still be lost with the
 //   connection: the publisher keeps the durable copy until on_publish(mid).
@@ -20,7 +21,12 @@
 // capped at reconnect_delay_max_s) with jitter: after every disconnect the base is redrawn
 // uniformly from [reconnect_delay_min_s, reconnect_delay_min_s + reconnect_jitter_s]. Until the
 // first connection succeeds (libmosquitto's loop does not retry a failed first connect) a connector
-// thread retries with the same backoff plus up to reconnect_jitter_s of random delay.
+// thread retries with the same backoff plus up to reconnect_jitter_s of random delay. That
+// thread also supervises the loop: libmosquitto's loop thread gives up for good on errors it
+// deems fatal (a TLS failure during the handshake, a protocol error); the supervisor then stops
+// it and starts over with the same backoff, so a transient TLS or broker fault never ends the
+// uplink. libmosquitto's error log lines (OpenSSL's reason, e.g. "certificate verify failed")
+// are passed to on_error.
 // Failure: bad options (unreadable CA file, empty client id) -> kInvalidArgument from Make*.
 #pragma once
 
@@ -37,7 +43,11 @@ struct MqttTransportCallbacks {
   std::function<void(int rc)> on_connect;
   std::function<void(int rc)> on_disconnect;
   std::function<void(int mid)> on_publish;
+  std::function<void(const std::string& text)> on_error;
 };
+
+// The MQTT 3.1.1 CONNACK return code in words ("not authorised", "bad user name or password").
+std::string ConnackReason(int rc);
 
 class MqttTransport {
  public:

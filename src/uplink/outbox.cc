@@ -3,16 +3,29 @@
 //          message_id TEXT, created_us INTEGER, size INTEGER)   -- size = topic+payload+id bytes
 //   counters(name TEXT PRIMARY KEY, value INTEGER)  -- NextEventCounter and outbox.dropped.<kind>
 //   meta(key TEXT PRIMARY KEY, value TEXT)
+//   sent(kind INTEGER, hour INTEGER, bytes INTEGER, messages INTEGER, PRIMARY KEY(kind, hour))
+//        -- wire bytes acknowledged per kind per UTC hour (hour = unix seconds / 3600)
+//   sources(stream TEXT PRIMARY KEY, seconds REAL, encoded_bytes INTEGER, width INTEGER,
+//           height INTEGER, fps REAL, codec TEXT)  -- running sums per stream
+// `sent` and `sources` were added after format 1 was first released; Open() creates them when
+// missing (additive: older readers ignore them), so the format number stays 1.
 // Every mutation is one transaction; WAL + synchronous=FULL make COMMIT durable.
 #include "uplink/outbox.h"
 
 #include <sqlite3.h>
 
 #include <chrono>
+#include <iterator>
 #include <utility>
+
+#include "uplink/bandwidth_budget.h"
+#include "uplink/sqlite_stmt.h"
 
 namespace es {
 namespace {
+
+using sqlite::SqlError;
+using sqlite::Stmt;
 
 constexpr int kPriority[kOutboxKindCount] = {/*event*/ 2, /*crop*/ 0, /*status*/ 1};
 // Eviction order: lowest priority first.
@@ -21,44 +34,6 @@ constexpr OutboxKind kEvictOrder[] = {OutboxKind::kCrop, OutboxKind::kStatus, Ou
 std::string DroppedCounter(OutboxKind k) {
   return std::string("outbox.dropped.") + OutboxKindName(k);
 }
-
-Status SqlError(sqlite3* db, int rc, const std::string& what) {
-  std::string msg = what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  int primary = rc & 0xff;
-  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return DataLoss(OneLine(msg));
-  return Internal(OneLine(msg));
-}
-
-// RAII prepared statement.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr);
-  }
-  ~Stmt() { sqlite3_finalize(s_); }
-  bool ok() const { return rc_ == SQLITE_OK; }
-  int rc() const { return rc_; }
-  sqlite3_stmt* get() { return s_; }
-  void BindInt(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
-  void BindText(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  void BindBlob(int i, std::string_view v) {
-    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  int Step() { return rc_ = sqlite3_step(s_); }
-  int64_t Int(int col) { return sqlite3_column_int64(s_, col); }
-  std::string Bytes(int col) {
-    const void* p = sqlite3_column_blob(s_, col);
-    int n = sqlite3_column_bytes(s_, col);
-    return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* s_ = nullptr;
-  int rc_ = SQLITE_OK;
-};
 
 }  // namespace
 
@@ -86,9 +61,10 @@ Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path,
                                              const OutboxOptions& options) {
   if (options.max_bytes <= 0) return InvalidArgument("outbox max_bytes must be > 0");
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  const int flags = options.read_only
+                        ? SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX
+                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = "cannot open outbox '" + path + "': " +
                       (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -110,8 +86,18 @@ Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path,
       "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
       "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
       "INSERT OR IGNORE INTO meta(key, value) VALUES('format', '1')",
+      "CREATE TABLE IF NOT EXISTS sent(kind INTEGER NOT NULL, hour INTEGER NOT NULL, bytes "
+      "INTEGER NOT NULL, messages INTEGER NOT NULL, PRIMARY KEY(kind, hour))",
+      "CREATE TABLE IF NOT EXISTS sources(stream TEXT PRIMARY KEY, seconds REAL NOT NULL, "
+      "encoded_bytes INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL, "
+      "fps REAL NOT NULL, codec TEXT NOT NULL)",
   };
-  for (const char* sql : kSetup) {
+  // Read-only: the first read of the header fails for a corrupt or foreign file.
+  static const char* kReadOnlySetup[] = {"SELECT count(*) FROM sqlite_master"};
+  for (const char* sql : options.read_only ? std::vector<const char*>(std::begin(kReadOnlySetup),
+                                                                      std::end(kReadOnlySetup))
+                                           : std::vector<const char*>(std::begin(kSetup),
+                                                                      std::end(kSetup))) {
     Status s = box->ExecLocked(sql);
     if (!s.ok()) {
       if (s.code() == StatusCode::kInternal && s.message().find("unable to open") !=
@@ -125,8 +111,13 @@ Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path,
   {
     Stmt st(db, "SELECT value FROM meta WHERE key='format'");
     if (!st.ok() || st.Step() != SQLITE_ROW || st.Bytes(0) != "1") {
-      return DataLoss("outbox '" + path + "' has an unknown format");
+      return DataLoss("outbox '" + path + "' is not an edgesight outbox (unknown format)");
     }
+  }
+  if (options.read_only) {
+    Stmt st(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
+                "name IN ('sent', 'sources')");
+    box->has_accounting_ = st.ok() && st.Step() == SQLITE_ROW && st.Int(0) == 2;
   }
   Status s = box->LoadStateLocked();
   if (!s.ok()) return DataLoss("outbox '" + path + "' is not usable: " + s.message());
@@ -237,6 +228,7 @@ Result<int64_t> Outbox::Append(OutboxKind kind, std::string_view topic, std::str
     return InvalidArgument("outbox entry of " + std::to_string(size) +
                            " bytes exceeds max_bytes " + std::to_string(options_.max_bytes));
   }
+  ES_RETURN_IF_ERROR(CheckWritable());
   std::lock_guard<std::mutex> lock(mu_);
   ES_RETURN_IF_ERROR(ExecLocked("BEGIN IMMEDIATE"));
   auto fail = [&](Status s) -> Status {
@@ -279,15 +271,25 @@ Result<int64_t> Outbox::Append(OutboxKind kind, std::string_view topic, std::str
 }
 
 Result<std::vector<OutboxEntry>> Outbox::Peek(size_t n, int64_t after_seq) {
+  return PeekKinds(n, after_seq, kAllKinds);
+}
+
+Result<std::vector<OutboxEntry>> Outbox::PeekKinds(size_t n, int64_t after_seq,
+                                                   unsigned kind_mask, int64_t max_seq) {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<OutboxEntry> out;
-  if (n == 0) return out;
+  if (n == 0 || (kind_mask & kAllKinds) == 0) return out;
+  const bool all = (kind_mask & kAllKinds) == kAllKinds;
   Stmt st(db_,
-          "SELECT seq, kind, topic, payload, message_id, created_us FROM outbox WHERE seq > ? "
-          "ORDER BY seq LIMIT ?");
+          all ? "SELECT seq, kind, topic, payload, message_id, created_us FROM outbox "
+                "WHERE seq > ?1 AND seq <= ?3 ORDER BY seq LIMIT ?2"
+              : "SELECT seq, kind, topic, payload, message_id, created_us FROM outbox "
+                "WHERE seq > ?1 AND seq <= ?3 AND ((1 << kind) & ?4) != 0 ORDER BY seq LIMIT ?2");
   if (!st.ok()) return SqlError(db_, st.rc(), "peek");
   st.BindInt(1, after_seq);
   st.BindInt(2, static_cast<int64_t>(n));
+  st.BindInt(3, max_seq);
+  if (!all) st.BindInt(4, kind_mask);
   while (st.Step() == SQLITE_ROW) {
     OutboxEntry e;
     e.seq = st.Int(0);
@@ -304,42 +306,51 @@ Result<std::vector<OutboxEntry>> Outbox::Peek(size_t n, int64_t after_seq) {
   return out;
 }
 
-Status Outbox::Ack(int64_t seq) { return AckMany({seq}); }
+Status Outbox::Ack(int64_t seq, int64_t now_unix_us) { return AckMany({seq}, now_unix_us); }
 
-Status Outbox::AckMany(const std::vector<int64_t>& seqs) {
+Status Outbox::AckMany(const std::vector<int64_t>& seqs, int64_t now_unix_us) {
   if (seqs.empty()) return Status::Ok();
+  ES_RETURN_IF_ERROR(CheckWritable());
   std::lock_guard<std::mutex> lock(mu_);
   ES_RETURN_IF_ERROR(ExecLocked("BEGIN IMMEDIATE"));
+  auto fail = [&](Status s) -> Status {
+    (void)ExecLocked("ROLLBACK");
+    (void)LoadStateLocked();
+    return s;
+  };
+  std::array<int64_t, kOutboxKindCount> wire{}, messages{};
   for (int64_t seq : seqs) {
-    Stmt st(db_, "DELETE FROM outbox WHERE seq=? RETURNING kind, size");
-    if (!st.ok()) {
-      (void)ExecLocked("ROLLBACK");
-      (void)LoadStateLocked();
-      return SqlError(db_, st.rc(), "ack");
-    }
+    Stmt st(db_,
+            "DELETE FROM outbox WHERE seq=? RETURNING kind, size, length(CAST(topic AS BLOB)), "
+            "length(payload)");
+    if (!st.ok()) return fail(SqlError(db_, st.rc(), "ack"));
     st.BindInt(1, seq);
     int rc = st.Step();
     if (rc == SQLITE_ROW) {
       int64_t k = st.Int(0);
       int64_t size = st.Int(1);
+      int64_t topic_len = st.Int(2);
+      int64_t payload_len = st.Int(3);
       rc = st.Step();
       if (k >= 0 && k < kOutboxKindCount) {
         stats_.count[k]--;
         stats_.bytes[k] -= size;
         stats_.depth--;
+        wire[k] += MqttPublishWireBytes(static_cast<size_t>(topic_len),
+                                        static_cast<size_t>(payload_len), /*qos=*/1);
+        messages[k]++;
       }
     }
-    if (rc != SQLITE_DONE) {
-      (void)ExecLocked("ROLLBACK");
-      (void)LoadStateLocked();
-      return SqlError(db_, rc, "ack");
-    }
+    if (rc != SQLITE_DONE) return fail(SqlError(db_, rc, "ack"));
+  }
+  const int64_t hour = UnixHour(now_unix_us);
+  for (int k = 0; k < kOutboxKindCount; ++k) {
+    if (messages[k] == 0) continue;
+    Status s = AddSentLocked(static_cast<OutboxKind>(k), hour, wire[k], messages[k]);
+    if (!s.ok()) return fail(s);
   }
   Status commit = ExecLocked("COMMIT");
-  if (!commit.ok()) {
-    (void)ExecLocked("ROLLBACK");
-    (void)LoadStateLocked();
-  }
+  if (!commit.ok()) return fail(commit);
   return commit;
 }
 
@@ -363,6 +374,7 @@ OutboxStats Outbox::Stats() {
 
 Result<int64_t> Outbox::NextEventCounter(std::string_view name) {
   if (name.rfind("outbox.", 0) == 0) return InvalidArgument("counter names 'outbox.*' are reserved");
+  ES_RETURN_IF_ERROR(CheckWritable());
   std::lock_guard<std::mutex> lock(mu_);
   int64_t value = 0;
   ES_RETURN_IF_ERROR(ExecLocked("BEGIN IMMEDIATE"));

@@ -1,0 +1,330 @@
+// Uplink benchmarks (Google Benchmark): durable outbox appends, end-to-end event latency through
+// a real mosquitto on 127.0.0.1, and the drain rate of an outage backlog.
+//   ./build/bench/uplink_bench                      (mosquitto must be at /usr/sbin/mosquitto)
+// Temp files go to $ES_BENCH_DIR (default /tmp): the append rate is the fsync rate of that disk.
+#include <arpa/inet.h>
+#include <benchmark/benchmark.h>
+#include <mosquitto.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "uplink/mqtt_publisher.h"
+#include "uplink/outbox.h"
+
+namespace es {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string TempDir(const char* tag) {
+  const char* base = std::getenv("ES_BENCH_DIR");
+  std::string tmpl = std::string(base ? base : "/tmp") + "/es_" + tag + "_XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  return mkdtemp(buf.data());
+}
+
+std::string EventPayload(int64_t i, int64_t sent_us) {
+  // Shaped like a real track event (Event::ToJson), about 250 bytes.
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"v\":1,\"id\":\"bench/cam/%lld\",\"start_id\":\"bench/cam/%lld\","
+                "\"device\":\"bench\",\"stream\":\"cam\",\"type\":\"track\",\"phase\":\"start\","
+                "\"track_id\":%lld,\"class_id\":0,\"score\":0.81,\"box\":[412.5,118.0,64.0,"
+                "171.5],\"t_start_us\":%lld,\"t_us\":%lld,\"frame\":%lld,\"sent_us\":%lld}",
+                static_cast<long long>(i), static_cast<long long>(i),
+                static_cast<long long>(i % 50), static_cast<long long>(i * 500000),
+                static_cast<long long>(i * 500000), static_cast<long long>(i * 5),
+                static_cast<long long>(sent_us));
+  return buf;
+}
+
+int64_t NowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool PortOpen(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  close(fd);
+  return ok;
+}
+
+class Broker {
+ public:
+  Broker() : port_(FreePort()), dir_(TempDir("bench_broker")) {
+    std::ofstream(dir_ + "/m.conf") << "listener " << port_
+                                    << " 127.0.0.1\nallow_anonymous true\nlog_dest none\n"
+                                    << "max_queued_messages 100000\n";
+    pid_ = fork();
+    if (pid_ == 0) {
+      execl("/usr/sbin/mosquitto", "mosquitto", "-c", (dir_ + "/m.conf").c_str(),
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 500 && !PortOpen(port_); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  ~Broker() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+    fs::remove_all(dir_);
+  }
+  bool up() const { return PortOpen(port_); }
+  int port() const { return port_; }
+
+ private:
+  int port_;
+  std::string dir_;
+  pid_t pid_ = -1;
+};
+
+// Counts messages; records the latency of events that carry "sent_us".
+class Subscriber {
+ public:
+  explicit Subscriber(int port) {
+    mosquitto_lib_init();
+    m_ = mosquitto_new(nullptr, true, this);
+    mosquitto_connect_callback_set(m_, [](mosquitto* m, void*, int rc) {
+      if (rc == 0) mosquitto_subscribe(m, nullptr, "edgesight/v1/bench/+/+", 1);
+    });
+    mosquitto_subscribe_callback_set(m_, [](mosquitto*, void* self, int, int, const int*) {
+      auto* s = static_cast<Subscriber*>(self);
+      std::lock_guard<std::mutex> lock(s->mu_);
+      s->subscribed_ = true;
+      s->cv_.notify_all();
+    });
+    mosquitto_message_callback_set(m_, [](mosquitto*, void* self, const mosquitto_message* msg) {
+      const int64_t now = NowUs();
+      auto* s = static_cast<Subscriber*>(self);
+      std::string p(static_cast<const char*>(msg->payload), static_cast<size_t>(msg->payloadlen));
+      std::lock_guard<std::mutex> lock(s->mu_);
+      s->received_++;
+      auto at = p.find("\"sent_us\":");
+      if (at != std::string::npos) s->latencies_us_.push_back(now - std::atoll(p.c_str() + at + 10));
+      s->cv_.notify_all();
+    });
+    mosquitto_connect_async(m_, "127.0.0.1", port, 30);
+    mosquitto_loop_start(m_);
+  }
+  ~Subscriber() {
+    mosquitto_disconnect(m_);
+    mosquitto_loop_stop(m_, false);
+    mosquitto_destroy(m_);
+  }
+  bool WaitSubscribed() {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(5), [&] { return subscribed_; });
+  }
+  bool WaitReceived(int64_t n, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, timeout, [&] { return received_ >= n; });
+  }
+  std::vector<int64_t> latencies() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return latencies_us_;
+  }
+
+ private:
+  mosquitto* m_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool subscribed_ = false;
+  int64_t received_ = 0;
+  std::vector<int64_t> latencies_us_;
+};
+
+std::unique_ptr<MqttPublisher> StartPublisher(Outbox* box, int port) {
+  MosquittoOptions m;
+  m.port = port;
+  m.client_id = "es-bench-" + std::to_string(getpid());
+  m.clean_session = true;
+  m.max_inflight_messages = 64;
+  PublisherOptions p;
+  p.device_id = "bench";
+  p.max_inflight = 64;
+  p.status_interval = Duration::Seconds(0);
+  auto r = MqttPublisher::Create(box, m, p);
+  if (!r.ok() || !(*r)->Start().ok()) return nullptr;
+  return std::move(r).value();
+}
+
+double Percentile(std::vector<int64_t> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = static_cast<size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
+  return static_cast<double>(v[std::min(i, v.size() - 1)]);
+}
+
+// Durable appends: one transaction (and fsync of the WAL) per event, as in production.
+void BM_OutboxAppendDurable(benchmark::State& state) {
+  const std::string dir = TempDir("bench_outbox");
+  {
+    auto box = Outbox::Open(dir + "/o.db");
+    if (!box.ok()) {
+      state.SkipWithError(box.status().ToString().c_str());
+      return;
+    }
+    int64_t i = 0;
+    for (auto _ : state) {
+      auto seq = (*box)->Append(OutboxKind::kEvent, "edgesight/v1/bench/cam/events",
+                                EventPayload(i, 0), "bench/cam/" + std::to_string(i));
+      if (!seq.ok()) {
+        state.SkipWithError(seq.status().ToString().c_str());
+        break;
+      }
+      ++i;
+    }
+    state.SetItemsProcessed(state.iterations());
+    state.counters["events_per_s"] =
+        benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  }
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_OutboxAppendDurable)->MinTime(2.0)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// Append (durable) -> publisher -> mosquitto -> subscriber, one event at a time, broker up.
+void BM_EventLatencyEndToEnd(benchmark::State& state) {
+  Broker broker;
+  if (!broker.up()) {
+    state.SkipWithError("mosquitto did not start");
+    return;
+  }
+  const std::string dir = TempDir("bench_e2e");
+  {
+    auto box = Outbox::Open(dir + "/o.db");
+    Subscriber sub(broker.port());
+    if (!box.ok() || !sub.WaitSubscribed()) {
+      state.SkipWithError("outbox or subscriber failed");
+      return;
+    }
+    auto pub = StartPublisher(box->get(), broker.port());
+    if (!pub) {
+      state.SkipWithError("publisher failed");
+      return;
+    }
+    int64_t i = 0;
+    for (auto _ : state) {
+      auto seq = (*box)->Append(OutboxKind::kEvent, "edgesight/v1/bench/cam/events",
+                                EventPayload(i, NowUs()), "bench/cam/" + std::to_string(i));
+      if (!seq.ok()) {
+        state.SkipWithError(seq.status().ToString().c_str());
+        break;
+      }
+      pub->Notify();
+      ++i;
+      if (!sub.WaitReceived(i, std::chrono::seconds(5))) {
+        state.SkipWithError("event not received within 5 s");
+        break;
+      }
+    }
+    auto lat = sub.latencies();
+    state.counters["p50_ms"] = Percentile(lat, 0.50) / 1000.0;
+    state.counters["p99_ms"] = Percentile(lat, 0.99) / 1000.0;
+    state.counters["max_ms"] = Percentile(lat, 1.0) / 1000.0;
+    pub->Stop();
+  }
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_EventLatencyEndToEnd)->Iterations(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Backlog of an outage of state.range(0) minutes at 2 events/s plus one 20 KB crop per 10
+// events, drained when the broker is reachable: time from the publisher's start until the
+// subscriber has every message and the outbox is empty.
+void BM_DrainBacklog(benchmark::State& state) {
+  const int64_t minutes = state.range(0);
+  const int64_t events = minutes * 60 * 2, crops = events / 10;
+  Broker broker;
+  if (!broker.up()) {
+    state.SkipWithError("mosquitto did not start");
+    return;
+  }
+  const std::string crop(20 * 1024, 'j');
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string dir = TempDir("bench_drain");
+    auto box = Outbox::Open(dir + "/o.db");
+    if (!box.ok()) {
+      state.SkipWithError("outbox failed");
+      break;
+    }
+    for (int64_t i = 0; i < events; ++i) {
+      (void)(*box)->Append(OutboxKind::kEvent, "edgesight/v1/bench/cam/events", EventPayload(i, 0),
+                           "bench/cam/" + std::to_string(i));
+      if (i % 10 == 9) {
+        (void)(*box)->Append(OutboxKind::kCrop, "edgesight/v1/bench/cam/crops", crop,
+                             "bench/cam/" + std::to_string(i) + "/crop");
+      }
+    }
+    auto sub = std::make_unique<Subscriber>(broker.port());
+    if (!sub->WaitSubscribed()) {
+      state.SkipWithError("subscriber failed");
+      break;
+    }
+    state.ResumeTiming();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto pub = StartPublisher(box->get(), broker.port());
+    const bool all = pub && sub->WaitReceived(events + crops, std::chrono::seconds(120));
+    while (all && (*box)->Depth() > 0 &&
+           std::chrono::steady_clock::now() - t0 < std::chrono::seconds(120)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    state.PauseTiming();
+    if (!all || (*box)->Depth() > 0) {
+      state.SkipWithError("backlog did not drain within 120 s");
+      break;
+    }
+    state.counters["entries"] = static_cast<double>(events + crops);
+    state.counters["entries_per_s"] = static_cast<double>(events + crops) / secs;
+    state.counters["drain_s"] = secs;
+    pub->Stop();
+    pub.reset();
+    sub.reset();
+    box->reset();
+    fs::remove_all(dir);
+    state.ResumeTiming();
+  }
+}
+BENCHMARK(BM_DrainBacklog)->Arg(10)->Arg(60)->Iterations(3)->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+}  // namespace
+}  // namespace es
+
+BENCHMARK_MAIN();
