@@ -10,17 +10,39 @@ std::string StreamTopic(const std::string& device, const std::string& stream,
 }
 
 OutboxHook::OutboxHook(Outbox* outbox, MqttPublisher* publisher, std::string device,
-                       std::shared_ptr<OutboxEventIdSource> ids)
-    : outbox_(outbox), publisher_(publisher), device_(std::move(device)), ids_(std::move(ids)) {}
+                       std::shared_ptr<OutboxEventIdSource> ids,
+                       std::unique_ptr<CropCollector> crops)
+    : outbox_(outbox),
+      publisher_(publisher),
+      device_(std::move(device)),
+      ids_(std::move(ids)),
+      crops_(std::move(crops)) {}
 
 Status OutboxHook::OnDecision(FramePacket* packet) {
-  if (packet->events.empty()) return Status::Ok();
+  ES_RETURN_IF_ERROR(CommitEvents(*packet));
+  if (crops_) {
+    const int64_t before = crops_->stats().committed;
+    ES_RETURN_IF_ERROR(crops_->OnFrame(packet->frame, packet->tracks, packet->events));
+    if (publisher_ != nullptr && crops_->stats().committed != before) publisher_->Notify();
+  }
+  return Status::Ok();
+}
+
+Status OutboxHook::Finish() {
+  if (!crops_) return Status::Ok();
+  Status s = crops_->FlushAll();
+  if (publisher_ != nullptr) publisher_->Notify();
+  return s;
+}
+
+Status OutboxHook::CommitEvents(const FramePacket& packet) {
+  if (packet.events.empty()) return Status::Ok();
   if (ids_) {
     if (Status s = ids_->error(); !s.ok()) {
       return Internal("outbox: durable event ids failed: " + s.message());
     }
   }
-  for (const Event& e : packet->events) {
+  for (const Event& e : packet.events) {
     auto seq = outbox_->Append(OutboxKind::kEvent, StreamTopic(device_, e.stream, "events"),
                                e.ToJson().dump(), e.id);
     if (!seq.ok()) return Internal("outbox: cannot commit event " + e.id + ": " + seq.status().message());
@@ -31,7 +53,13 @@ Status OutboxHook::OnDecision(FramePacket* packet) {
 }
 
 nlohmann::json OutboxHook::Summary() const {
-  return {{"events_committed", committed_}};
+  nlohmann::json j = {{"events_committed", committed_}};
+  if (crops_) {
+    const CropStats& c = crops_->stats();
+    j["crops"] = {{"committed", c.committed}, {"dropped", c.dropped}, {"bytes", c.bytes}};
+    if (!c.last_error.empty()) j["crops"]["last_error"] = c.last_error;
+  }
+  return j;
 }
 
 }  // namespace es

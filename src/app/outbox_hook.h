@@ -6,6 +6,9 @@
 //   returns — the entry is fsynced — before the packet goes on to later hooks (alarms, PTZ),
 //   the sinks or the summary: "commit before anyone else knows". Then the publisher (if any)
 //   is woken to drain.
+// - Crops (optional): the CropCollector sees every frame after the events are committed and
+//   commits a JPEG of each track's best view when the track ends; Finish() flushes the crops
+//   of tracks still held. A crop that cannot be committed is counted, not fatal.
 // - A failed commit (disk full, I/O error) or a failure of the durable event id counter stops
 //   the run with that Status: losing events silently is worse than stopping (the operator sees
 //   the error; the supervisor restarts; committed events are still there).
@@ -17,6 +20,7 @@
 #include <string>
 
 #include "pipeline/decision_hook.h"
+#include "uplink/crop_collector.h"
 #include "uplink/mqtt_publisher.h"
 #include "uplink/outbox.h"
 #include "uplink/outbox_event_id_source.h"
@@ -29,18 +33,23 @@ std::string StreamTopic(const std::string& device, const std::string& stream,
 
 class OutboxHook final : public DecisionHook {
  public:
-  // ids and publisher may be null (no durable ids to check / no uplink: store and forward).
+  // ids, publisher and crops may be null (no durable ids to check / no uplink: store and
+  // forward / no crops).
   OutboxHook(Outbox* outbox, MqttPublisher* publisher, std::string device,
-             std::shared_ptr<OutboxEventIdSource> ids);
+             std::shared_ptr<OutboxEventIdSource> ids, std::unique_ptr<CropCollector> crops);
   Status OnDecision(FramePacket* packet) override;
+  Status Finish() override;
   std::string name() const override { return "outbox"; }
   nlohmann::json Summary() const override;
 
  private:
+  Status CommitEvents(const FramePacket& packet);
+
   Outbox* outbox_;
   MqttPublisher* publisher_;
   std::string device_;
   std::shared_ptr<OutboxEventIdSource> ids_;
+  std::unique_ptr<CropCollector> crops_;
   int64_t committed_ = 0;
 };
 

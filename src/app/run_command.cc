@@ -5,6 +5,7 @@
 
 #include "alarm/alarm_dispatcher.h"
 #include "app/alarm_hook.h"
+#include "app/source_usage_hook.h"
 #include "app/uplink_runtime.h"
 #include "detect/detector.h"
 #include "record/recorder_hook.h"
@@ -74,16 +75,30 @@ RunResult BuildAndRun(const AppConfig& c, const std::string& device, bool instal
   parts.analytics = std::make_unique<AnalyticsStage>(std::move(analyzer).value());
   // Decision hooks, in order: the recorder names clips, the outbox commits the events (with
   // their clip), then local alarms see them.
+  // One packet callback (capture thread) feeds the recorder's ring and the source accounting.
+  std::vector<PacketCallback> packet_consumers;
   if (!c.recording.dir.empty()) {
     auto recorder = Recorder::Create(c.recording, c.source.stream_id);
     if (!recorder.ok()) return Failed(c, recorder.status());
     std::shared_ptr<Recorder> rec = std::move(recorder).value();
-    if (auto* ff = dynamic_cast<FfmpegSource*>(parts.source.get())) {
-      ff->SetPacketCallback([rec](const AVPacket& p, const AVStream& st) { rec->OnPacket(p, st); });
-    }
+    packet_consumers.push_back([rec](const AVPacket& p, const AVStream& st) { rec->OnPacket(p, st); });
     parts.hooks.push_back(std::make_unique<RecorderHook>(rec));
   }
-  if (*uplink) parts.hooks.push_back((*uplink)->MakeHook());
+  if (*uplink) {
+    auto hook = (*uplink)->MakeHook();
+    if (!hook.ok()) return Failed(c, hook.status());
+    parts.hooks.push_back(std::move(hook).value());
+    auto usage = std::make_unique<SourceUsageHook>((*uplink)->outbox(), c.source.stream_id);
+    SourceUsageHook* u = usage.get();
+    packet_consumers.push_back([u](const AVPacket& p, const AVStream& st) { u->OnPacket(p, st); });
+    parts.hooks.push_back(std::move(usage));
+  }
+  if (auto* ff = dynamic_cast<FfmpegSource*>(parts.source.get()); ff && !packet_consumers.empty()) {
+    ff->SetPacketCallback([consumers = std::move(packet_consumers)](const AVPacket& p,
+                                                                    const AVStream& st) {
+      for (const auto& consume : consumers) consume(p, st);
+    });
+  }
   if (!c.alarm.rules.empty()) {
     auto alarms = AlarmDispatcher::Create(c.alarm);
     if (!alarms.ok()) return Failed(c, alarms.status());

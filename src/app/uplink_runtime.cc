@@ -46,6 +46,8 @@ Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& c
   if (!config.mqtt.empty()) {
     PublisherOptions po;
     po.device_id = device;
+    po.cap_bytes_per_hour = config.cap_bytes_per_hour;
+    po.status_interval = Duration::Micros(static_cast<int64_t>(config.status_interval_s * 1e6));
     ES_ASSIGN_OR_RETURN(rt->publisher_, MqttPublisher::Create(rt->outbox_.get(), mqtt, po));
     ES_RETURN_IF_ERROR(rt->publisher_->Start());
   }
@@ -56,8 +58,16 @@ UplinkRuntime::~UplinkRuntime() {
   if (publisher_) publisher_->Stop();
 }
 
-std::unique_ptr<DecisionHook> UplinkRuntime::MakeHook() {
-  return std::make_unique<OutboxHook>(outbox_.get(), publisher_.get(), device_, ids_);
+Result<std::unique_ptr<DecisionHook>> UplinkRuntime::MakeHook() {
+  std::unique_ptr<CropCollector> crops;
+  if (config_.crops) {
+    CropOptions co;
+    co.device = device_;
+    co.max_side = config_.crop_max_side;
+    ES_ASSIGN_OR_RETURN(crops, CropCollector::Create(outbox_.get(), co, publisher_.get()));
+  }
+  return std::unique_ptr<DecisionHook>(std::make_unique<OutboxHook>(
+      outbox_.get(), publisher_.get(), device_, ids_, std::move(crops)));
 }
 
 void UplinkRuntime::Finish() {

@@ -34,7 +34,7 @@ class UplinkRuntime {
   ~UplinkRuntime();
 
   std::shared_ptr<OutboxEventIdSource> ids() const { return ids_; }
-  std::unique_ptr<DecisionHook> MakeHook();
+  Result<std::unique_ptr<DecisionHook>> MakeHook();
   Outbox* outbox() const { return outbox_.get(); }
   MqttPublisher* publisher() const { return publisher_.get(); }
   void Finish();

@@ -327,6 +327,14 @@ std::vector<SectionSpec> BuildSchema() {
                "at the end of a run, wait this long for the backlog to drain")
           .Add("max_outbox_bytes", &UC::max_outbox_bytes, AtLeast(kMiB),
                "outbox size bound; when full, crops, then status, then oldest events make room")
+          .Add("cap_bytes_per_hour", &UC::cap_bytes_per_hour, AtLeast(0),
+               "bytes per UTC hour above which crops wait (events never do); 0 = no cap")
+          .Add("crops", &UC::crops, AnyValue(),
+               "send a JPEG of each track's best view when the track ends")
+          .Add("crop_max_side", &UC::crop_max_side, Closed(16, 4096),
+               "longest side of a crop in pixels")
+          .Add("status_interval_s", &UC::status_interval_s, Closed(0, 86400),
+               "retained status message this often (and on every connect); 0 = on connect only")
           .Build());
   return s;
 }

@@ -19,6 +19,12 @@ struct UplinkConfig {
   std::string password_file;  // first line is the password (keeps it out of argv and YAML)
   double drain_timeout_s = 5.0;  // at the end of a run, wait this long for the backlog to drain
   int64_t max_outbox_bytes = 256LL * 1024 * 1024;  // size policy bound (docs/uplink.md)
+  // Bytes per UTC hour (all kinds) above which crops wait for the next hour; events and
+  // status are never deferred. 0 = no cap.
+  int64_t cap_bytes_per_hour = 0;
+  bool crops = true;         // a JPEG of each track's best view when the track ends
+  int crop_max_side = 256;   // longest side of a crop, px
+  double status_interval_s = 30.0;  // retained status on .../status this often (and on connect)
 };
 
 }  // namespace es
