@@ -490,6 +490,18 @@ TEST(CliUplink, EventsOfAnOfflineRunArriveWithTheNextRunAndIdsNeverRepeat) {
     EXPECT_GT(n, prev) << "out of order: " << id;  // in order, across both runs
     prev = n;
   }
+  // The report over both runs: nothing waiting, bytes per kind, and the raw-video comparison.
+  const auto stats = RunProcess({kBin, "uplink-stats", "--outbox", dir + "/outbox.db", "--json"}, 30);
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  const json st = json::parse(stats.out);
+  EXPECT_EQ(st["depth"], 0);
+  EXPECT_GT(st["sent"]["total"]["event"].get<int64_t>(), 0);
+  EXPECT_GT(st["sent"]["total"]["crop"].get<int64_t>(), 0);
+  EXPECT_GT(st["comparison"]["camera_hours"].get<double>(), 0);
+  EXPECT_GT(st["comparison"]["reduction_pct"].get<double>(), 90);
+  const auto missing = RunProcess({kBin, "uplink-stats", "--outbox", dir + "/nope.db"}, 30);
+  EXPECT_EQ(missing.exit_code, 2);
+  ExpectOneLineError(missing);
 }
 
 TEST(CliUplink, UnreachableBrokerKeepsEventsAndBadSettingsAreOneLineErrors) {
