@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -736,6 +737,212 @@ TEST(CliBadInput, UnwritableOutputs) {
     EXPECT_EQ(r.exit_code, 2) << flag;
     ExpectOneLineError(r);
   }
+}
+
+// ---- PTZ in the pipeline (ptz: section) ----
+
+// A calibration points file for the 640x480 synthetic scenes: a wide camera with a 500 px focal
+// length looking along the PTZ's home direction (pan right, tilt up). `pixels` are landmarks.
+std::string PtzPoints(const std::vector<std::pair<double, double>>& pixels) {
+  std::ostringstream out;
+  out << "# wide 640x480, f = 500 px\nsize 640 480\n";
+  for (auto [u, v] : pixels) {
+    const double x = (u - 320) / 500, y = (v - 240) / 500;
+    out << u << " " << v << " " << std::atan2(x, 1.0) * 180 / M_PI << " "
+        << std::atan2(-y, std::hypot(x, 1.0)) * 180 / M_PI << "\n";
+  }
+  return out.str();
+}
+
+std::string WritePtzPoints(const std::string& dir) {
+  const std::string path = dir + "/ptz-points.txt";
+  std::ofstream(path) << PtzPoints({{40, 40}, {320, 40}, {600, 40}, {40, 240}, {320, 240},
+                                    {600, 240}, {40, 440}, {320, 440}, {600, 440}});
+  return path;
+}
+
+// synthetic:walk with the motion detector (fast) and the given ptz.* overrides.
+std::vector<std::string> PtzRun(const std::vector<std::string>& sets, int frames = 120) {
+  std::vector<std::string> args = {"run", "--source", "synthetic:walk", "--max-frames",
+                                   std::to_string(frames), "--detector", "motion"};
+  for (const std::string& s : sets) {
+    args.push_back("--set");
+    args.push_back(s);
+  }
+  return Cmd(args);
+}
+
+TEST(CliPtz, SimulatorHeadFollowsTheWalkers) {
+  const std::string dir = TempDir();
+  const std::string points = WritePtzPoints(dir);
+  const auto r = RunProcess(
+      PtzRun({"ptz.driver=simulator", "ptz.calibration_file=" + points}), 120);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = Summary(r);
+  ASSERT_TRUE(s.contains("ptz")) << r.out;
+  const json& p = s["ptz"];
+  EXPECT_GT(s["tracks"].get<int>(), 0);
+  EXPECT_EQ(p["health"], "ok") << p.dump();
+  EXPECT_EQ(p["last_error"], "");
+  EXPECT_GT(p["commands_sent"].get<int>(), 0) << p.dump();
+  EXPECT_EQ(p["driver_errors"], 0);
+  EXPECT_EQ(p["driver"], "simulator");
+  EXPECT_GT(p["status_polls"].get<int>(), 0);
+  // Without a ptz section (driver ""), the summary has no ptz object.
+  const auto off = RunProcess(PtzRun({}, 20), 120);
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_FALSE(Summary(off).contains("ptz"));
+}
+
+TEST(CliPtz, UnreachableOnvifHeadDoesNotStopTracking) {
+  const std::string dir = TempDir();
+  const std::string points = WritePtzPoints(dir);
+  const int port = FreePort();  // nothing listens here
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/onvif/ptz_service";
+  const auto r = RunProcess(PtzRun({"ptz.driver=onvif", "ptz.onvif_url=" + url,
+                                    "ptz.onvif_timeout_ms=300",
+                                    "ptz.calibration_file=" + points}),
+                            120);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = Summary(r);
+  EXPECT_GT(s["tracks"].get<int>(), 0) << r.out;
+  EXPECT_EQ(s["frames"], 120);
+  const json& p = s["ptz"];
+  EXPECT_EQ(p["health"], "degraded") << p.dump();
+  EXPECT_GT(p["driver_errors"].get<int>(), 0);
+  EXPECT_EQ(p["commands_sent"], 0);
+  const std::string err = p["last_error"];
+  EXPECT_NE(err.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << err;
+  EXPECT_EQ(err.find('\n'), std::string::npos);
+  EXPECT_NE(p["probe"].get<std::string>().find("127.0.0.1:" + std::to_string(port)),
+            std::string::npos);
+}
+
+TEST(CliPtz, BadCalibrationFilesAreOneLineErrors) {
+  const std::string dir = TempDir();
+  std::ofstream(dir + "/three.txt") << PtzPoints({{40, 40}, {600, 40}, {320, 440}});
+  std::ofstream(dir + "/collinear.txt")
+      << PtzPoints({{40, 40}, {200, 140}, {360, 240}, {520, 340}, {600, 375}});
+  for (const char* name : {"three.txt", "collinear.txt", "missing.txt"}) {
+    const std::string path = dir + "/" + name;
+    const auto r = RunProcess(
+        PtzRun({"ptz.driver=simulator", "ptz.calibration_file=" + path}, 10), 60);
+    EXPECT_EQ(r.exit_code, 2) << name << ": " << r.err;
+    ExpectOneLineError(r);
+    EXPECT_NE(r.err.find("ptz.calibration_file: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(path), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "") << name;  // fails at start-up, before any frame
+  }
+  // Config errors of the section: driver without a calibration file, onvif without a URL.
+  for (const std::vector<std::string>& sets :
+       {std::vector<std::string>{"ptz.driver=simulator"},
+        std::vector<std::string>{"ptz.driver=onvif", "ptz.calibration_file=x.txt"},
+        std::vector<std::string>{"ptz.class_priority=[persn]"}}) {
+    const auto r = RunProcess(PtzRun(sets, 10), 60);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    ExpectOneLineError(r);
+    EXPECT_NE(r.err.find("ptz."), std::string::npos) << r.err;
+  }
+}
+
+TEST(CliPtz, CalibrateReportsResidualsAndRejectsBadPoints) {
+  const std::string dir = TempDir();
+  const std::string good = WritePtzPoints(dir);
+  const auto r = RunProcess({kBin, "calibrate", "--points", good, "--out", dir + "/c.json"}, 60);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << r.out;
+  EXPECT_EQ(j["points"], 9);
+  EXPECT_LT(j["rms_deg"].get<double>(), 0.05);  // the points are exact up to 6 digits
+  EXPECT_EQ(j["per_point"].size(), 9u);
+  // The fitted file drives a run like the points file does.
+  const auto run = RunProcess(
+      PtzRun({"ptz.driver=simulator", "ptz.calibration_file=" + dir + "/c.json"}, 40), 120);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Summary(run)["ptz"]["health"], "ok");
+
+  std::ofstream(dir + "/collinear.txt")
+      << PtzPoints({{40, 40}, {200, 140}, {360, 240}, {520, 340}, {600, 375}});
+  const auto bad = RunProcess({kBin, "calibrate", "--points", dir + "/collinear.txt"}, 60);
+  EXPECT_EQ(bad.exit_code, 2);
+  ExpectOneLineError(bad);
+  EXPECT_NE(bad.err.find("collinear.txt"), std::string::npos) << bad.err;
+}
+
+// `edgesight onvif-emulator` in its own process; returns its pid and endpoint ("" on failure).
+std::pair<int, std::string> StartOnvifEmulator(const std::vector<std::string>& args,
+                                               const std::string& log) {
+  std::vector<std::string> argv = {kBin, "onvif-emulator"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const int pid = StartProcess(argv, log);
+  for (int i = 0; i < 250; ++i) {  // 5 s
+    std::ifstream in(log);
+    std::string line;
+    while (std::getline(in, line)) {
+      const json j = json::parse(line, nullptr, false);
+      if (j.is_object() && j.contains("endpoint")) return {pid, j["endpoint"].get<std::string>()};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return {pid, ""};
+}
+
+TEST(CliPtz, RunDrivesTheOnvifEmulatorAndReportsRejectedCredentials) {
+  const std::string dir = TempDir();
+  const std::string points = WritePtzPoints(dir);
+  std::ofstream(dir + "/emu.pass") << "head-secret\n";
+  std::ofstream(dir + "/good.pass") << "head-secret\n";
+  std::ofstream(dir + "/bad.pass") << "not-the-secret\n";
+  auto [pid, endpoint] = StartOnvifEmulator(
+      {"--user", "operator", "--password-file", dir + "/emu.pass"}, dir + "/emu.log");
+  ASSERT_FALSE(endpoint.empty()) << "emulator did not print its endpoint";
+  auto run = [&](const std::string& pass) {
+    return RunProcess(PtzRun({"ptz.driver=onvif", "ptz.onvif_url=" + endpoint,
+                              "ptz.onvif_configuration=PTZConfiguration_1",
+                              "ptz.onvif_username=operator", "ptz.onvif_password_file=" + pass,
+                              "ptz.calibration_file=" + points}),
+                      120);
+  };
+  const auto ok = run(dir + "/good.pass");
+  const auto rejected = run(dir + "/bad.pass");
+  StopProcess(pid);
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  const json p = Summary(ok)["ptz"];
+  EXPECT_EQ(p["health"], "ok") << p.dump();
+  EXPECT_EQ(p["probe"], "ok");
+  EXPECT_GT(p["commands_sent"].get<int>(), 0) << p.dump();
+
+  ASSERT_EQ(rejected.exit_code, 0) << rejected.err;
+  const json s = Summary(rejected);
+  EXPECT_GT(s["tracks"].get<int>(), 0);
+  const json q = s["ptz"];
+  EXPECT_EQ(q["health"], "degraded") << q.dump();
+  EXPECT_EQ(q["commands_sent"], 0);
+  const std::string err = q["last_error"];
+  EXPECT_NE(err.find(endpoint), std::string::npos) << err;
+  EXPECT_NE(err.find("NotAuthorized"), std::string::npos) << err;
+  EXPECT_EQ(rejected.out.find("not-the-secret"), std::string::npos);
+  EXPECT_EQ(rejected.err.find("not-the-secret"), std::string::npos);
+  // The emulator's closing line counts the requests it served and the rejected ones.
+  std::ifstream in(dir + "/emu.log");
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  const json counters = json::parse(last, nullptr, false);
+  ASSERT_TRUE(counters.is_object()) << last;
+  EXPECT_GT(counters["auth_failures"].get<int>(), 0);
+  EXPECT_GT(counters["requests"].get<int>(), counters["auth_failures"].get<int>());
+}
+
+TEST(CliPtz, OnvifEmulatorBadFlagsAreOneLineErrors) {
+  const auto r = RunProcess({kBin, "onvif-emulator", "--user", "u"}, 30);
+  EXPECT_EQ(r.exit_code, 2);
+  ExpectOneLineError(r);
+  const auto missing =
+      RunProcess({kBin, "onvif-emulator", "--user", "u", "--password-file", "/nonexistent/p"}, 30);
+  EXPECT_EQ(missing.exit_code, 2);
+  ExpectOneLineError(missing);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "app/detector_spec.h"
 #include "app/eval_command.h"
 #include "app/exit_codes.h"
+#include "app/onvif_emulator_command.h"
 #include "app/run_command.h"
 #include "app/track_command.h"
 #include "app/uplink_stats_command.h"
@@ -117,6 +118,9 @@ int Main(int argc, char** argv) {
   TrackArgs track_args;
   CLI::App* track = AddTrackCommand(&app, &track_args);
 
+  OnvifEmulatorArgs onvif_emulator_args;
+  CLI::App* onvif_emulator = AddOnvifEmulatorCommand(&app, &onvif_emulator_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -143,6 +147,7 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   if (*track) return RunTrack(track_args);
+  if (*onvif_emulator) return RunOnvifEmulator(onvif_emulator_args);
   if (*bench) {
     if (bench_flags.source.empty()) bench_flags.source = ES_DEFAULT_VIDEO;
     auto config = ResolveConfig(bench_flags);

@@ -5,6 +5,7 @@
 
 #include "alarm/alarm_dispatcher.h"
 #include "app/alarm_hook.h"
+#include "app/ptz_hook.h"
 #include "app/source_usage_hook.h"
 #include "app/uplink_runtime.h"
 #include "detect/detector.h"
@@ -103,6 +104,13 @@ RunResult BuildAndRun(const AppConfig& c, const std::string& device, bool instal
     auto alarms = AlarmDispatcher::Create(c.alarm);
     if (!alarms.ok()) return Failed(c, alarms.status());
     parts.hooks.push_back(std::make_unique<AlarmHook>(std::move(alarms).value(), 5.0));
+  }
+  // PTZ last: it only reads the tracks. A bad calibration file fails here (exit 2); a head
+  // that is down or refuses the credentials does not (the hook reports it in the summary).
+  if (!c.ptz.driver.empty()) {
+    auto ptz = PtzHook::Create(c.ptz);
+    if (!ptz.ok()) return Failed(c, ptz.status());
+    parts.hooks.push_back(std::move(ptz).value());
   }
   if (!c.output.events_out.empty()) {
     auto sink = MakeJsonLinesSink(c.output.events_out);

@@ -14,6 +14,7 @@
 #include "analytics/analytics_options.h"
 #include "detect/detector_options.h"
 #include "pipeline/pipeline_options.h"
+#include "ptz/ptz_config.h"
 #include "record/recording_options.h"
 #include "source/source_options.h"
 #include "track/byte_track_options.h"
@@ -41,6 +42,7 @@ struct AppConfig {
   AlarmOptions alarm;                  // YAML section `alarm` (local alarm rules)
   RecordingOptions recording;          // YAML section `recording` (event clips; dir "" = off)
   UplinkConfig uplink;                 // YAML section `uplink` (outbox, MQTT broker)
+  PtzConfig ptz;                       // YAML section `ptz` (PTZ linkage; driver "" = off)
 };
 
 }  // namespace es

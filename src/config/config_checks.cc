@@ -7,6 +7,7 @@
 
 #include "alarm/alarm_options.h"
 #include "analytics/analytics_options.h"
+#include "analytics/geometry.h"
 #include "config/config_schema.h"
 #include "config/did_you_mean.h"
 
@@ -170,6 +171,43 @@ Status CheckAlarm(const AppConfig& c) {
   return Status::Ok();
 }
 
+// The `ptz:` section: what the driver needs, the zoom ordering, the zone's geometry, then
+// PtzLinkageOptions::Validate() as the last word (its messages also start "ptz.<key>:").
+// Checked whatever the driver (also "", off), so a config stays valid when PTZ is switched on.
+Status CheckPtz(const AppConfig& c) {
+  const PtzConfig& p = c.ptz;
+  const PtzLinkageOptions& l = p.linkage;
+  if (p.driver == "onvif" && p.onvif_url.empty()) {
+    return InvalidArgument("ptz.onvif_url: required when ptz.driver is onvif");
+  }
+  if (!p.onvif_url.empty() && !StartsWith(p.onvif_url, "http://")) {
+    return InvalidArgument("ptz.onvif_url: expected http://host[:port]/path, got " +
+                           QuoteString(p.onvif_url));
+  }
+  if (!p.driver.empty() && p.onvif_profile.empty()) {
+    return InvalidArgument("ptz.onvif_profile: must not be empty");
+  }
+  if (!p.driver.empty() && l.calibration_file.empty()) {
+    return InvalidArgument("ptz.calibration_file: required when ptz.driver is " + p.driver +
+                           " (fit one with edgesight calibrate)");
+  }
+  if (l.max_zoom < l.min_zoom) {
+    return InvalidArgument("ptz.max_zoom: must be >= ptz.min_zoom (" + FormatNumber(l.min_zoom) +
+                           "), got " + FormatNumber(l.max_zoom));
+  }
+  if (l.home_zoom < l.min_zoom || l.home_zoom > l.max_zoom) {
+    const std::string range =
+        "[" + FormatNumber(l.min_zoom) + ", " + FormatNumber(l.max_zoom) + "]";
+    return InvalidArgument("ptz.home_zoom: must be in [ptz.min_zoom, ptz.max_zoom] (" + range +
+                           "), got " + FormatNumber(l.home_zoom));
+  }
+  if (!l.zone.empty()) {
+    const Status z = ValidatePolygon(l.zone);
+    if (!z.ok()) return InvalidArgument("ptz.zone: " + z.message());
+  }
+  return l.Validate();
+}
+
 }  // namespace
 
 void NormaliseConfig(AppConfig* config) {
@@ -189,7 +227,8 @@ Status ValidateConfig(const AppConfig& config) {
   ES_RETURN_IF_ERROR(CheckCrossField(config));
   ES_RETURN_IF_ERROR(CheckAnalytics(config));
   ES_RETURN_IF_ERROR(CheckRecording(config));
-  return CheckAlarm(config);
+  ES_RETURN_IF_ERROR(CheckAlarm(config));
+  return CheckPtz(config);
 }
 
 }  // namespace es

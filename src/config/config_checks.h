@@ -24,6 +24,10 @@
 //      recording.max_clip_s >= recording.pre_event_s + recording.post_event_s (also when
 //        recording.dir is "", i.e. recording is off); the other recording ranges and all
 //        uplink ranges are schema constraints. uplink.mqtt is not parsed here (the app does).
+//      ptz.driver onvif requires ptz.onvif_url (http://...); any ptz.driver requires
+//        ptz.calibration_file (loaded only when the run starts); ptz.max_zoom >= ptz.min_zoom;
+//        ptz.home_zoom within them; ptz.zone a valid polygon (>= 3 points, simple, non-zero
+//        area) when given; then PtzLinkageOptions::Validate(). Checked even with driver "".
 // Failure: the first violation as kInvalidArgument, one line, starting with the key's path:
 // "tracker.low_thresh: must be below tracker.track_thresh (0.5), got 0.6". No origin prefix;
 // the loader adds it. Pure functions; thread-safe.

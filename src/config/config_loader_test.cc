@@ -91,6 +91,10 @@ TEST(ConfigLoaderTest, ExampleFileLoadsAndEqualsDefaultsExceptUri) {
   expected.analytics.lines = r->analytics.lines;
   expected.analytics_streams = r->analytics_streams;
   expected.alarm.rules = r->alarm.rules;
+  ASSERT_FALSE(r->ptz.linkage.class_priority.empty());
+  ASSERT_FALSE(r->ptz.linkage.zone.empty());
+  expected.ptz.linkage.class_priority = r->ptz.linkage.class_priority;
+  expected.ptz.linkage.zone = r->ptz.linkage.zone;
   EXPECT_EQ(ToYaml(*r), ToYaml(expected));
 }
 
@@ -111,6 +115,7 @@ TEST(ConfigLoaderTest, ExampleFileSpellsOutEveryKey) {
           << "examples/edgesight.yaml lacks " << section.name << "." << list.name;
       std::set<std::string> used;
       for (const auto& item : items) {
+        if (!item.IsMap()) continue;  // plain lists (ptz.class_priority, ptz.zone) have no keys
         for (const auto& kv : item) used.insert(kv.first.Scalar());
       }
       for (const RecordKeyDoc& key : list.keys) {
@@ -200,7 +205,7 @@ TEST(ConfigLoaderTest, SeveralDocumentsAreRejected) {
 TEST(ConfigLoaderTest, TopLevelMustBeAMapping) {
   EXPECT_EQ(LoadError("- source\n- detector\n"),
             "config.yaml: expected a mapping of sections (source, detector, gate, tracker, "
-            "pipeline, output, analytics, alarm, recording, uplink) at the top level, got a "
+            "pipeline, output, analytics, alarm, recording, uplink, ptz) at the top level, got a "
             "list");
   EXPECT_THAT(LoadError("42\n"), HasSubstr("at the top level, got 42"));
 }
@@ -213,7 +218,7 @@ TEST(ConfigLoaderTest, UnknownSectionWithSuggestion) {
 TEST(ConfigLoaderTest, UnknownSectionWithoutSuggestionListsSections) {
   EXPECT_EQ(LoadError("mqtt:\n  url: tcp://x\n"),
             "config.yaml: mqtt: unknown section (expected one of [source, detector, gate, "
-            "tracker, pipeline, output, analytics, alarm, recording, uplink])");
+            "tracker, pipeline, output, analytics, alarm, recording, uplink, ptz])");
 }
 
 TEST(ConfigLoaderTest, UnknownKeyWithSuggestion) {

@@ -49,6 +49,24 @@ class Section {
     return *this;
   }
 
+  // A member of a struct nested in the section (`ptz.controller` lives in PtzConfig::linkage);
+  // the YAML key stays flat.
+  template <class N, class T>
+  Section& Add(const char* name, N S::*nested, T N::*member, Constraint constraint,
+               const char* help) {
+    FieldSpec f;
+    f.name = name;
+    f.type = TypeOf<T>();
+    f.constraint = std::move(constraint);
+    f.help = help;
+    S AppConfig::*section = section_;
+    f.bind = [section, nested, member](AppConfig& c) -> FieldRef {
+      return &(((c.*section).*nested).*member);
+    };
+    spec_.fields.push_back(std::move(f));
+    return *this;
+  }
+
   // An enum member read and written by name; the names are the field's choices.
   template <class E>
   Section& AddEnum(const char* name, E S::*member, std::vector<std::pair<std::string, E>> values,
@@ -108,6 +126,9 @@ std::vector<SectionSpec> BuildSchema() {
   using AL = AlarmOptions;
   using RO = RecordingOptions;
   using UC = UplinkConfig;
+  using PZ = PtzConfig;
+  using PL = PtzLinkageOptions;
+  constexpr auto kL = &PtzConfig::linkage;
   constexpr double kMiB = 1 << 20;
   std::vector<SectionSpec> s;
   s.push_back(
@@ -335,6 +356,66 @@ std::vector<SectionSpec> BuildSchema() {
                "longest side of a crop in pixels")
           .Add("status_interval_s", &UC::status_interval_s, Closed(0, 86400),
                "retained status message this often (and on every connect); 0 = on connect only")
+          .Build());
+  // Ranges repeat PtzLinkageOptions::Validate (src/ptz/ptz_linkage.cc), which ValidateConfig
+  // also runs for the cross-field rules (max_zoom >= min_zoom, home_zoom between them).
+  s.push_back(
+      Section<PZ>("ptz", &AppConfig::ptz,
+                  "PTZ linkage: the wide lens's tracks steer a PTZ head (docs/ptz.md)")
+          .Add("driver", &PZ::driver, OneOf({"", "simulator", "onvif"}),
+               "PTZ head: simulator (wall-clock simulated head), onvif, or \"\" = PTZ off")
+          .Add("onvif_url", &PZ::onvif_url, AnyValue(),
+               "ONVIF PTZ service, http://host[:port]/path; required for driver onvif")
+          .Add("onvif_profile", &PZ::onvif_profile, AnyValue(), "ONVIF media profile token")
+          .Add("onvif_configuration", &PZ::onvif_configuration, AnyValue(),
+               "ONVIF PTZ configuration token (for GetConfigurationOptions); empty = "
+               "onvif_profile")
+          .Add("onvif_username", &PZ::onvif_username, AnyValue(),
+               "ONVIF user (WS-Security digest); empty = unauthenticated requests")
+          .Add("onvif_password_file", &PZ::onvif_password_file, AnyValue(),
+               "file whose first line is the ONVIF password (keeps it out of argv and YAML)")
+          .Add("onvif_timeout_ms", &PZ::onvif_timeout_ms, Closed(1, 60000),
+               "ONVIF connect timeout and read timeout of each request")
+          .Add("calibration_file", kL, &PL::calibration_file, AnyValue(),
+               "wide-pixel -> pan/tilt calibration: fitted JSON or points file (edgesight "
+               "calibrate); required when driver is set")
+          .Add("controller", kL, &PL::controller, OneOf({"predictive", "proportional"}),
+               "predictive (velocity + lead) or proportional (move, wait, look again)")
+          .Add("zone_mode", kL, &PL::zone_mode, OneOf({"only", "prefer"}),
+               "targets only inside ptz.zone, or prefer those inside")
+          .Add("rank", kL, &PL::rank, OneOf({"largest", "longest_lived"}),
+               "among targets of the same class priority")
+          .Add("switch_margin", kL, &PL::switch_margin, Closed(0, 100),
+               "stickiness: a challenger must score this much (relative) better")
+          .Add("switch_after_s", kL, &PL::switch_after_s, Closed(0, 3600),
+               "... for this long before the head switches target")
+          .Add("hold_s", kL, &PL::hold_s, Closed(0, 3600),
+               "a lost target is waited for this long (head holds)")
+          .Add("search_s", kL, &PL::search_s, Closed(0, 3600),
+               "then the head looks around its last direction this long, then goes home")
+          .Add("search_zoom_out", kL, &PL::search_zoom_out, Closed(1, 100),
+               "zoom is divided by this while searching")
+          .Add("home_pan_deg", kL, &PL::home_pan_deg, Closed(-360, 360), "home pan (degrees)")
+          .Add("home_tilt_deg", kL, &PL::home_tilt_deg, Closed(-90, 90), "home tilt (degrees)")
+          .Add("home_zoom", kL, &PL::home_zoom, OpenClosed(0, 1000),
+               "home zoom; within [min_zoom, max_zoom]")
+          .Add("target_fill", kL, &PL::target_fill, OpenClosed(0, 1),
+               "target height / PTZ frame height the zoom aims for")
+          .Add("ptz_hfov_deg", kL, &PL::ptz_hfov_deg, OpenClosed(0, 179),
+               "PTZ horizontal field of view at zoom 1")
+          .Add("ptz_aspect", kL, &PL::ptz_aspect, OpenClosed(0, 10), "PTZ frame width / height")
+          .Add("min_zoom", kL, &PL::min_zoom, OpenClosed(0, 1000), "smallest zoom used")
+          .Add("max_zoom", kL, &PL::max_zoom, OpenClosed(0, 1000), "largest zoom used; >= min_zoom")
+          .Add("zoom_hysteresis", kL, &PL::zoom_hysteresis, Closed(0, 10),
+               "relative zoom change needed before the lens moves")
+          .Add("command_latency_ms", kL, &PL::command_latency_ms, Closed(0, 10000),
+               "decision -> head motion delay the predictive controller leads by")
+          .Add("continuous_timeout_s", kL, &PL::continuous_timeout_s, OpenClosed(0, 3600),
+               "ContinuousMove timeout: the head stops by itself without new commands")
+          .Add("status_interval_s", kL, &PL::status_interval_s, OpenClosed(0, 3600),
+               "head position (GetStatus) is polled this often while frames arrive")
+          .AddList(PtzClassPriorityListSpec())
+          .AddList(PtzZoneListSpec())
           .Build());
   return s;
 }

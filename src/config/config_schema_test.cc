@@ -29,7 +29,7 @@ const void* Address(FieldRef ref) {
 TEST(ConfigSchemaTest, SectionsInDocumentOrder) {
   EXPECT_EQ(SectionNames(),
             (std::vector<std::string>{"source", "detector", "gate", "tracker", "pipeline", "output",
-                                      "analytics", "alarm", "recording", "uplink"}));
+                                      "analytics", "alarm", "recording", "uplink", "ptz"}));
 }
 
 TEST(ConfigSchemaTest, EveryFieldBindsItsOwnStorage) {
@@ -49,8 +49,9 @@ TEST(ConfigSchemaTest, EveryFieldBindsItsOwnStorage) {
     }
   }
   // Every field of the option structs is configurable: scalars here, the record lists
-  // (analytics.zones, analytics.lines, alarm.rules) as ListSpecs.
-  EXPECT_EQ(count, 14u + 12u + 5u + 23u + 4u + 3u + 4u + 2u + 18u + 11u);
+  // (analytics.zones, analytics.lines, alarm.rules, ptz.class_priority, ptz.zone) as ListSpecs.
+  // ptz: 7 driver keys + 21 PtzLinkageOptions scalars.
+  EXPECT_EQ(count, 14u + 12u + 5u + 23u + 4u + 3u + 4u + 2u + 18u + 11u + 28u);
   EXPECT_EQ(FindSection("analytics")->FieldNames(),
             (std::vector<std::string>{"anchor", "end_after_s", "loiter_update_s",
                                       "line_hysteresis_px", "zones", "lines"}));

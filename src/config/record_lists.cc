@@ -487,4 +487,42 @@ ListSpec AlarmRuleListSpec() {
   return s;
 }
 
+ListSpec PtzClassPriorityListSpec() {
+  ListSpec s;
+  s.name = "class_priority";
+  s.type = "list of class names";
+  s.help = "COCO class names (or motion), most wanted first; [] = any class";
+  s.parse = [](const YAML::Node& v, const std::string& path, AppConfig* c) {
+    return ReadClasses(v, path, &c->ptz.linkage.class_priority);
+  };
+  s.emit = [](YAML::Emitter& out, const AppConfig& c) {
+    EmitClasses(out, c.ptz.linkage.class_priority);
+  };
+  s.size = [](const AppConfig& c) { return c.ptz.linkage.class_priority.size(); };
+  return s;
+}
+
+ListSpec PtzZoneListSpec() {
+  ListSpec s;
+  s.name = "zone";
+  s.type = "list of points";
+  s.help =
+      "[[x, y], ...] wide-image pixels where targets are picked (ptz.zone_mode); "
+      "[] = the whole view";
+  s.parse = [](const YAML::Node& v, const std::string& path, AppConfig* c) {
+    if (v.IsNull()) {
+      c->ptz.linkage.zone.clear();
+      return Status::Ok();
+    }
+    return ReadPolygon(v, path, &c->ptz.linkage.zone);
+  };
+  s.emit = [](YAML::Emitter& out, const AppConfig& c) {
+    out << YAML::Flow << YAML::BeginSeq;
+    for (const Point2& p : c.ptz.linkage.zone) EmitPoint(out, p);
+    out << YAML::EndSeq;
+  };
+  s.size = [](const AppConfig& c) { return c.ptz.linkage.zone.size(); };
+  return s;
+}
+
 }  // namespace es

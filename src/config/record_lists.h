@@ -1,5 +1,7 @@
 // Record lists: the config keys whose value is a list of mappings (analytics.zones,
-// analytics.lines, alarm.rules), as ListSpecs for the schema table (config_schema.h).
+// analytics.lines, alarm.rules), as ListSpecs for the schema table (config_schema.h), and the
+// `ptz:` section's two plain lists (class_priority: class names; zone: points), which have no
+// record keys.
 //
 // Contract: each ListSpec parses a YAML sequence of mappings into AppConfig, replacing the
 // whole list, with the same strict rules as scalar keys: every record must be a mapping; its
@@ -22,6 +24,9 @@ namespace es {
 ListSpec ZoneListSpec();       // analytics.zones -> AppConfig::analytics.zones (+ streams)
 ListSpec LineListSpec();       // analytics.lines -> AppConfig::analytics.lines (+ streams)
 ListSpec AlarmRuleListSpec();  // alarm.rules -> AppConfig::alarm.rules
+// Plain lists (not of mappings) that share the readers above:
+ListSpec PtzClassPriorityListSpec();  // ptz.class_priority: [person, car] -> COCO ids
+ListSpec PtzZoneListSpec();           // ptz.zone: [[x, y], ...] -> polygon (checked later)
 
 // Class id for a config class name: COCO names (exact spelling), "motion" for motion blobs;
 // InvalidArgument "unknown class 'persn' (did you mean 'person'?)" otherwise.
