@@ -54,6 +54,48 @@ class SignalWatcher {
   std::jthread thread_;
 };
 
+// Decision hooks, in order: the recorder names clips, the outbox commits the events (with their
+// clip) and crops, the source usage is accounted, then local alarms and the PTZ linkage react.
+Status AddDecisionHooks(const AppConfig& c, UplinkRuntime* uplink, PipelineParts* parts) {
+  // One packet callback (capture thread) feeds the recorder's ring and the source accounting.
+  std::vector<PacketCallback> packet_consumers;
+  if (!c.recording.dir.empty()) {
+    auto recorder = Recorder::Create(c.recording, c.source.stream_id);
+    if (!recorder.ok()) return recorder.status();
+    std::shared_ptr<Recorder> rec = std::move(recorder).value();
+    packet_consumers.push_back([rec](const AVPacket& p, const AVStream& st) { rec->OnPacket(p, st); });
+    parts->hooks.push_back(std::make_unique<RecorderHook>(rec));
+  }
+  if (uplink != nullptr) {
+    auto hook = uplink->MakeHook();
+    if (!hook.ok()) return hook.status();
+    parts->hooks.push_back(std::move(hook).value());
+    auto usage = std::make_unique<SourceUsageHook>(uplink->outbox(), c.source.stream_id);
+    SourceUsageHook* u = usage.get();
+    packet_consumers.push_back([u](const AVPacket& p, const AVStream& st) { u->OnPacket(p, st); });
+    parts->hooks.push_back(std::move(usage));
+  }
+  if (auto* ff = dynamic_cast<FfmpegSource*>(parts->source.get()); ff && !packet_consumers.empty()) {
+    ff->SetPacketCallback([consumers = std::move(packet_consumers)](const AVPacket& p,
+                                                                    const AVStream& st) {
+      for (const auto& consume : consumers) consume(p, st);
+    });
+  }
+  if (!c.alarm.rules.empty()) {
+    auto alarms = AlarmDispatcher::Create(c.alarm);
+    if (!alarms.ok()) return alarms.status();
+    parts->hooks.push_back(std::make_unique<AlarmHook>(std::move(alarms).value(), 5.0));
+  }
+  // PTZ last: it only reads the tracks. A bad calibration file fails here (exit 2); a head
+  // that is down or refuses the credentials does not (the hook reports it in the summary).
+  if (!c.ptz.driver.empty()) {
+    auto ptz = PtzHook::Create(c.ptz);
+    if (!ptz.ok()) return ptz.status();
+    parts->hooks.push_back(std::move(ptz).value());
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 RunResult BuildAndRun(const AppConfig& c, const std::string& device, bool install_signal_handlers) {
@@ -74,44 +116,7 @@ RunResult BuildAndRun(const AppConfig& c, const std::string& device, bool instal
   auto analyzer = Analyzer::Create(c.analytics, device, c.source.stream_id, ids);
   if (!analyzer.ok()) return Failed(c, analyzer.status());
   parts.analytics = std::make_unique<AnalyticsStage>(std::move(analyzer).value());
-  // Decision hooks, in order: the recorder names clips, the outbox commits the events (with
-  // their clip), then local alarms see them.
-  // One packet callback (capture thread) feeds the recorder's ring and the source accounting.
-  std::vector<PacketCallback> packet_consumers;
-  if (!c.recording.dir.empty()) {
-    auto recorder = Recorder::Create(c.recording, c.source.stream_id);
-    if (!recorder.ok()) return Failed(c, recorder.status());
-    std::shared_ptr<Recorder> rec = std::move(recorder).value();
-    packet_consumers.push_back([rec](const AVPacket& p, const AVStream& st) { rec->OnPacket(p, st); });
-    parts.hooks.push_back(std::make_unique<RecorderHook>(rec));
-  }
-  if (*uplink) {
-    auto hook = (*uplink)->MakeHook();
-    if (!hook.ok()) return Failed(c, hook.status());
-    parts.hooks.push_back(std::move(hook).value());
-    auto usage = std::make_unique<SourceUsageHook>((*uplink)->outbox(), c.source.stream_id);
-    SourceUsageHook* u = usage.get();
-    packet_consumers.push_back([u](const AVPacket& p, const AVStream& st) { u->OnPacket(p, st); });
-    parts.hooks.push_back(std::move(usage));
-  }
-  if (auto* ff = dynamic_cast<FfmpegSource*>(parts.source.get()); ff && !packet_consumers.empty()) {
-    ff->SetPacketCallback([consumers = std::move(packet_consumers)](const AVPacket& p,
-                                                                    const AVStream& st) {
-      for (const auto& consume : consumers) consume(p, st);
-    });
-  }
-  if (!c.alarm.rules.empty()) {
-    auto alarms = AlarmDispatcher::Create(c.alarm);
-    if (!alarms.ok()) return Failed(c, alarms.status());
-    parts.hooks.push_back(std::make_unique<AlarmHook>(std::move(alarms).value(), 5.0));
-  }
-  // PTZ last: it only reads the tracks. A bad calibration file fails here (exit 2); a head
-  // that is down or refuses the credentials does not (the hook reports it in the summary).
-  if (!c.ptz.driver.empty()) {
-    auto ptz = PtzHook::Create(c.ptz);
-    if (!ptz.ok()) return Failed(c, ptz.status());
-    parts.hooks.push_back(std::move(ptz).value());
-  }
+  if (Status st = AddDecisionHooks(c, uplink->get(), &parts); !st.ok()) return Failed(c, st);
   if (!c.output.events_out.empty()) {
     auto sink = MakeJsonLinesSink(c.output.events_out);
     if (!sink.ok()) return Failed(c, sink.status());
