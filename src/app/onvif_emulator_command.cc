@@ -3,28 +3,14 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "app/exit_codes.h"
+#include "app/password_file.h"
 #include "ptz/onvif_ptz_emulator.h"
 
 namespace es {
-namespace {
-
-Result<std::string> ReadPassword(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return NotFound("onvif-emulator: --password-file: cannot open '" + path + "'");
-  std::string line;
-  std::getline(in, line);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (line.empty())
-    return InvalidArgument("onvif-emulator: --password-file: '" + path + "' is empty");
-  return line;
-}
-
-}  // namespace
 
 CLI::App* AddOnvifEmulatorCommand(CLI::App* app, OnvifEmulatorArgs* args) {
   CLI::App* cmd = app->add_subcommand(
@@ -43,7 +29,7 @@ int RunOnvifEmulator(const OnvifEmulatorArgs& args) {
     if (args.user.empty() || args.password_file.empty()) {
       return ReportError(InvalidArgument("onvif-emulator: --user and --password-file go together"));
     }
-    auto pw = ReadPassword(args.password_file);
+    auto pw = ReadPasswordFile("onvif-emulator: --password-file", args.password_file);
     if (!pw.ok()) return ReportError(pw.status());
     o.username = args.user;
     o.password = *pw;

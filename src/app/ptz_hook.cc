@@ -2,22 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <fstream>
-
+#include "app/password_file.h"
 #include "ptz/onvif_ptz_client.h"
 
 namespace es {
 namespace {
-
-Result<std::string> ReadPasswordFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return NotFound("ptz.onvif_password_file: cannot open '" + path + "'");
-  std::string line;
-  std::getline(in, line);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (line.empty()) return InvalidArgument("ptz.onvif_password_file: '" + path + "' is empty");
-  return line;
-}
 
 Result<std::shared_ptr<PtzDriver>> MakeOnvif(const PtzConfig& c) {
   OnvifPtzClientOptions o;
@@ -26,7 +15,7 @@ Result<std::shared_ptr<PtzDriver>> MakeOnvif(const PtzConfig& c) {
   o.configuration_token = c.onvif_configuration;
   o.username = c.onvif_username;
   if (!c.onvif_password_file.empty()) {
-    ES_ASSIGN_OR_RETURN(o.password, ReadPasswordFile(c.onvif_password_file));
+    ES_ASSIGN_OR_RETURN(o.password, ReadPasswordFile("ptz.onvif_password_file", c.onvif_password_file));
   }
   o.connect_timeout = Duration::Millis(c.onvif_timeout_ms);
   o.read_timeout = Duration::Millis(c.onvif_timeout_ms);

@@ -1,25 +1,12 @@
 #include "app/uplink_runtime.h"
 
 #include <chrono>
-#include <fstream>
 #include <thread>
 
 #include "app/mqtt_url.h"
+#include "app/password_file.h"
 
 namespace es {
-namespace {
-
-Result<std::string> ReadPasswordFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return NotFound("uplink.password_file: cannot open '" + path + "'");
-  std::string line;
-  std::getline(in, line);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (line.empty()) return InvalidArgument("uplink.password_file: '" + path + "' is empty");
-  return line;
-}
-
-}  // namespace
 
 Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& config,
                                                            const std::string& device,
@@ -34,7 +21,7 @@ Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& c
     ES_RETURN_IF_ERROR(ParseMqttUrl(config.mqtt, &mqtt));
     if (!config.username.empty()) mqtt.username = config.username;
     if (!config.password_file.empty()) {
-      ES_ASSIGN_OR_RETURN(mqtt.password, ReadPasswordFile(config.password_file));
+      ES_ASSIGN_OR_RETURN(mqtt.password, ReadPasswordFile("uplink.password_file", config.password_file));
     }
     rt->broker_ = RedactMqttUrl(config.mqtt);
   }

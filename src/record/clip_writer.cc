@@ -7,14 +7,10 @@
 #include <cstring>
 #include <filesystem>
 
+#include "source/ffmpeg_demuxer.h"
+
 namespace es {
 namespace {
-
-std::string AvErr(int err) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
-  av_strerror(err, buf, sizeof(buf));
-  return buf;
-}
 
 const char* MuxerName(const std::string& container) {
   if (container == "mkv") return "matroska";
@@ -30,7 +26,7 @@ ClipWriter::~ClipWriter() {
 }
 
 Status ClipWriter::Fail(int err, const char* what) {
-  return Unavailable(OneLine("clip '" + path_ + "': " + what + ": " + AvErr(err)));
+  return Unavailable(OneLine("clip '" + path_ + "': " + what + ": " + AvErrorText(err)));
 }
 
 Result<std::unique_ptr<ClipWriter>> ClipWriter::Open(const std::string& path,

@@ -8,16 +8,9 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include "source/ffmpeg_demuxer.h"
+
 namespace es {
-namespace {
-
-std::string AvErr(int err) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
-  av_strerror(err, buf, sizeof(buf));
-  return buf;
-}
-
-}  // namespace
 
 FrameEncoder::~FrameEncoder() {
   avcodec_free_context(&ctx_);
@@ -67,12 +60,12 @@ Result<std::unique_ptr<FrameEncoder>> FrameEncoder::Create(int width, int height
     c->global_quality = FF_QP2LAMBDA * 5;
   }
   int r = avcodec_open2(c, codec, nullptr);
-  if (r < 0) return Internal("re-encode: cannot open " + e->encoder_name_ + ": " + AvErr(r));
+  if (r < 0) return Internal("re-encode: cannot open " + e->encoder_name_ + ": " + AvErrorText(r));
   e->frame_->format = c->pix_fmt;
   e->frame_->width = w;
   e->frame_->height = h;
   if ((r = av_frame_get_buffer(e->frame_, 0)) < 0) {
-    return Internal("re-encode: cannot allocate a frame: " + AvErr(r));
+    return Internal("re-encode: cannot allocate a frame: " + AvErrorText(r));
   }
   e->sws_ = sws_getContext(w, h, AV_PIX_FMT_BGR24, w, h, AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr,
                            nullptr, nullptr);
@@ -95,7 +88,7 @@ Status FrameEncoder::Encode(const cv::Mat& bgr, int64_t pts_us, std::vector<Pack
                            "x" + std::to_string(in_h_) + " BGR");
   }
   int r = av_frame_make_writable(frame_);
-  if (r < 0) return Internal("re-encode: " + AvErr(r));
+  if (r < 0) return Internal("re-encode: " + AvErrorText(r));
   const uint8_t* src[1] = {bgr.data};
   const int stride[1] = {static_cast<int>(bgr.step[0])};
   sws_scale(sws_, src, stride, 0, ctx_->height, frame_->data, frame_->linesize);
@@ -107,13 +100,13 @@ Status FrameEncoder::Encode(const cv::Mat& bgr, int64_t pts_us, std::vector<Pack
   frame_->pict_type = key ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
   if (key) last_key_ms_ = pts_ms;
   r = avcodec_send_frame(ctx_, frame_);
-  if (r < 0) return Internal("re-encode: " + encoder_name_ + ": " + AvErr(r));
+  if (r < 0) return Internal("re-encode: " + encoder_name_ + ": " + AvErrorText(r));
   return Drain(out);
 }
 
 Status FrameEncoder::Flush(std::vector<PacketPtr>* out) {
   const int r = avcodec_send_frame(ctx_, nullptr);
-  if (r < 0 && r != AVERROR_EOF) return Internal("re-encode: " + AvErr(r));
+  if (r < 0 && r != AVERROR_EOF) return Internal("re-encode: " + AvErrorText(r));
   return Drain(out);
 }
 
@@ -121,7 +114,7 @@ Status FrameEncoder::Drain(std::vector<PacketPtr>* out) {
   while (true) {
     const int r = avcodec_receive_packet(ctx_, pkt_);
     if (r == AVERROR(EAGAIN) || r == AVERROR_EOF) return Status::Ok();
-    if (r < 0) return Internal("re-encode: " + encoder_name_ + ": " + AvErr(r));
+    if (r < 0) return Internal("re-encode: " + encoder_name_ + ": " + AvErrorText(r));
     PacketPtr p(av_packet_alloc());
     if (!p) return Internal("re-encode: out of memory");
     av_packet_move_ref(p.get(), pkt_);
