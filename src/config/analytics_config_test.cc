@@ -7,6 +7,7 @@
 
 #include "config/config_checks.h"
 #include "config/config_loader.h"
+#include "config/config_test_util.h"
 #include "edgesight/types.h"
 
 namespace es {
@@ -15,20 +16,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-std::string LoadError(const std::string& yaml) {
-  Result<AppConfig> r = LoadConfigString(yaml, "config.yaml");
-  EXPECT_FALSE(r.ok()) << "loaded without error:\n" << yaml;
-  if (r.ok()) return "";
-  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << r.status().ToString();
-  EXPECT_EQ(r.status().message().find('\n'), std::string::npos) << r.status().message();
-  return r.status().message();
-}
-
-AppConfig LoadOk(const std::string& yaml) {
-  Result<AppConfig> r = LoadConfigString(yaml, "config.yaml");
-  EXPECT_TRUE(r.ok()) << r.status().ToString() << "\n" << yaml;
-  return r.ok() ? r.value() : AppConfig{};
-}
+using config_test::LoadError;
+using config_test::LoadOk;
 
 const char kFull[] = R"(
 source:

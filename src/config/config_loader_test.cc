@@ -10,6 +10,7 @@
 #include <string>
 
 #include "config/config_schema.h"
+#include "config/config_test_util.h"
 
 namespace es {
 namespace {
@@ -19,20 +20,8 @@ using ::testing::StartsWith;
 
 const std::string kExample = std::string(ES_SOURCE_DIR) + "/examples/edgesight.yaml";
 
-std::string LoadError(const std::string& yaml) {
-  Result<AppConfig> r = LoadConfigString(yaml, "config.yaml");
-  EXPECT_FALSE(r.ok()) << "loaded without error:\n" << yaml;
-  if (r.ok()) return "";
-  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << r.status().ToString();
-  EXPECT_EQ(r.status().message().find('\n'), std::string::npos) << r.status().message();
-  return r.status().message();
-}
-
-AppConfig LoadOk(const std::string& yaml) {
-  Result<AppConfig> r = LoadConfigString(yaml, "config.yaml");
-  EXPECT_TRUE(r.ok()) << r.status().ToString() << "\n" << yaml;
-  return r.ok() ? r.value() : AppConfig{};
-}
+using config_test::LoadError;
+using config_test::LoadOk;
 
 class TempFile {
  public:

@@ -10,6 +10,7 @@
 #include "config/config_checks.h"
 #include "config/config_loader.h"
 #include "config/config_schema.h"
+#include "config/config_test_util.h"
 
 namespace es {
 namespace {
@@ -19,20 +20,8 @@ using ::testing::StartsWith;
 
 constexpr int64_t kMiB = int64_t{1} << 20;
 
-std::string LoadError(const std::string& yaml) {
-  Result<AppConfig> r = LoadConfigString(yaml, "config.yaml");
-  EXPECT_FALSE(r.ok()) << "loaded without error:\n" << yaml;
-  if (r.ok()) return "";
-  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << r.status().ToString();
-  EXPECT_EQ(r.status().message().find('\n'), std::string::npos) << r.status().message();
-  return r.status().message();
-}
-
-AppConfig LoadOk(const std::string& yaml) {
-  Result<AppConfig> r = LoadConfigString(yaml, "config.yaml");
-  EXPECT_TRUE(r.ok()) << r.status().ToString() << "\n" << yaml;
-  return r.ok() ? r.value() : AppConfig{};
-}
+using config_test::LoadError;
+using config_test::LoadOk;
 
 const char kFull[] = R"(
 recording:

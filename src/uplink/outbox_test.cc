@@ -14,29 +14,15 @@
 #include <thread>
 #include <string>
 
+#include "uplink/outbox_test_util.h"
+
 namespace es {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/es_outbox_XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-std::unique_ptr<Outbox> MustOpen(const std::string& path, OutboxOptions o = {}) {
-  auto r = Outbox::Open(path, o);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? std::move(r).value() : nullptr;
-}
+using outbox_test::MustOpen;
+using outbox_test::TempDir;
 
 TEST(OutboxTest, AppendPeekAckInOrder) {
   TempDir dir;
