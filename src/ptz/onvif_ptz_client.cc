@@ -200,6 +200,14 @@ Status OnvifPtzClient::SendZoom(std::optional<double> zoom) {
   return s;
 }
 
+Status OnvifPtzClient::MoveThenZoom(std::string_view operation, const std::string& body,
+                                    std::optional<double> zoom) {
+  Status s = CallExpectEmpty(operation, body);
+  if (s.ok()) s = SendZoom(zoom);
+  if (!s.ok()) zoom_sent_.reset();  // the lens position is unknown: send the next zoom again
+  return s;
+}
+
 Status OnvifPtzClient::ContinuousMove(double pan_dps, double tilt_dps, std::optional<double> zoom,
                                       Duration timeout) {
   if (!AllFinite({pan_dps, tilt_dps, zoom.value_or(1.0)})) {
@@ -216,10 +224,7 @@ Status OnvifPtzClient::ContinuousMove(double pan_dps, double tilt_dps, std::opti
     if (limits_.timeout_max && t > *limits_.timeout_max) t = *limits_.timeout_max;
     r.timeout = t;
   }
-  Status s = CallExpectEmpty("ContinuousMove", onvif::BuildContinuousMove(r));
-  if (s.ok()) s = SendZoom(zoom);
-  if (!s.ok()) zoom_sent_.reset();
-  return s;
+  return MoveThenZoom("ContinuousMove", onvif::BuildContinuousMove(r), zoom);
 }
 
 Status OnvifPtzClient::RelativeMove(double dpan_deg, double dtilt_deg, std::optional<double> zoom) {
@@ -231,10 +236,7 @@ Status OnvifPtzClient::RelativeMove(double dpan_deg, double dtilt_deg, std::opti
   r.profile_token = options_.profile_token;
   r.translation.pan_tilt = onvif::OnvifPanTilt{Clamp(m.PanToUnit(dpan_deg), limits_.pan_tr),
                                                Clamp(m.TiltToUnit(dtilt_deg), limits_.tilt_tr)};
-  Status s = CallExpectEmpty("RelativeMove", onvif::BuildRelativeMove(r));
-  if (s.ok()) s = SendZoom(zoom);
-  if (!s.ok()) zoom_sent_.reset();
-  return s;
+  return MoveThenZoom("RelativeMove", onvif::BuildRelativeMove(r), zoom);
 }
 
 Status OnvifPtzClient::AbsoluteMove(double pan_deg, double tilt_deg, std::optional<double> zoom) {

@@ -91,6 +91,9 @@ class OnvifPtzClient final : public PtzDriver {
   Result<onvif::SoapMessage> Call(std::string_view operation, const std::string& body);
   Status CallExpectEmpty(std::string_view operation, const std::string& body);
   Status SendZoom(std::optional<double> zoom);
+  // A pan/tilt move (which ONVIF cannot combine with an absolute zoom), then SendZoom.
+  Status MoveThenZoom(std::string_view operation, const std::string& body,
+                      std::optional<double> zoom);
   std::string Prefix(std::string_view operation) const;
 
   OnvifPtzClientOptions options_;

@@ -179,6 +179,20 @@ void OnvifPtzEmulator::SubmitLocked(PtzCommand::Type type, double pan, double ti
 }
 
 // The simulator has no zoom-only command: repeat the current pan/tilt intent with the zoom.
+void OnvifPtzEmulator::MoveToGoalLocked(std::optional<std::pair<double, double>> pan_tilt_deg,
+                                        std::optional<double> zoom) {
+  if (!pan_tilt_deg) {
+    if (zoom) SubmitZoomOnlyLocked(*zoom);
+    return;
+  }
+  const PtzSimOptions& so = sim_.options();
+  goal_pan_ = pan_tilt_deg->first;
+  goal_tilt_ = std::clamp(pan_tilt_deg->second, so.min_tilt_deg, so.max_tilt_deg);
+  intent_ = Intent::kGoal;
+  deadline_.reset();
+  SubmitLocked(PtzCommand::Type::kAbsolute, goal_pan_, goal_tilt_, zoom);
+}
+
 void OnvifPtzEmulator::SubmitZoomOnlyLocked(double zoom) {
   switch (intent_) {
     case Intent::kVelocity:
@@ -315,17 +329,12 @@ OnvifPtzEmulator::Reply OnvifPtzEmulator::Dispatch(const std::string& request_bo
           zoom_from_unit(m.ZoomToUnit(st.zoom) + std::clamp(*r->translation.zoom, -1.0, 1.0));
       zoom_continuous_ = false;
     }
+    std::optional<std::pair<double, double>> goal;
     if (r->translation.pan_tilt) {
-      goal_pan_ = st.pan_deg + m.UnitToPan(std::clamp(r->translation.pan_tilt->x, -1.0, 1.0));
-      goal_tilt_ =
-          std::clamp(st.tilt_deg + m.UnitToTilt(std::clamp(r->translation.pan_tilt->y, -1.0, 1.0)),
-                     so.min_tilt_deg, so.max_tilt_deg);
-      intent_ = Intent::kGoal;
-      deadline_.reset();
-      SubmitLocked(PtzCommand::Type::kAbsolute, goal_pan_, goal_tilt_, zoom_goal);
-    } else if (zoom_goal) {
-      SubmitZoomOnlyLocked(*zoom_goal);
+      goal = {{st.pan_deg + m.UnitToPan(std::clamp(r->translation.pan_tilt->x, -1.0, 1.0)),
+               st.tilt_deg + m.UnitToTilt(std::clamp(r->translation.pan_tilt->y, -1.0, 1.0))}};
     }
+    MoveToGoalLocked(goal, zoom_goal);
     return Ok(onvif::BuildEmptyResponse("RelativeMove"), name);
   }
   if (name == "AbsoluteMove") {
@@ -337,16 +346,12 @@ OnvifPtzEmulator::Reply OnvifPtzEmulator::Dispatch(const std::string& request_bo
       zoom_goal = zoom_from_unit(*r->position.zoom);
       zoom_continuous_ = false;
     }
+    std::optional<std::pair<double, double>> goal;
     if (r->position.pan_tilt) {
-      goal_pan_ = m.UnitToPan(std::clamp(r->position.pan_tilt->x, -1.0, 1.0));
-      goal_tilt_ = std::clamp(m.UnitToTilt(std::clamp(r->position.pan_tilt->y, -1.0, 1.0)),
-                              so.min_tilt_deg, so.max_tilt_deg);
-      intent_ = Intent::kGoal;
-      deadline_.reset();
-      SubmitLocked(PtzCommand::Type::kAbsolute, goal_pan_, goal_tilt_, zoom_goal);
-    } else if (zoom_goal) {
-      SubmitZoomOnlyLocked(*zoom_goal);
+      goal = {{m.UnitToPan(std::clamp(r->position.pan_tilt->x, -1.0, 1.0)),
+               m.UnitToTilt(std::clamp(r->position.pan_tilt->y, -1.0, 1.0))}};
     }
+    MoveToGoalLocked(goal, zoom_goal);
     return Ok(onvif::BuildEmptyResponse("AbsoluteMove"), name);
   }
   if (name == "Stop") {

@@ -123,6 +123,10 @@ class OnvifPtzEmulator {
   void AdvanceLocked();
   void SubmitLocked(PtzCommand::Type type, double pan, double tilt, std::optional<double> zoom);
   void SubmitZoomOnlyLocked(double zoom);
+  // Relative/absolute moves: head for (pan, tilt) in degrees (tilt clamped to the head's
+  // range) with an optional zoom goal; with no pan/tilt, only the zoom moves.
+  void MoveToGoalLocked(std::optional<std::pair<double, double>> pan_tilt_deg,
+                        std::optional<double> zoom);
 
   OnvifPtzEmulatorOptions options_;
   std::unique_ptr<httplib::Server> server_;
