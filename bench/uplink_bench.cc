@@ -2,29 +2,22 @@
 // a real mosquitto on 127.0.0.1, and the drain rate of an outage backlog.
 //   ./build/bench/uplink_bench                      (mosquitto must be at /usr/sbin/mosquitto)
 // Temp files go to $ES_BENCH_DIR (default /tmp): the append rate is the fsync rate of that disk.
-#include <arpa/inet.h>
 #include <benchmark/benchmark.h>
-#include <mosquitto.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "uplink/mqtt_publisher.h"
+#include "uplink/mqtt_test_util.h"
 #include "uplink/outbox.h"
 
 namespace es {
@@ -61,99 +54,16 @@ int64_t NowUs() {
       .count();
 }
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
+// A broker that queues a whole outage backlog for a subscriber.
+constexpr const char* kBrokerConf = "allow_anonymous true\nmax_queued_messages 100000\n";
 
-bool PortOpen(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  close(fd);
-  return ok;
-}
-
-class Broker {
- public:
-  Broker() : port_(FreePort()), dir_(TempDir("bench_broker")) {
-    std::ofstream(dir_ + "/m.conf") << "listener " << port_
-                                    << " 127.0.0.1\nallow_anonymous true\nlog_dest none\n"
-                                    << "max_queued_messages 100000\n";
-    pid_ = fork();
-    if (pid_ == 0) {
-      execl("/usr/sbin/mosquitto", "mosquitto", "-c", (dir_ + "/m.conf").c_str(),
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (int i = 0; i < 500 && !PortOpen(port_); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  ~Broker() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-    fs::remove_all(dir_);
-  }
-  bool up() const { return PortOpen(port_); }
-  int port() const { return port_; }
-
- private:
-  int port_;
-  std::string dir_;
-  pid_t pid_ = -1;
-};
-
-// Counts messages; records the latency of events that carry "sent_us".
+// Subscribes to every bench topic; records the latency of events that carry "sent_us".
 class Subscriber {
  public:
-  explicit Subscriber(int port) {
-    mosquitto_lib_init();
-    m_ = mosquitto_new(nullptr, true, this);
-    mosquitto_connect_callback_set(m_, [](mosquitto* m, void*, int rc) {
-      if (rc == 0) mosquitto_subscribe(m, nullptr, "edgesight/v1/bench/+/+", 1);
-    });
-    mosquitto_subscribe_callback_set(m_, [](mosquitto*, void* self, int, int, const int*) {
-      auto* s = static_cast<Subscriber*>(self);
-      std::lock_guard<std::mutex> lock(s->mu_);
-      s->subscribed_ = true;
-      s->cv_.notify_all();
-    });
-    mosquitto_message_callback_set(m_, [](mosquitto*, void* self, const mosquitto_message* msg) {
-      const int64_t now = NowUs();
-      auto* s = static_cast<Subscriber*>(self);
-      std::string p(static_cast<const char*>(msg->payload), static_cast<size_t>(msg->payloadlen));
-      std::lock_guard<std::mutex> lock(s->mu_);
-      s->received_++;
-      auto at = p.find("\"sent_us\":");
-      if (at != std::string::npos) s->latencies_us_.push_back(now - std::atoll(p.c_str() + at + 10));
-      s->cv_.notify_all();
-    });
-    mosquitto_connect_async(m_, "127.0.0.1", port, 30);
-    mosquitto_loop_start(m_);
-  }
-  ~Subscriber() {
-    mosquitto_disconnect(m_);
-    mosquitto_loop_stop(m_, false);
-    mosquitto_destroy(m_);
-  }
-  bool WaitSubscribed() {
-    std::unique_lock<std::mutex> lock(mu_);
-    return cv_.wait_for(lock, std::chrono::seconds(5), [&] { return subscribed_; });
-  }
+  explicit Subscriber(int port) : sub_(Options(port, this)) {}
+  bool WaitSubscribed() { return sub_.WaitSubscribed(5); }
   bool WaitReceived(int64_t n, std::chrono::milliseconds timeout) {
-    std::unique_lock<std::mutex> lock(mu_);
-    return cv_.wait_for(lock, timeout, [&] { return received_ >= n; });
+    return sub_.WaitCount(static_cast<size_t>(n), std::chrono::duration<double>(timeout).count());
   }
   std::vector<int64_t> latencies() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -161,12 +71,24 @@ class Subscriber {
   }
 
  private:
-  mosquitto* m_;
+  static mqtt_test::SubscriberOptions Options(int port, Subscriber* self) {
+    mqtt_test::SubscriberOptions o;
+    o.port = port;
+    o.topic = "edgesight/v1/bench/+/+";
+    o.keepalive_s = 30;
+    o.on_message = [self](const std::string&, const std::string& p) {
+      const int64_t now = NowUs();
+      auto at = p.find("\"sent_us\":");
+      if (at == std::string::npos) return;
+      std::lock_guard<std::mutex> lock(self->mu_);
+      self->latencies_us_.push_back(now - std::atoll(p.c_str() + at + 10));
+    };
+    return o;
+  }
+
   std::mutex mu_;
-  std::condition_variable cv_;
-  bool subscribed_ = false;
-  int64_t received_ = 0;
   std::vector<int64_t> latencies_us_;
+  mqtt_test::TestSubscriber sub_;  // last: stopped before the latencies it writes go away
 };
 
 std::unique_ptr<MqttPublisher> StartPublisher(Outbox* box, int port) {
@@ -220,8 +142,8 @@ BENCHMARK(BM_OutboxAppendDurable)->MinTime(2.0)->Unit(benchmark::kMicrosecond)->
 
 // Append (durable) -> publisher -> mosquitto -> subscriber, one event at a time, broker up.
 void BM_EventLatencyEndToEnd(benchmark::State& state) {
-  Broker broker;
-  if (!broker.up()) {
+  mqtt_test::MosquittoProcess broker(mqtt_test::FreePort(), kBrokerConf);
+  if (!broker.Start()) {
     state.SkipWithError("mosquitto did not start");
     return;
   }
@@ -269,8 +191,8 @@ BENCHMARK(BM_EventLatencyEndToEnd)->Iterations(1000)->Unit(benchmark::kMilliseco
 void BM_DrainBacklog(benchmark::State& state) {
   const int64_t minutes = state.range(0);
   const int64_t events = minutes * 60 * 2, crops = events / 10;
-  Broker broker;
-  if (!broker.up()) {
+  mqtt_test::MosquittoProcess broker(mqtt_test::FreePort(), kBrokerConf);
+  if (!broker.Start()) {
     state.SkipWithError("mosquitto did not start");
     return;
   }

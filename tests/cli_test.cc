@@ -1,9 +1,5 @@
 // Integration tests: run the real `edgesight` binary end to end.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <mosquitto.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,13 +10,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <mutex>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "test_process.h"
+#include "uplink/mqtt_test_util.h"
 
 namespace es::testing {
 namespace {
@@ -370,70 +367,12 @@ TEST(CliBadInput, MalformedZonesAndAlarmsNameTheItem) {
 
 // ---- Uplink: durable outbox and MQTT ----
 
-// A subscriber on a real mosquitto (started by the test on a free loopback port).
-class EventSubscriber {
- public:
-  EventSubscriber(int port, const std::string& topic) : topic_(topic) {
-    mosquitto_lib_init();
-    m_ = mosquitto_new(nullptr, true, this);
-    mosquitto_connect_callback_set(m_, [](mosquitto* m, void* self, int rc) {
-      if (rc == 0) mosquitto_subscribe(m, nullptr, static_cast<EventSubscriber*>(self)->topic_.c_str(), 1);
-    });
-    mosquitto_subscribe_callback_set(m_, [](mosquitto*, void* self, int, int, const int*) {
-      auto* s = static_cast<EventSubscriber*>(self);
-      std::lock_guard lock(s->mu_);
-      s->subscribed_ = true;
-    });
-    mosquitto_message_callback_set(m_, [](mosquitto*, void* self, const mosquitto_message* msg) {
-      auto* s = static_cast<EventSubscriber*>(self);
-      std::lock_guard lock(s->mu_);
-      s->messages_.emplace_back(msg->topic,
-                                std::string(static_cast<const char*>(msg->payload), msg->payloadlen));
-    });
-    mosquitto_connect_async(m_, "127.0.0.1", port, 10);
-    mosquitto_loop_start(m_);
-  }
-  ~EventSubscriber() {
-    mosquitto_disconnect(m_);
-    mosquitto_loop_stop(m_, false);
-    mosquitto_destroy(m_);
-  }
-  bool WaitSubscribed(double seconds) {
-    for (int i = 0; i < seconds * 100; ++i) {
-      {
-        std::lock_guard lock(mu_);
-        if (subscribed_) return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-  std::vector<std::pair<std::string, std::string>> messages() {
-    std::lock_guard lock(mu_);
-    return messages_;
-  }
-
- private:
-  std::string topic_;
-  mosquitto* m_;
-  std::mutex mu_;
-  bool subscribed_ = false;
-  std::vector<std::pair<std::string, std::string>> messages_;
-};
-
-bool WaitPort(int port, double seconds) {
-  for (int i = 0; i < seconds * 50; ++i) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    close(fd);
-    if (ok) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
+// A clean-session subscriber on a real mosquitto (started by the test on a free loopback port).
+std::unique_ptr<mqtt_test::TestSubscriber> EventSubscriber(int port, const std::string& topic) {
+  mqtt_test::SubscriberOptions o;
+  o.port = port;
+  o.topic = topic;
+  return std::make_unique<mqtt_test::TestSubscriber>(std::move(o));
 }
 
 std::vector<std::string> UplinkRun(const std::string& dir, const std::vector<std::string>& extra) {
@@ -456,12 +395,11 @@ TEST(CliUplink, EventsOfAnOfflineRunArriveWithTheNextRunAndIdsNeverRepeat) {
   // Nothing sent without a broker: the outbox holds every event and every crop.
   EXPECT_EQ(s1["uplink"]["depth"], first + s1["outbox"]["crops"]["committed"].get<int64_t>());
 
-  const int port = FreePort();
-  const int broker = StartProcess({"/usr/sbin/mosquitto", "-p", std::to_string(port)},
-                                  dir + "/mosquitto.log");
-  ASSERT_TRUE(WaitPort(port, 5));
-  EventSubscriber sub(port, "edgesight/v1/yard/+/events");
-  ASSERT_TRUE(sub.WaitSubscribed(5));
+  mqtt_test::MosquittoProcess broker(FreePort(), "allow_anonymous true\n");
+  ASSERT_TRUE(broker.Start());
+  const int port = broker.port();
+  const auto sub = EventSubscriber(port, "edgesight/v1/yard/+/events");
+  ASSERT_TRUE(sub->WaitSubscribed(5));
   const auto online = RunProcess(
       UplinkRun(dir, {"--mqtt", "mqtt://127.0.0.1:" + std::to_string(port)}), 120);
   ASSERT_EQ(online.exit_code, 0) << online.err;
@@ -475,9 +413,9 @@ TEST(CliUplink, EventsOfAnOfflineRunArriveWithTheNextRunAndIdsNeverRepeat) {
   std::vector<std::pair<std::string, std::string>> msgs;
   for (int i = 0; i < 300 && static_cast<int64_t>(msgs.size()) < first + second; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    msgs = sub.messages();
+    msgs = sub->messages();
   }
-  StopProcess(broker);
+  broker.Kill(SIGTERM);
   ASSERT_EQ(static_cast<int64_t>(msgs.size()), first + second);
   std::set<std::string> ids;
   int64_t prev = 0;
@@ -536,30 +474,29 @@ TEST(CliUplink, UnreachableBrokerKeepsEventsAndBadSettingsAreOneLineErrors) {
 // never arrive are the few allocated in the frame the kill interrupted (allocated, not committed).
 TEST(CliUplink, EdgeKilledWithSigkillLosesNothingItCommitted) {
   const std::string dir = TempDir();
-  const int port = FreePort();
-  const int broker = StartProcess({"/usr/sbin/mosquitto", "-p", std::to_string(port)},
-                                  dir + "/mosquitto.log");
-  ASSERT_TRUE(WaitPort(port, 5));
-  EventSubscriber sub(port, "edgesight/v1/yard/+/events");
-  ASSERT_TRUE(sub.WaitSubscribed(5));
+  mqtt_test::MosquittoProcess broker(FreePort(), "allow_anonymous true\n");
+  ASSERT_TRUE(broker.Start());
+  const int port = broker.port();
+  const auto sub = EventSubscriber(port, "edgesight/v1/yard/+/events");
+  ASSERT_TRUE(sub->WaitSubscribed(5));
   const std::string url = "mqtt://127.0.0.1:" + std::to_string(port);
   // Paced like a camera so the run is still going when it is killed.
   const int edge = StartProcess(
       {kBin, "run", "--source", "synthetic:crowd", "--detector", "motion", "--device", "yard",
        "--max-frames", "100000", "--mqtt", url, "--outbox", dir + "/outbox.db"},
       dir + "/edge.log");
-  for (int i = 0; i < 3000 && sub.messages().size() < 20; ++i) {
+  for (int i = 0; i < 3000 && sub->messages().size() < 20; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  ASSERT_GE(sub.messages().size(), 20u) << "no events from the first run";
+  ASSERT_GE(sub->messages().size(), 20u) << "no events from the first run";
   kill(-edge, SIGKILL);
   waitpid(edge, nullptr, 0);
   const auto restart = RunProcess(UplinkRun(dir, {"--mqtt", url, "--set", "pipeline.max_frames=30"}), 120);
   ASSERT_EQ(restart.exit_code, 0) << restart.err;
   EXPECT_EQ(Summary(restart)["uplink"]["depth"], 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const auto msgs = sub.messages();
-  StopProcess(broker);
+  const auto msgs = sub->messages();
+  broker.Kill(SIGTERM);
   std::set<int64_t> counters;
   for (const auto& [topic, payload] : msgs) {
     const std::string id = json::parse(payload)["id"];

@@ -1,10 +1,7 @@
 #include "test_process.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "uplink/mqtt_test_util.h"
 
 namespace es::testing {
 namespace {
@@ -95,18 +94,6 @@ void StopProcess(int pid) {
   waitpid(pid, nullptr, 0);
 }
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  const int port = ntohs(addr.sin_port);
-  close(fd);
-  return port;
-}
+int FreePort() { return mqtt_test::FreePort(); }
 
 }  // namespace es::testing

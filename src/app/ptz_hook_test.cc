@@ -3,11 +3,8 @@
 // WS-Security), and a port where nothing listens. Calibration files are written per test.
 #include "app/ptz_hook.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,29 +14,19 @@
 #include <thread>
 
 #include "ptz/onvif_ptz_emulator.h"
+#include "uplink/mqtt_test_util.h"
 
 namespace es {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using mqtt_test::FreePort;
 
 std::string TempDir() {
   char tmpl[] = "/tmp/ptz_hook_test_XXXXXX";
   const char* d = mkdtemp(tmpl);
   return d ? d : "/tmp";
-}
-
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
 }
 
 void Write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }

@@ -2,155 +2,51 @@
 // The subscriber uses a persistent session (clean_session false) on a broker with persistence,
 // stopped once with SIGTERM after subscribing so the session is on disk: a (re)started broker
 // then queues messages for it even before it reconnects, so the test never races the publisher.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <mosquitto.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <functional>
-#include <map>
-#include <mutex>
+#include <memory>
 #include <set>
 #include <thread>
 
 #include "uplink/mqtt_publisher.h"
+#include "uplink/mqtt_test_util.h"
 
 namespace es {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr const char* kBroker = "/usr/sbin/mosquitto";
+using mqtt_test::FreePort;
+using mqtt_test::MosquittoProcess;
+using mqtt_test::TestSubscriber;
+using mqtt_test::WaitFor;
 
-bool WaitFor(const std::function<bool()>& pred, double seconds) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return pred();
+// Broker conf: persistence in the broker's own directory, so a SIGTERM saves the session.
+constexpr const char* kPersistentConf =
+    "allow_anonymous true\npersistence true\npersistence_location {dir}/\n"
+    "autosave_interval 3600\n";
+
+// The persistent-session subscriber to the events of every stream of device "dev".
+std::unique_ptr<TestSubscriber> SessionSubscriber(int port) {
+  mqtt_test::SubscriberOptions o;
+  o.port = port;
+  o.topic = "edgesight/v1/dev/+/events";
+  o.client_id = "es-test-sub";
+  o.clean_session = false;
+  return std::make_unique<TestSubscriber>(std::move(o));
 }
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-bool PortOpen(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  close(fd);
-  return ok;
-}
-
-class Broker {
- public:
-  explicit Broker(int port) : port_(port) {
-    char tmpl[] = "/tmp/es_broker_XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    fs::permissions(dir_, fs::perms::all);  // mosquitto may drop root privileges
-    std::ofstream c(dir_ + "/mosquitto.conf");
-    c << "listener " << port << " 127.0.0.1\nallow_anonymous true\npersistence true\n"
-      << "persistence_location " << dir_ << "/\nautosave_interval 3600\n"
-      << "log_dest none\n";
-  }
-  ~Broker() {
-    Kill(SIGKILL);
-    fs::remove_all(dir_);
-  }
-  bool Start() {
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::string conf = dir_ + "/mosquitto.conf";
-      execl(kBroker, kBroker, "-c", conf.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    return WaitFor([&] { return PortOpen(port_); }, 5);
-  }
-  void Kill(int sig) {
-    if (pid_ <= 0) return;
-    kill(pid_, sig);
-    int st = 0;
-    waitpid(pid_, &st, 0);
-    pid_ = -1;
-  }
-  int port() const { return port_; }
-
- private:
-  int port_;
-  std::string dir_;
-  pid_t pid_ = -1;
-};
-
-class Subscriber {
- public:
-  explicit Subscriber(int port, const std::string& topic) : topic_(topic) {
-    mosquitto_lib_init();
-    m_ = mosquitto_new("es-test-sub", /*clean_session=*/false, this);
-    mosquitto_reconnect_delay_set(m_, 1, 1, false);
-    mosquitto_connect_callback_set(m_, [](mosquitto* m, void* self, int rc) {
-      auto* s = static_cast<Subscriber*>(self);
-      if (rc == 0) mosquitto_subscribe(m, nullptr, s->topic_.c_str(), 1);
-    });
-    mosquitto_subscribe_callback_set(m_, [](mosquitto*, void* self, int, int, const int*) {
-      auto* s = static_cast<Subscriber*>(self);
-      std::lock_guard<std::mutex> lock(s->mu_);
-      s->subscribed_++;
-    });
-    mosquitto_message_callback_set(m_, [](mosquitto*, void* self, const mosquitto_message* msg) {
-      auto* s = static_cast<Subscriber*>(self);
-      std::lock_guard<std::mutex> lock(s->mu_);
-      s->messages_.emplace_back(static_cast<const char*>(msg->payload), msg->payloadlen);
-    });
-    mosquitto_connect_async(m_, "127.0.0.1", port, 10);
-    mosquitto_loop_start(m_);
-  }
-  ~Subscriber() {
-    mosquitto_disconnect(m_);
-    mosquitto_loop_stop(m_, false);
-    mosquitto_destroy(m_);
-  }
-  int subscribed() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return subscribed_;
-  }
-  std::vector<std::string> messages() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return messages_;
-  }
-
- private:
-  std::string topic_;
-  mosquitto* m_;
-  std::mutex mu_;
-  int subscribed_ = 0;
-  std::vector<std::string> messages_;
-};
 
 std::string Payload(int i) { return "{\"id\":\"dev-s-" + std::to_string(i) + "\"}"; }
 
 class MqttIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (access(kBroker, X_OK) != 0) GTEST_SKIP() << kBroker << " is not installed";
+    if (!MosquittoProcess::Installed()) {
+      GTEST_SKIP() << MosquittoProcess::kBinary << " is not installed";
+    }
     char tmpl[] = "/tmp/es_mqtt_XXXXXX";
     dir_ = mkdtemp(tmpl);
     auto r = Outbox::Open(dir_ + "/o.db");
@@ -164,10 +60,10 @@ class MqttIntegrationTest : public ::testing::Test {
     if (!dir_.empty()) fs::remove_all(dir_);
   }
   // Broker up, subscriber's persistent session saved (SIGTERM), broker left down.
-  void PrepareSubscriber(Broker& broker, std::unique_ptr<Subscriber>& sub) {
+  void PrepareSubscriber(MosquittoProcess& broker, std::unique_ptr<TestSubscriber>& sub) {
     ASSERT_TRUE(broker.Start());
-    sub = std::make_unique<Subscriber>(port_, "edgesight/v1/dev/+/events");
-    ASSERT_TRUE(WaitFor([&] { return sub->subscribed() > 0; }, 5));
+    sub = SessionSubscriber(port_);
+    ASSERT_TRUE(WaitFor([&] { return sub->subscribed(); }, 5));
     broker.Kill(SIGTERM);  // saves the persistent session
   }
   void StartPublisher() {
@@ -203,8 +99,8 @@ class MqttIntegrationTest : public ::testing::Test {
 
 // (1) Broker down at start, up 2 s later: all 200 messages arrive, in order, once.
 TEST_F(MqttIntegrationTest, BrokerDownAtStartEverythingArrivesInOrder) {
-  Broker broker(port_);
-  std::unique_ptr<Subscriber> sub;
+  MosquittoProcess broker(port_, kPersistentConf);
+  std::unique_ptr<TestSubscriber> sub;
   PrepareSubscriber(broker, sub);
   StartPublisher();
   Append(0, 200);
@@ -212,11 +108,11 @@ TEST_F(MqttIntegrationTest, BrokerDownAtStartEverythingArrivesInOrder) {
   EXPECT_NE(pub_->state(), PublisherState::kConnected);
   EXPECT_EQ(outbox_->Depth(), 200);
   ASSERT_TRUE(broker.Start());
-  ASSERT_TRUE(WaitFor([&] { return sub->messages().size() >= 200; }, 20))
-      << "received " << sub->messages().size() << " depth " << outbox_->Depth() << " state "
+  ASSERT_TRUE(WaitFor([&] { return sub->count() >= 200; }, 20))
+      << "received " << sub->count() << " depth " << outbox_->Depth() << " state "
       << PublisherStateName(pub_->state()) << " " << pub_->stats().last_error;
   ASSERT_TRUE(WaitFor([&] { return outbox_->Depth() == 0; }, 5));
-  auto msgs = sub->messages();
+  auto msgs = sub->payloads();
   ASSERT_EQ(msgs.size(), 200u);
   for (int i = 0; i < 200; ++i) EXPECT_EQ(msgs[i], Payload(i)) << "at " << i;
   EXPECT_EQ(pub_->state(), PublisherState::kConnected);
@@ -232,8 +128,8 @@ TEST_F(MqttIntegrationTest, BrokerDownAtStartEverythingArrivesInOrder) {
 // broker acknowledged before it died and then lost are the broker's loss; the test counts them
 // and checks that each one really was acknowledged before the kill.
 TEST_F(MqttIntegrationTest, BrokerKilledMidRunLosesNothingTheEdgeOwned) {
-  Broker broker(port_);
-  std::unique_ptr<Subscriber> sub;
+  MosquittoProcess broker(port_, kPersistentConf);
+  std::unique_ptr<TestSubscriber> sub;
   PrepareSubscriber(broker, sub);
   ASSERT_TRUE(broker.Start());
   StartPublisher();
@@ -241,7 +137,7 @@ TEST_F(MqttIntegrationTest, BrokerKilledMidRunLosesNothingTheEdgeOwned) {
   // The first 100 are in flight when the broker dies; the other 200 are committed while it is
   // down (so the outage always has a backlog, however fast or slow the machine is).
   Append(0, 100);
-  ASSERT_TRUE(WaitFor([&] { return sub->messages().size() >= 50; }, 10));
+  ASSERT_TRUE(WaitFor([&] { return sub->count() >= 50; }, 10));
   broker.Kill(SIGKILL);
   // Once the publisher has seen the disconnect it ignores PUBACKs of the dead connection, so the
   // outbox now holds exactly what the broker had not acknowledged.
@@ -257,7 +153,7 @@ TEST_F(MqttIntegrationTest, BrokerKilledMidRunLosesNothingTheEdgeOwned) {
   ASSERT_TRUE(WaitFor([&] { return outbox_->Depth() == 0; }, 20)) << outbox_->Depth();
   std::set<std::string> unique;
   auto all_owned_arrived = [&] {
-    auto m = sub->messages();
+    auto m = sub->payloads();
     unique = std::set<std::string>(m.begin(), m.end());
     for (const std::string& p : must_arrive) {
       if (!unique.count(p)) return false;

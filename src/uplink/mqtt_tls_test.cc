@@ -2,85 +2,39 @@
 // a CA and a server certificate (SAN IP:127.0.0.1) with the openssl CLI and a password file
 // with mosquitto_passwd -b in a mkdtemp folder; the broker requires both (allow_anonymous
 // false). Every wait is bounded.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <mosquitto.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <functional>
-#include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "uplink/mqtt_publisher.h"
+#include "uplink/mqtt_test_util.h"
 
 namespace es {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr const char* kBroker = "/usr/sbin/mosquitto";
+using mqtt_test::MosquittoProcess;
+using mqtt_test::WaitFor;
 constexpr const char* kPasswd = "/usr/bin/mosquitto_passwd";
 constexpr const char* kOpenssl = "/usr/bin/openssl";
 
-bool WaitFor(const std::function<bool()>& pred, double seconds) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return pred();
-}
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-bool PortOpen(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  close(fd);
-  return ok;
-}
-
 bool Run(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
 
-// CA, server certificate, a second unrelated CA, password file, broker config.
+// CA, server certificate, a second unrelated CA and a password file in the broker's directory;
+// the broker requires TLS and a password.
 class TlsBroker {
  public:
-  TlsBroker() {
-    char tmpl[] = "/tmp/es_tls_XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    port_ = FreePort();
-  }
-  ~TlsBroker() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    fs::remove_all(dir_);
-  }
+  TlsBroker()
+      : broker_(mqtt_test::FreePort(),
+                "cafile {dir}/ca.crt\ncertfile {dir}/server.crt\nkeyfile {dir}/server.key\n"
+                "allow_anonymous false\npassword_file {dir}/passwd\n") {}
   bool Make() {
-    const std::string o = std::string(kOpenssl), d = dir_ + "/";
+    const std::string o = std::string(kOpenssl), d = broker_.dir() + "/";
     std::ofstream(d + "ext.cnf") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
     bool ok =
         Run(o + " req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=es-test-ca -keyout " + d +
@@ -93,88 +47,35 @@ class TlsBroker {
             "other.key -out " + d + "other.crt") &&
         Run(std::string(kPasswd) + " -b -c " + d + "passwd edge s3cret");
     if (!ok) return false;
-    fs::permissions(dir_, fs::perms::all);  // mosquitto may drop root privileges
     for (const char* f : {"ca.crt", "server.crt", "server.key", "passwd", "other.crt"}) {
       fs::permissions(d + f, fs::perms::owner_read | fs::perms::owner_write |
                                  fs::perms::group_read | fs::perms::others_read);
     }
-    std::ofstream c(d + "mosquitto.conf");
-    c << "listener " << port_ << " 127.0.0.1\n"
-      << "cafile " << d << "ca.crt\ncertfile " << d << "server.crt\nkeyfile " << d
-      << "server.key\nallow_anonymous false\npassword_file " << d << "passwd\nlog_dest none\n";
     return true;
   }
-  bool Start() {
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::string conf = dir_ + "/mosquitto.conf";
-      execl(kBroker, kBroker, "-c", conf.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    return WaitFor([&] { return PortOpen(port_); }, 5);
-  }
-  std::string file(const char* name) const { return dir_ + "/" + name; }
-  int port() const { return port_; }
+  bool Start() { return broker_.Start(); }
+  std::string file(const char* name) const { return broker_.file(name); }
+  int port() const { return broker_.port(); }
 
  private:
-  std::string dir_;
-  int port_ = 0;
-  pid_t pid_ = -1;
+  MosquittoProcess broker_;
 };
 
 // Subscriber over TLS with the right credentials.
-class TlsSubscriber {
- public:
-  TlsSubscriber(const TlsBroker& b, const std::string& topic) : topic_(topic) {
-    mosquitto_lib_init();
-    m_ = mosquitto_new(nullptr, true, this);
-    mosquitto_username_pw_set(m_, "edge", "s3cret");
-    mosquitto_tls_set(m_, b.file("ca.crt").c_str(), nullptr, nullptr, nullptr, nullptr);
-    mosquitto_connect_callback_set(m_, [](mosquitto* m, void* self, int rc) {
-      auto* s = static_cast<TlsSubscriber*>(self);
-      if (rc == 0) mosquitto_subscribe(m, nullptr, s->topic_.c_str(), 1);
-    });
-    mosquitto_subscribe_callback_set(m_, [](mosquitto*, void* self, int, int, const int*) {
-      auto* s = static_cast<TlsSubscriber*>(self);
-      std::lock_guard<std::mutex> lock(s->mu_);
-      s->subscribed_ = true;
-    });
-    mosquitto_message_callback_set(m_, [](mosquitto*, void* self, const mosquitto_message* msg) {
-      auto* s = static_cast<TlsSubscriber*>(self);
-      std::lock_guard<std::mutex> lock(s->mu_);
-      s->messages_.emplace_back(msg->topic,
-                                std::string(static_cast<const char*>(msg->payload),
-                                            static_cast<size_t>(msg->payloadlen)));
-    });
-    mosquitto_connect_async(m_, "127.0.0.1", b.port(), 10);
-    mosquitto_loop_start(m_);
-  }
-  ~TlsSubscriber() {
-    mosquitto_disconnect(m_);
-    mosquitto_loop_stop(m_, false);
-    mosquitto_destroy(m_);
-  }
-  bool subscribed() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return subscribed_;
-  }
-  std::vector<std::pair<std::string, std::string>> messages() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return messages_;
-  }
-
- private:
-  std::string topic_;
-  mosquitto* m_;
-  std::mutex mu_;
-  bool subscribed_ = false;
-  std::vector<std::pair<std::string, std::string>> messages_;
-};
+mqtt_test::SubscriberOptions TlsSubscriber(const TlsBroker& b, const std::string& topic) {
+  mqtt_test::SubscriberOptions o;
+  o.port = b.port();
+  o.topic = topic;
+  o.cafile = b.file("ca.crt");
+  o.username = "edge";
+  o.password = "s3cret";
+  return o;
+}
 
 class MqttTlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* tool : {kBroker, kPasswd, kOpenssl}) {
+    for (const char* tool : {MosquittoProcess::kBinary, kPasswd, kOpenssl}) {
       if (access(tool, X_OK) != 0) GTEST_SKIP() << tool << " is not installed";
     }
     ASSERT_TRUE(broker_.Make()) << "openssl / mosquitto_passwd failed";
@@ -223,7 +124,7 @@ class MqttTlsTest : public ::testing::Test {
 };
 
 TEST_F(MqttTlsTest, RightCredentialsOverTlsDeliverEverything) {
-  TlsSubscriber sub(broker_, "edgesight/v1/dev/#");
+  mqtt_test::TestSubscriber sub(TlsSubscriber(broker_, "edgesight/v1/dev/#"));
   ASSERT_TRUE(WaitFor([&] { return sub.subscribed(); }, 5)) << "subscriber could not connect";
   StartPublisher(broker_.file("ca.crt"), "s3cret");
   auto events = [&] {
