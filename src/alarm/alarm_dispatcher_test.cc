@@ -1,4 +1,5 @@
 #include "alarm/alarm_dispatcher.h"
+#include "core/temp_dir_test_util.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -20,26 +21,12 @@
 namespace es {
 namespace {
 
+using test_util::TempDir;
+
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 constexpr double kWaitS = 10.0;  // generous bound for a loaded CI machine; never a speed check
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "es_alarm_XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data()) ? tmpl : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // A real HTTP server on 127.0.0.1 and a free port that records POST bodies.
 class AlarmReceiver {

@@ -45,7 +45,7 @@ TEST(RetentionTest, QuotaDeletesOldestClipsOnlyAndNeverOtherFiles) {
   WriteFile(d / (clips[0] + ".part"), 5000, 1000);
   RetentionPolicy p;
   p.quota_bytes = 2500;
-  Result<RetentionResult> r = ApplyRetention(d.path().string(), p, nullptr);
+  Result<RetentionResult> r = ApplyRetention(d.path(), p, nullptr);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->deleted, 3);
   EXPECT_EQ(r->bytes_deleted, 3000);
@@ -66,7 +66,7 @@ TEST(RetentionTest, ReserveCountsTheClipBeingWritten) {
   RetentionPolicy p;
   p.quota_bytes = 3000;
   p.reserve_bytes = 1500;
-  Result<RetentionResult> r = ApplyRetention(d.path().string(), p, nullptr);
+  Result<RetentionResult> r = ApplyRetention(d.path(), p, nullptr);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->deleted, 2);
   EXPECT_EQ(r->kept, 1);
@@ -83,7 +83,7 @@ TEST(RetentionTest, AgeLimitDeletesOldClipsEvenUnderQuota) {
   RetentionPolicy p;
   p.quota_bytes = 1 << 30;
   p.max_age_s = 3600;
-  Result<RetentionResult> r = ApplyRetention(d.path().string(), p, nullptr);
+  Result<RetentionResult> r = ApplyRetention(d.path(), p, nullptr);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->deleted_names, std::vector<std::string>{old_clip});
   EXPECT_TRUE(fs::exists(d / new_clip));
@@ -95,7 +95,7 @@ TEST(RetentionTest, LowFreeSpaceDeletesOldestUntilEnoughIsFree) {
   const auto t = std::chrono::system_clock::now();
   for (int i = 0; i < 4; ++i) WriteFile(d / ClipFileName("cam", t, i + 1, "mp4"), 1000, 40 - i);
   // A fake file system with 500 bytes free plus whatever clips were deleted.
-  const std::string dir = d.path().string();
+  const std::string dir = d.path();
   FreeBytesFn fake = [&](const std::string&) -> Result<int64_t> {
     int64_t clips = 0;
     for (const auto& e : fs::directory_iterator(dir)) clips += e.file_size();

@@ -19,34 +19,16 @@
 #include <vector>
 
 #include "analytics/event.h"
+#include "core/temp_dir_test_util.h"
 #include "record/recorder.h"
 #include "source/ffmpeg_source.h"
 
 namespace es::rectest {
 
 namespace fs = std::filesystem;
+using test_util::TempDir;
 
 // A fresh directory under /tmp, removed (recursively) at destruction.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/es_record_test_XXXXXX";
-    const char* p = mkdtemp(tmpl);
-    path_ = p != nullptr ? p : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) {
-      fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-      fs::remove_all(path_, ec);
-    }
-  }
-  const fs::path& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
 
 // stdout of a shell command (bounded by `timeout 120`), and its exit status.
 inline std::string Run(const std::string& cmd, int* status = nullptr) {

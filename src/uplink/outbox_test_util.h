@@ -1,6 +1,6 @@
 // Test helpers shared by the outbox tests (header only; not part of any library).
 //
-// TempDir: a fresh mkdtemp directory under /tmp, removed with everything in it on destruction.
+// TempDir: core/temp_dir_test_util.h.
 // MustOpen: Outbox::Open that records a test failure and returns null when it fails.
 #pragma once
 
@@ -11,24 +11,13 @@
 #include <memory>
 #include <string>
 
+#include "core/temp_dir_test_util.h"
 #include "uplink/outbox.h"
 
 namespace es::outbox_test {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/es_outbox_XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
+using test_util::TempDir;
 
- private:
-  std::string path_;
-};
 
 inline std::unique_ptr<Outbox> MustOpen(const std::string& path, OutboxOptions o = {}) {
   auto r = Outbox::Open(path, o);
