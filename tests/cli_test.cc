@@ -16,61 +16,13 @@
 #include <sstream>
 #include <thread>
 
-#include "test_process.h"
-#include "uplink/mqtt_test_util.h"
+#include "cli_test_util.h"
 
 namespace es::testing {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-const std::string kBin = EDGESIGHT_BIN;
-const std::string kVtest = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
-
-// Offline flags: read the file as fast as the pipeline allows and process every frame.
-std::vector<std::string> Offline() {
-  return {"--set", "source.realtime=false", "--set", "pipeline.queue_policy=block"};
-}
-
-std::vector<std::string> Cmd(std::vector<std::string> args, bool offline = true) {
-  std::vector<std::string> argv = {kBin};
-  argv.insert(argv.end(), args.begin(), args.end());
-  if (offline) {
-    auto o = Offline();
-    argv.insert(argv.end(), o.begin(), o.end());
-  }
-  return argv;
-}
-
-json Summary(const ProcessResult& r) {
-  const auto start = r.out.find('{');
-  if (start == std::string::npos) return json();
-  return json::parse(r.out.substr(start), nullptr, /*allow_exceptions=*/false);
-}
-
-std::vector<json> ReadJsonLines(const std::string& path) {
-  std::vector<json> lines;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(json::parse(line));
-  return lines;
-}
-
-// The per-frame objects of an --events-out file, without the closing end-of-stream line.
-std::vector<json> ReadFrames(const std::string& path) {
-  std::vector<json> frames;
-  for (auto& j : ReadJsonLines(path)) {
-    if (!j.value("end_of_stream", false)) frames.push_back(std::move(j));
-  }
-  return frames;
-}
-
-// Exactly one line on stderr, starting with the program's error prefix.
-void ExpectOneLineError(const ProcessResult& r) {
-  EXPECT_EQ(r.err.rfind("edgesight: error: ", 0), 0u) << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-}
 
 void RequireVtest() {
   if (!fs::exists(kVtest)) GTEST_SKIP() << kVtest << " missing (Debian package opencv-doc)";
@@ -366,14 +318,6 @@ TEST(CliBadInput, MalformedZonesAndAlarmsNameTheItem) {
 }
 
 // ---- Uplink: durable outbox and MQTT ----
-
-// A clean-session subscriber on a real mosquitto (started by the test on a free loopback port).
-std::unique_ptr<mqtt_test::TestSubscriber> EventSubscriber(int port, const std::string& topic) {
-  mqtt_test::SubscriberOptions o;
-  o.port = port;
-  o.topic = topic;
-  return std::make_unique<mqtt_test::TestSubscriber>(std::move(o));
-}
 
 std::vector<std::string> UplinkRun(const std::string& dir, const std::vector<std::string>& extra) {
   std::vector<std::string> args = {"run", "--source", "synthetic:walk", "--max-frames", "120",

@@ -83,6 +83,24 @@ int StartProcess(const std::vector<std::string>& argv, const std::string& log_pa
   return Spawn(argv, log_path, log_path);
 }
 
+int StartProcess(const std::vector<std::string>& argv, const std::string& out_path,
+                 const std::string& err_path) {
+  return Spawn(argv, out_path, err_path);
+}
+
+int WaitExit(int pid, double timeout_s) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(-pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return -2;
+}
+
 void StopProcess(int pid) {
   if (pid <= 0) return;
   kill(-pid, SIGTERM);

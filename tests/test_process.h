@@ -19,6 +19,12 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, double timeout_s 
 // Starts a background process (own process group); returns its pid. StopProcess kills it.
 int StartProcess(const std::vector<std::string>& argv, const std::string& log_path);
 void StopProcess(int pid);
+// The same with stdout and stderr in separate files.
+int StartProcess(const std::vector<std::string>& argv, const std::string& out_path,
+                 const std::string& err_path);
+// Waits up to timeout_s for pid to exit: its exit code, -1 when a signal ended it, or -2 when
+// it was still running (it is then SIGKILLed and reaped).
+int WaitExit(int pid, double timeout_s);
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();

@@ -3,8 +3,9 @@
 // Contract: OnDecision() calls Submit() for each event of the frame (closing events included)
 // after the outbox committed them; Submit never blocks (the dispatcher queues, rate-limits and
 // runs actions on its own thread), and alarm failures never stop the run: they are counted in
-// Summary() (the dispatcher's stats). Finish() waits up to wait_s for queued actions, then
-// stops the dispatcher (bounded by its stop_timeout_s).
+// Summary() (the dispatcher's stats, device-wide). The dispatcher is one per process, shared
+// by every camera's hook: Finish() waits up to wait_s for queued actions; the dispatcher stops
+// (bounded by its stop_timeout_s) when the last hook that shares it is destroyed.
 // Thread-safety: the track thread only.
 #pragma once
 
@@ -17,7 +18,7 @@ namespace es {
 
 class AlarmHook final : public DecisionHook {
  public:
-  AlarmHook(std::unique_ptr<AlarmDispatcher> dispatcher, double wait_s)
+  AlarmHook(std::shared_ptr<AlarmDispatcher> dispatcher, double wait_s)
       : dispatcher_(std::move(dispatcher)), wait_s_(wait_s) {}
   Status OnDecision(FramePacket* packet) override {
     for (const Event& e : packet->events) dispatcher_->Submit(e);
@@ -25,14 +26,13 @@ class AlarmHook final : public DecisionHook {
   }
   Status Finish() override {
     dispatcher_->WaitIdle(wait_s_);
-    dispatcher_->Stop();
     return Status::Ok();
   }
   std::string name() const override { return "alarm"; }
   nlohmann::json Summary() const override { return dispatcher_->Stats().ToJson(); }
 
  private:
-  std::unique_ptr<AlarmDispatcher> dispatcher_;
+  std::shared_ptr<AlarmDispatcher> dispatcher_;
   double wait_s_;
 };
 

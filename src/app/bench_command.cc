@@ -67,7 +67,7 @@ int RunBench(const AppConfig& base, const std::string& out_path) {
     c.recording.dir.clear();
     c.uplink = {};
     c.alarm.rules.clear();
-    RunResult r = BuildAndRun(c, "bench", /*install_signal_handlers=*/false);
+    RunResult r = BuildAndRun(c, "bench", /*signals=*/nullptr);
     if (!r.status.ok()) return ReportError(r.status.WithContext("bench " + v.name));
     const RunSummary& s = r.summary;
     nlohmann::ordered_json row = {{"name", v.name},

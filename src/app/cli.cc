@@ -16,30 +16,28 @@
 #include "app/exit_codes.h"
 #include "app/onvif_emulator_command.h"
 #include "app/run_command.h"
+#include "app/shutdown_signals.h"
 #include "app/track_command.h"
 #include "app/uplink_stats_command.h"
 #include "config/config_checks.h"
 #include "config/config_loader.h"
+#include "config/site_config.h"
 #include "ptz/ptz_sim.h"
 
 namespace es {
 namespace {
 
 struct RunFlags {
-  std::string source, config, detector, events_out, annotate, device = "edge0";
+  std::vector<std::string> sources;
+  std::string config, detector, events_out, annotate, device = "edge0";
   std::string mqtt, outbox;
   int max_frames = -1;
   std::vector<std::string> sets;
 };
 
-// Config file, then --set overrides, then the dedicated flags (most specific wins).
-Result<AppConfig> ResolveConfig(const RunFlags& f) {
-  AppConfig c;
-  if (!f.config.empty()) {
-    ES_ASSIGN_OR_RETURN(c, LoadConfigFile(f.config));
-  }
-  ES_RETURN_IF_ERROR(ApplyOverrides(&c, f.sets));
-  if (!f.source.empty()) c.source.uri = f.source;
+// The dedicated flags on one camera's config (after the file and --set: most specific wins).
+Status ApplyRunFlags(const RunFlags& f, AppConfig* config) {
+  AppConfig& c = *config;
   if (c.source.uri.empty()) return InvalidArgument("no source: pass --source or set source.uri");
   if (!f.detector.empty()) ES_RETURN_IF_ERROR(ApplyDetectorSpec(f.detector, &c.detector));
   if (f.max_frames >= 0) c.pipeline.max_frames = f.max_frames;
@@ -47,13 +45,54 @@ Result<AppConfig> ResolveConfig(const RunFlags& f) {
   if (!f.annotate.empty()) c.output.annotate = f.annotate;
   if (!f.mqtt.empty()) c.uplink.mqtt = f.mqtt;
   if (!f.outbox.empty()) c.uplink.outbox = f.outbox;
-  ES_RETURN_IF_ERROR(ValidateConfig(c));  // flags go through the same checks as the file
-  return c;
+  return ValidateConfig(c);  // flags go through the same checks as the file
+}
+
+// Config file (a site: one camera or a `cameras:` list), then --set overrides on every camera,
+// then --source (one camera per flag, ids cam0, cam1, ... when there are several), then the
+// other flags.
+Result<SiteConfig> ResolveSite(const RunFlags& f) {
+  SiteConfig site = SingleCameraSite(AppConfig{});
+  if (!f.config.empty()) {
+    ES_ASSIGN_OR_RETURN(site, LoadSiteConfigFile(f.config));
+  }
+  ES_RETURN_IF_ERROR(ApplySiteOverrides(&site, f.sets));
+  if (!f.sources.empty()) {
+    if (site.has_cameras_list) {
+      return InvalidArgument("--source: the config lists its cameras (cameras:); pass one or "
+                             "the other");
+    }
+    const AppConfig base = site.cameras.front().config;
+    site.cameras.clear();
+    for (size_t i = 0; i < f.sources.size(); ++i) {
+      SiteCamera cam;
+      cam.config = base;
+      cam.config.source.uri = f.sources[i];
+      if (f.sources.size() > 1) cam.config.source.stream_id = "cam" + std::to_string(i);
+      cam.id = cam.config.source.stream_id;
+      site.cameras.push_back(std::move(cam));
+    }
+  }
+  for (SiteCamera& cam : site.cameras) {
+    Status s = ApplyRunFlags(f, &cam.config);
+    if (!s.ok()) {
+      return site.cameras.size() > 1 ? s.WithContext("camera " + cam.id) : s;
+    }
+  }
+  ES_RETURN_IF_ERROR(ValidateSite(site));
+  return site;
+}
+
+// One camera (bench): the first of the site.
+Result<AppConfig> ResolveConfig(const RunFlags& f) {
+  ES_ASSIGN_OR_RETURN(SiteConfig site, ResolveSite(f));
+  return site.cameras.front().config;
 }
 
 void AddRunFlags(CLI::App* cmd, RunFlags* f) {
-  cmd->add_option("--source", f->source,
-                  "video file, rtsp://host:port/path, or synthetic:NAME (crowd, walk, empty)");
+  cmd->add_option("--source", f->sources,
+                  "video file, rtsp://host:port/path, or synthetic:NAME (crowd, walk, empty); "
+                  "repeat for several cameras in one process (ids cam0, cam1, ...)");
   cmd->add_option("--config", f->config, "YAML config file (see docs/configuration.md)");
   cmd->add_option("--detector", f->detector,
                   "nanodet (default) | hog | motion | onnx:PATH[,format=yolov8|yolov5|nanodet]"
@@ -74,9 +113,33 @@ void AddRunFlags(CLI::App* cmd, RunFlags* f) {
   cmd->add_option("--set", f->sets, "override a config key, e.g. --set tracker.track_thresh=0.6");
 }
 
+int RunRun(const RunFlags& flags) {
+  auto site = ResolveSite(flags);
+  if (!site.ok()) return ReportError(site.status());
+  const AppConfig& first = site->cameras.front().config;
+  ShutdownSignals signals(Duration::Seconds(first.pipeline.stop_timeout_s));
+  if (site->cameras.size() == 1) {
+    RunResult r = BuildAndRun(first, flags.device, &signals);
+    signals.SetPhase("printing the summary");
+    if (r.summary.frames_read > 0 || r.status.ok()) {
+      std::cout << r.summary.ToJson().dump(2) << std::endl;
+    }
+    signals.Disarm();
+    return r.status.ok() ? kExitOk : ReportError(r.status);
+  }
+  SiteRunResult r = RunSite(*site, flags.device, &signals);
+  signals.SetPhase("printing the summary");
+  if (!r.cameras.empty()) std::cout << r.ToJson(flags.device).dump(2) << std::endl;
+  signals.Disarm();
+  return r.status.ok() ? kExitOk : ReportError(r.status);
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
+  // Before any thread exists, so that every thread (libraries' too) inherits the mask and a
+  // SIGINT/SIGTERM reaches only the watcher of `run` (shutdown_signals.h).
+  BlockShutdownSignals();
   // Library chatter on stderr would break the one-line error contract; errors arrive as Status.
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
   spdlog::set_pattern("%^[%l]%$ %v");
@@ -129,16 +192,8 @@ int Main(int argc, char** argv) {
     return kExitBadInput;
   }
 
-  if (*run) {
-    auto config = ResolveConfig(run_flags);
-    if (!config.ok()) return ReportError(config.status());
-    RunResult r = BuildAndRun(*config, run_flags.device, /*install_signal_handlers=*/true);
-    if (r.summary.frames_read > 0 || r.status.ok()) {
-      std::cout << r.summary.ToJson().dump(2) << std::endl;
-    }
-    if (!r.status.ok()) return ReportError(r.status);
-    return kExitOk;
-  }
+  if (*run) return RunRun(run_flags);
+  UnblockShutdownSignals();  // the other commands end on a signal's default action
   if (*eval) return RunEval(eval_args);
   if (*calibrate) return RunCalibrate(calibrate_args);
   if (*uplink_stats) return RunUplinkStats(uplink_stats_args);
@@ -149,7 +204,7 @@ int Main(int argc, char** argv) {
   if (*track) return RunTrack(track_args);
   if (*onvif_emulator) return RunOnvifEmulator(onvif_emulator_args);
   if (*bench) {
-    if (bench_flags.source.empty()) bench_flags.source = ES_DEFAULT_VIDEO;
+    if (bench_flags.sources.empty()) bench_flags.sources = {ES_DEFAULT_VIDEO};
     auto config = ResolveConfig(bench_flags);
     if (!config.ok()) return ReportError(config.status());
     return RunBench(*config, bench_out);

@@ -1,76 +1,53 @@
 #include "app/run_command.h"
 
-#include <csignal>
-#include <thread>
 
 #include "alarm/alarm_dispatcher.h"
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <thread>
+
 #include "app/alarm_hook.h"
 #include "app/ptz_hook.h"
 #include "app/source_usage_hook.h"
 #include "app/uplink_runtime.h"
 #include "detect/detector.h"
 #include "record/recorder_hook.h"
+#include "schedule/detection_service.h"
 #include "source/ffmpeg_source.h"
 #include "source/video_source.h"
 
 namespace es {
 namespace {
 
-RunResult Failed(const AppConfig& c, Status s) {
-  RunResult r;
-  r.summary.source = c.source.uri;
-  r.summary.status = s.ToString();
-  r.status = std::move(s);
-  return r;
-}
-
-// Waits for SIGINT/SIGTERM on a dedicated thread (signals are blocked in every other thread
-// because the mask is set before the pipeline threads start) and stops the pipeline.
-class SignalWatcher {
- public:
-  explicit SignalWatcher(Pipeline* pipeline) {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set_, &old_);
-    thread_ = std::jthread([this, pipeline](std::stop_token st) {
-      const timespec tick{0, 100'000'000};
-      while (!st.stop_requested()) {
-        if (sigtimedwait(&set_, nullptr, &tick) > 0) {
-          pipeline->Stop();
-          return;
-        }
-      }
-    });
-  }
-  ~SignalWatcher() {
-    thread_.request_stop();
-    thread_.join();
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-
- private:
-  sigset_t set_{}, old_{};
-  std::jthread thread_;
+// What every camera of the device shares: one model, one outbox and broker connection, one
+// alarm dispatcher.
+struct Device {
+  std::string id;
+  MetricsRegistry metrics;  // live, per camera; outlives the pipelines
+  std::unique_ptr<UplinkRuntime> uplink;
+  std::shared_ptr<AlarmDispatcher> alarms;
+  std::unique_ptr<DetectionService> detection;
 };
 
 // Decision hooks, in order: the recorder names clips, the outbox commits the events (with their
 // clip) and crops, the source usage is accounted, then local alarms and the PTZ linkage react.
-Status AddDecisionHooks(const AppConfig& c, UplinkRuntime* uplink, PipelineParts* parts) {
+Status AddDecisionHooks(const AppConfig& c, Device* dev, PipelineParts* parts) {
+  const std::string& stream = c.source.stream_id;
   // One packet callback (capture thread) feeds the recorder's ring and the source accounting.
   std::vector<PacketCallback> packet_consumers;
   if (!c.recording.dir.empty()) {
-    auto recorder = Recorder::Create(c.recording, c.source.stream_id);
+    auto recorder = Recorder::Create(c.recording, stream);
     if (!recorder.ok()) return recorder.status();
     std::shared_ptr<Recorder> rec = std::move(recorder).value();
     packet_consumers.push_back([rec](const AVPacket& p, const AVStream& st) { rec->OnPacket(p, st); });
     parts->hooks.push_back(std::make_unique<RecorderHook>(rec));
   }
-  if (uplink != nullptr) {
-    auto hook = uplink->MakeHook();
+  if (dev->uplink) {
+    auto hook = dev->uplink->MakeHook(stream);
     if (!hook.ok()) return hook.status();
     parts->hooks.push_back(std::move(hook).value());
-    auto usage = std::make_unique<SourceUsageHook>(uplink->outbox(), c.source.stream_id);
+    auto usage = std::make_unique<SourceUsageHook>(dev->uplink->outbox(), stream);
     SourceUsageHook* u = usage.get();
     packet_consumers.push_back([u](const AVPacket& p, const AVStream& st) { u->OnPacket(p, st); });
     parts->hooks.push_back(std::move(usage));
@@ -81,11 +58,7 @@ Status AddDecisionHooks(const AppConfig& c, UplinkRuntime* uplink, PipelineParts
       for (const auto& consume : consumers) consume(p, st);
     });
   }
-  if (!c.alarm.rules.empty()) {
-    auto alarms = AlarmDispatcher::Create(c.alarm);
-    if (!alarms.ok()) return alarms.status();
-    parts->hooks.push_back(std::make_unique<AlarmHook>(std::move(alarms).value(), 5.0));
-  }
+  if (dev->alarms) parts->hooks.push_back(std::make_unique<AlarmHook>(dev->alarms, 5.0));
   // PTZ last: it only reads the tracks. A bad calibration file fails here (exit 2); a head
   // that is down or refuses the credentials does not (the hook reports it in the summary).
   if (!c.ptz.driver.empty()) {
@@ -96,48 +69,213 @@ Status AddDecisionHooks(const AppConfig& c, UplinkRuntime* uplink, PipelineParts
   return Status::Ok();
 }
 
-}  // namespace
+// With several cameras, an output path that more than one camera would write gets the camera id
+// before its extension: ev.jsonl -> ev.gate.jsonl.
+std::string CameraOutputPath(const std::string& path, const std::string& id, bool shared) {
+  if (path.empty() || !shared) return path;
+  const size_t slash = path.find_last_of('/');
+  const size_t dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) {
+    return path + "." + id;
+  }
+  return path.substr(0, dot) + "." + id + path.substr(dot);
+}
 
-RunResult BuildAndRun(const AppConfig& c, const std::string& device, bool install_signal_handlers) {
+Status AddSinks(const OutputOptions& o, PipelineParts* parts) {
+  if (!o.events_out.empty()) {
+    ES_ASSIGN_OR_RETURN(auto sink, MakeJsonLinesSink(o.events_out));
+    parts->sinks.push_back(std::move(sink));
+  }
+  if (!o.annotate.empty()) {
+    ES_ASSIGN_OR_RETURN(auto sink, MakeAnnotatedVideoSink(o.annotate, o.trail_length));
+    parts->sinks.push_back(std::move(sink));
+  }
+  return Status::Ok();
+}
+
+CameraSchedule ScheduleOf(const PipelineOptions& p) {
+  CameraSchedule s;
+  s.period = Duration::Seconds(p.detect_period_s);
+  s.max_period = Duration::Seconds(p.max_period_s);
+  s.priority = p.priority;
+  return s;
+}
+
+// One camera's pipeline; its detector requests go to the device's detection service.
+Result<std::unique_ptr<Pipeline>> BuildCamera(const SiteCamera& cam, bool shared_outputs,
+                                              Device* dev) {
+  AppConfig c = cam.config;
+  c.output.events_out = CameraOutputPath(c.output.events_out, cam.id, shared_outputs);
+  c.output.annotate = CameraOutputPath(c.output.annotate, cam.id, shared_outputs);
   PipelineParts parts;
-  auto uplink = UplinkRuntime::Open(c.uplink, device, c.source.stream_id);
-  if (!uplink.ok()) return Failed(c, uplink.status());
-  auto source = MakeSource(c.source);
-  if (!source.ok()) return Failed(c, source.status());
-  parts.source = std::move(source).value();
-
-  auto detector = MakeDetector(c.detector);
-  if (!detector.ok()) return Failed(c, detector.status());
-  parts.detect = std::make_unique<DetectStage>(std::move(detector).value(), c.gate,
+  parts.metrics = &dev->metrics;
+  parts.camera = cam.id;
+  ES_ASSIGN_OR_RETURN(parts.source, MakeSource(c.source));
+  std::unique_ptr<Detector> own;
+  if (c.detector.type == "motion") {  // background models are per camera
+    ES_ASSIGN_OR_RETURN(own, MakeDetector(c.detector));
+  }
+  const int index = dev->detection->AddCamera(cam.id, ScheduleOf(c.pipeline), std::move(own));
+  parts.detect = std::make_unique<DetectStage>(dev->detection->Client(index), c.gate,
                                                c.pipeline.detect_interval);
   parts.track = std::make_unique<TrackStage>(c.tracker);
   std::shared_ptr<EventIdSource> ids = std::make_shared<InMemoryEventIdSource>();
-  if (*uplink) ids = (*uplink)->ids();
-  auto analyzer = Analyzer::Create(c.analytics, device, c.source.stream_id, ids);
-  if (!analyzer.ok()) return Failed(c, analyzer.status());
-  parts.analytics = std::make_unique<AnalyticsStage>(std::move(analyzer).value());
-  if (Status st = AddDecisionHooks(c, uplink->get(), &parts); !st.ok()) return Failed(c, st);
-  if (!c.output.events_out.empty()) {
-    auto sink = MakeJsonLinesSink(c.output.events_out);
-    if (!sink.ok()) return Failed(c, sink.status());
-    parts.sinks.push_back(std::move(sink).value());
-  }
-  if (!c.output.annotate.empty()) {
-    auto sink = MakeAnnotatedVideoSink(c.output.annotate, c.output.trail_length);
-    if (!sink.ok()) return Failed(c, sink.status());
-    parts.sinks.push_back(std::move(sink).value());
-  }
+  if (dev->uplink) ids = dev->uplink->IdsFor(cam.id);
+  ES_ASSIGN_OR_RETURN(Analyzer analyzer, Analyzer::Create(c.analytics, dev->id, cam.id, ids));
+  parts.analytics = std::make_unique<AnalyticsStage>(std::move(analyzer));
+  ES_RETURN_IF_ERROR(AddDecisionHooks(c, dev, &parts));
+  ES_RETURN_IF_ERROR(AddSinks(c.output, &parts));
+  return std::make_unique<Pipeline>(std::move(parts), c.pipeline);
+}
 
-  Pipeline pipeline(std::move(parts), c.pipeline);
-  std::unique_ptr<SignalWatcher> watcher;
-  if (install_signal_handlers) watcher = std::make_unique<SignalWatcher>(&pipeline);
-  RunResult r = pipeline.Run();
-  r.summary.source = c.source.uri;
-  if (*uplink) {
-    (*uplink)->Finish();
-    r.summary.hooks.emplace_back("uplink", (*uplink)->Summary());
+// The device-wide parts, from the first camera's config (device-wide sections are the same in
+// every camera's config: site_config.h).
+Status OpenDevice(const AppConfig& c, Device* dev) {
+  ES_ASSIGN_OR_RETURN(dev->uplink, UplinkRuntime::Open(c.uplink, dev->id));
+  std::unique_ptr<Detector> shared;
+  if (c.detector.type != "motion") {
+    ES_ASSIGN_OR_RETURN(shared, MakeDetector(c.detector));
   }
+  dev->detection = std::make_unique<DetectionService>(std::move(shared));
+  if (!c.alarm.rules.empty()) {
+    ES_ASSIGN_OR_RETURN(std::unique_ptr<AlarmDispatcher> alarms, AlarmDispatcher::Create(c.alarm));
+    dev->alarms = std::move(alarms);
+  }
+  return Status::Ok();
+}
+
+nlohmann::json ScheduleSummary(const DetectionService& service, int cam,
+                               const PipelineOptions& p) {
+  const CameraScheduleStats st = service.stats(cam);
+  return {{"period_target_s", p.detect_period_s},
+          {"achieved_period_s", std::round(st.mean_gap_s * 1000) / 1000},
+          {"effective_period_s", p.detect_period_s > 0 ? st.effective_period.seconds() : 0.0},
+          {"requests", st.requests},
+          {"runs", st.runs},
+          {"shed", st.shed},
+          {"starved", st.starved}};
+}
+
+// One camera: its own status. Several: ok when every camera is; the first camera's error when
+// every camera failed (nothing ran); otherwise ok, and the failed cameras are degraded in the
+// summary (SiteRunResult::ToJson).
+Status CombinedStatus(const std::vector<RunResult>& cameras) {
+  if (cameras.size() == 1) return cameras.front().status;
+  for (const RunResult& r : cameras) {
+    if (r.status.ok()) return Status::Ok();
+  }
+  return cameras.front().status;
+}
+
+// Runs every pipeline on its own thread until all have ended.
+std::vector<RunResult> RunAll(std::vector<std::unique_ptr<Pipeline>>& pipelines,
+                              ShutdownSignals* signals) {
+  if (signals != nullptr) {
+    signals->SetPhase("frames in flight, open episodes, the clip being written");
+    signals->OnStop([&pipelines] {
+      for (auto& p : pipelines) p->Stop();
+    });
+  }
+  std::vector<RunResult> results(pipelines.size());
+  {
+    std::vector<std::jthread> threads;
+    for (size_t i = 0; i < pipelines.size(); ++i) {
+      threads.emplace_back([&, i] { results[i] = pipelines[i]->Run(); });
+    }
+  }
+  if (signals != nullptr) signals->OnStop({});  // the pipelines are about to go away
+  return results;
+}
+
+}  // namespace
+
+SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
+                      ShutdownSignals* signals) {
+  SiteRunResult out;
+  Device dev;
+  dev.id = device;
+  const AppConfig& first = site.cameras.front().config;
+  std::vector<std::unique_ptr<Pipeline>> pipelines;
+  Status built = OpenDevice(first, &dev);
+  for (size_t i = 0; built.ok() && i < site.cameras.size(); ++i) {
+    auto p = BuildCamera(site.cameras[i], site.cameras.size() > 1, &dev);
+    if (!p.ok()) {
+      built = site.cameras.size() > 1 ? p.status().WithContext("camera " + site.cameras[i].id)
+                                      : p.status();
+    } else {
+      pipelines.push_back(std::move(p).value());
+    }
+  }
+  if (!built.ok()) {
+    out.status = built;
+    return out;
+  }
+  dev.detection->Start();
+  out.cameras = RunAll(pipelines, signals);
+  dev.detection->Stop();
+  for (size_t i = 0; i < out.cameras.size(); ++i) {
+    RunResult& r = out.cameras[i];
+    r.summary.source = site.cameras[i].config.source.uri;
+    r.summary.stream = site.cameras[i].id;
+    r.summary.hooks.emplace_back(
+        "schedule", ScheduleSummary(*dev.detection, static_cast<int>(i),
+                                    site.cameras[i].config.pipeline));
+    if (signals != nullptr && signals->stop_requested()) {
+      r.summary.stopped_by = strsignal(signals->signal());
+    }
+  }
+  pipelines.clear();  // joins what the hooks own (recorder, PTZ) before the uplink drains
+  dev.alarms.reset();
+  if (dev.uplink) {
+    if (signals != nullptr) signals->SetPhase("the outbox drain to the broker");
+    // A stop leaves the drain at most half the stop budget; what is left stays in the outbox.
+    double drain_s = first.uplink.drain_timeout_s;
+    if (signals != nullptr && signals->stop_requested()) {
+      drain_s = std::min(drain_s, first.pipeline.stop_timeout_s / 2);
+    }
+    dev.uplink->Finish(drain_s);
+    out.uplink = dev.uplink->Summary();
+  }
+  out.status = CombinedStatus(out.cameras);
+  return out;
+}
+
+RunResult BuildAndRun(const AppConfig& c, const std::string& device, ShutdownSignals* signals) {
+  SiteRunResult site = RunSite(SingleCameraSite(c), device, signals);
+  RunResult r;
+  if (!site.cameras.empty()) r = std::move(site.cameras.front());
+  r.summary.source = c.source.uri;
+  if (!site.uplink.is_null()) r.summary.hooks.emplace_back("uplink", site.uplink);
+  r.status = site.status;
+  if (!r.status.ok()) r.summary.status = r.status.ToString();
   return r;
+}
+
+}  // namespace es
+
+namespace es {
+
+nlohmann::ordered_json SiteRunResult::ToJson(const std::string& device) const {
+  nlohmann::ordered_json j;
+  j["device"] = device;
+  std::vector<std::string> degraded;
+  auto& cams = j["cameras"] = nlohmann::ordered_json::object();
+  for (const RunResult& r : cameras) {
+    const std::string id = r.summary.stream;
+    cams[id] = r.summary.ToJson();
+    if (!r.status.ok()) degraded.push_back(id + ": " + r.status.ToString());
+  }
+  if (!uplink.is_null()) j["uplink"] = uplink;
+  if (!status.ok()) {
+    j["status"] = status.ToString();
+  } else if (!degraded.empty()) {
+    std::string why;
+    for (const auto& d : degraded) why += (why.empty() ? "" : "; ") + d;
+    j["status"] = "degraded: " + why;
+  } else {
+    j["status"] = "ok";
+  }
+  return j;
 }
 
 }  // namespace es

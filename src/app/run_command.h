@@ -4,18 +4,42 @@
 // outbox, alarms) and sinks (the one place that knows every module),
 // runs the pipeline to completion and returns the summary plus the first error. Config errors,
 // a model that does not load and unwritable outputs are reported before any thread starts.
-// SIGINT/SIGTERM stop the run cleanly (summary still printed) when install_signal_handlers.
+// With `signals`, SIGINT/SIGTERM/SIGHUP stop the run gracefully (shutdown_signals.h): capture
+// stops, every frame in flight is decided, open episodes are closed, the clip being written is
+// finalised, the outbox drains for at most half of pipeline.stop_timeout_s, and the summary says
+// which signal stopped the run.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "config/app_config.h"
+#include "config/site_config.h"
+#include "app/shutdown_signals.h"
 #include "pipeline/pipeline.h"
 
 namespace es {
 
+// Every camera of a site in one process (site_config.h): one detection service (one model,
+// scheduled across cameras), one uplink, one alarm dispatcher; a pipeline per camera. A camera
+// whose source fails (missing file, RTSP down) ends alone; the others go on. `status` is the
+// build error (bad config, a model that does not load: nothing ran), or, once running, the
+// first camera's error when every camera failed, else ok.
+struct SiteRunResult {
+  std::vector<RunResult> cameras;  // in the site's camera order
+  nlohmann::json uplink;           // null without an uplink
+  Status status;
+  // {"device", "cameras": {id: summary}, "uplink", "status": ok | degraded: ... | error}
+  nlohmann::ordered_json ToJson(const std::string& device) const;
+};
+
+SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
+                      ShutdownSignals* signals);
+
+// One camera (the single-camera summary, with "uplink" among its hooks).
 // device: this edge device's id, the first part of every event id ("<device>/<stream>/<n>").
 RunResult BuildAndRun(const AppConfig& config, const std::string& device,
-                      bool install_signal_handlers);
+                      ShutdownSignals* signals);
 
 }  // namespace es

@@ -9,8 +9,7 @@
 namespace es {
 
 Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& config,
-                                                           const std::string& device,
-                                                           const std::string& stream) {
+                                                           const std::string& device) {
   if (config.mqtt.empty() && config.outbox.empty()) return std::unique_ptr<UplinkRuntime>();
   auto rt = std::unique_ptr<UplinkRuntime>(new UplinkRuntime());
   rt->config_ = config;
@@ -29,7 +28,6 @@ Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& c
   OutboxOptions oo;
   oo.max_bytes = config.max_outbox_bytes;
   ES_ASSIGN_OR_RETURN(rt->outbox_, Outbox::Open(path, oo));
-  rt->ids_ = std::make_shared<OutboxEventIdSource>(rt->outbox_.get(), "event/" + stream);
   if (!config.mqtt.empty()) {
     PublisherOptions po;
     po.device_id = device;
@@ -45,7 +43,13 @@ UplinkRuntime::~UplinkRuntime() {
   if (publisher_) publisher_->Stop();
 }
 
-Result<std::unique_ptr<DecisionHook>> UplinkRuntime::MakeHook() {
+std::shared_ptr<OutboxEventIdSource> UplinkRuntime::IdsFor(const std::string& stream) {
+  auto& ids = ids_[stream];
+  if (!ids) ids = std::make_shared<OutboxEventIdSource>(outbox_.get(), "event/" + stream);
+  return ids;
+}
+
+Result<std::unique_ptr<DecisionHook>> UplinkRuntime::MakeHook(const std::string& stream) {
   std::unique_ptr<CropCollector> crops;
   if (config_.crops) {
     CropOptions co;
@@ -54,13 +58,13 @@ Result<std::unique_ptr<DecisionHook>> UplinkRuntime::MakeHook() {
     ES_ASSIGN_OR_RETURN(crops, CropCollector::Create(outbox_.get(), co, publisher_.get()));
   }
   return std::unique_ptr<DecisionHook>(std::make_unique<OutboxHook>(
-      outbox_.get(), publisher_.get(), device_, ids_, std::move(crops)));
+      outbox_.get(), publisher_.get(), device_, IdsFor(stream), std::move(crops)));
 }
 
-void UplinkRuntime::Finish() {
+void UplinkRuntime::Finish(double drain_timeout_s) {
   if (publisher_) {
     const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::duration<double>(config_.drain_timeout_s);
+                          std::chrono::duration<double>(drain_timeout_s);
     while (std::chrono::steady_clock::now() < deadline && outbox_->Depth() > 0 &&
            publisher_->state() != PublisherState::kUnavailable) {
       publisher_->Notify();

@@ -6,14 +6,19 @@
 //   in the outbox). Bad settings (malformed URL, unreadable password file or CA file, an outbox
 //   path in a missing directory, a corrupt outbox) fail here, before any pipeline thread starts,
 //   with one-line errors (InvalidArgument / NotFound / DataLoss -> exit 2).
-// - hook(): the OutboxHook for the pipeline; ids(): durable event ids for the analyzer, one
-//   counter per stream, shared by restarts of the same device.
-// - Finish(): waits up to drain_timeout_s for the outbox to empty while connected, then stops
-//   the publisher; what is left stays in the outbox for the next run. Summary() reports the
+// - One UplinkRuntime per process, shared by every camera: MakeHook(stream) builds the
+//   OutboxHook of one camera's pipeline; IdsFor(stream): durable event ids for that camera's
+//   analyzer, one counter per stream, shared by restarts of the same device.
+// - Finish(drain_timeout_s): waits up to drain_timeout_s (the config's, or less on a stop) for
+//   the outbox to empty while connected, then stops
+//   the publisher (which publishes the retained "offline" status on its way out); what is
+//   left stays in the outbox for the next run. Summary() reports the
 //   publisher state, bytes sent and what is left.
-// Thread-safety: Open/Finish/Summary from the main thread; the hook runs on the track thread.
+// Thread-safety: Open/MakeHook/IdsFor/Finish/Summary from the main thread; each hook runs on
+// its camera's track thread (the outbox is thread-safe).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -29,15 +34,14 @@ class UplinkRuntime {
  public:
   // Null when the config asks for neither an outbox nor a broker.
   static Result<std::unique_ptr<UplinkRuntime>> Open(const UplinkConfig& config,
-                                                     const std::string& device,
-                                                     const std::string& stream);
+                                                     const std::string& device);
   ~UplinkRuntime();
 
-  std::shared_ptr<OutboxEventIdSource> ids() const { return ids_; }
-  Result<std::unique_ptr<DecisionHook>> MakeHook();
+  std::shared_ptr<OutboxEventIdSource> IdsFor(const std::string& stream);
+  Result<std::unique_ptr<DecisionHook>> MakeHook(const std::string& stream);
   Outbox* outbox() const { return outbox_.get(); }
   MqttPublisher* publisher() const { return publisher_.get(); }
-  void Finish();
+  void Finish(double drain_timeout_s);
   nlohmann::json Summary() const;
 
  private:
@@ -46,7 +50,7 @@ class UplinkRuntime {
   std::string broker_;  // redacted URL
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<MqttPublisher> publisher_;
-  std::shared_ptr<OutboxEventIdSource> ids_;
+  std::map<std::string, std::shared_ptr<OutboxEventIdSource>> ids_;  // by stream
   int64_t depth_at_finish_ = -1;
 };
 

@@ -82,6 +82,11 @@ Status CheckCrossField(const AppConfig& c) {
         "source.uri is " +
         QuoteString(uri));
   }
+  if (c.pipeline.max_period_s < c.pipeline.detect_period_s) {
+    return InvalidArgument("pipeline.max_period_s: must be >= pipeline.detect_period_s (" +
+                           FormatNumber(c.pipeline.detect_period_s) + "), got " +
+                           FormatNumber(c.pipeline.max_period_s));
+  }
   if (!c.output.events_out.empty() && c.output.events_out == c.output.annotate) {
     return InvalidArgument("output.annotate: same file as output.events_out (" +
                            QuoteString(c.output.annotate) + ")");

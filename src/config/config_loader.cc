@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config/config_checks.h"
+#include "config/config_document.h"
 #include "config/config_schema.h"
 #include "config/did_you_mean.h"
 #include "config/field_parser.h"
@@ -82,6 +83,8 @@ Status ApplySection(const SectionSpec& section, const YAML::Node& body, AppConfi
   return Status::Ok();
 }
 
+}  // namespace
+
 // Layer 1: every section and key through the schema.
 Status ApplyDocument(const YAML::Node& root, AppConfig* config) {
   if (root.IsNull()) return Status::Ok();
@@ -104,10 +107,45 @@ Status ApplyDocument(const YAML::Node& root, AppConfig* config) {
 }
 
 // Layers 2 and 3.
-Status Finish(AppConfig* config) {
+Status FinishConfig(AppConfig* config) {
   NormaliseConfig(config);
   return ValidateConfig(*config);
 }
+
+Result<YAML::Node> ParseConfigYaml(const std::string& yaml, const std::string& origin) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(yaml);
+  } catch (const YAML::ParserException& e) {
+    std::string where = origin;
+    if (!e.mark.is_null()) {
+      where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+    }
+    return InvalidArgument(where + ": invalid YAML: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument(origin + ": cannot read YAML: " + e.msg);
+  }
+  if (docs.size() > 1) {
+    return InvalidArgument(origin + ": expected one YAML document, got " +
+                           std::to_string(docs.size()));
+  }
+  return docs.empty() ? YAML::Node(YAML::NodeType::Null) : docs[0];
+}
+
+Result<std::string> ReadConfigText(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return InvalidArgument("cannot open config '" + path + "': is a directory");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot open config '" + path + "': " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return NotFound("cannot read config '" + path + "': " + std::strerror(errno));
+  return text.str();
+}
+
+namespace {
 
 // Sets one "section.key" on *config without the cross-field checks.
 Status SetKey(AppConfig* config, const std::string& dotted_key, const std::string& value) {
@@ -183,24 +221,11 @@ void EmitValue(YAML::Emitter& out, FieldRef ref) {
 }  // namespace
 
 Result<AppConfig> LoadConfigString(const std::string& yaml, const std::string& origin) {
+  ES_ASSIGN_OR_RETURN(YAML::Node root, ParseConfigYaml(yaml, origin));
   try {
-    std::vector<YAML::Node> docs;
-    try {
-      docs = YAML::LoadAll(yaml);
-    } catch (const YAML::ParserException& e) {
-      std::string where = origin;
-      if (!e.mark.is_null()) {
-        where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
-      }
-      return InvalidArgument(where + ": invalid YAML: " + e.msg);
-    }
-    if (docs.size() > 1) {
-      return InvalidArgument(origin + ": expected one YAML document, got " +
-                             std::to_string(docs.size()));
-    }
     AppConfig config;
-    if (!docs.empty()) ES_RETURN_IF_ERROR(ApplyDocument(docs[0], &config).WithContext(origin));
-    ES_RETURN_IF_ERROR(Finish(&config).WithContext(origin));
+    ES_RETURN_IF_ERROR(ApplyDocument(root, &config).WithContext(origin));
+    ES_RETURN_IF_ERROR(FinishConfig(&config).WithContext(origin));
     return config;
   } catch (const YAML::Exception& e) {
     return InvalidArgument(origin + ": cannot read YAML: " + e.msg);
@@ -208,22 +233,14 @@ Result<AppConfig> LoadConfigString(const std::string& yaml, const std::string& o
 }
 
 Result<AppConfig> LoadConfigFile(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return InvalidArgument("cannot open config '" + path + "': is a directory");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("cannot open config '" + path + "': " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return NotFound("cannot read config '" + path + "': " + std::strerror(errno));
-  return LoadConfigString(text.str(), path);
+  ES_ASSIGN_OR_RETURN(std::string text, ReadConfigText(path));
+  return LoadConfigString(text, path);
 }
 
 Status ApplyOverride(AppConfig* config, const std::string& dotted_key, const std::string& value) {
   AppConfig scratch = *config;
   ES_RETURN_IF_ERROR(AsOverrideError(SetKey(&scratch, dotted_key, value)));
-  ES_RETURN_IF_ERROR(AsOverrideError(Finish(&scratch)));
+  ES_RETURN_IF_ERROR(AsOverrideError(FinishConfig(&scratch)));
   *config = std::move(scratch);
   return Status::Ok();
 }
@@ -235,7 +252,7 @@ Status ApplyOverrides(AppConfig* config, const std::vector<std::string>& assignm
     ES_RETURN_IF_ERROR(AsOverrideError(SplitAssignment(assignment, &key, &value)));
     ES_RETURN_IF_ERROR(AsOverrideError(SetKey(&scratch, key, value)));
   }
-  ES_RETURN_IF_ERROR(AsOverrideError(Finish(&scratch)));
+  ES_RETURN_IF_ERROR(AsOverrideError(FinishConfig(&scratch)));
   *config = std::move(scratch);
   return Status::Ok();
 }

@@ -246,12 +246,20 @@ std::vector<SectionSpec> BuildSchema() {
   s.push_back(Section<PO>("pipeline", &AppConfig::pipeline, "queues and scheduling")
                   .Add("detect_interval", &PO::detect_interval, Closed(1, 1000),
                        "run the detector every Nth frame; the tracker predicts between")
+                  .Add("detect_period_s", &PO::detect_period_s, Closed(0, 60),
+                       "detection period (time); 0 = every frame the detector can take")
+                  .Add("max_period_s", &PO::max_period_s, Closed(0.05, 600),
+                       "load shedding never stretches the period beyond this")
+                  .Add("priority", &PO::priority, Closed(0, 100),
+                       "order of cameras due together on the shared detector (higher first)")
                   .Add("queue_capacity", &PO::queue_capacity, Closed(1, 1024),
                        "frames between decode and detect (flow limiter)")
                   .Add("queue_policy", &PO::queue_policy, OneOf({"drop_oldest", "block"}),
                        "what a full frame queue does")
                   .Add("max_frames", &PO::max_frames, AtLeast(0),
                        "stop after this many frames; 0 = until the source ends")
+                  .Add("stop_timeout_s", &PO::stop_timeout_s, Closed(1, 600),
+                       "after SIGINT/SIGTERM, finish the stop within this or exit 1")
                   .Build());
   s.push_back(Section<OO>("output", &AppConfig::output, "local outputs")
                   .Add("events_out", &OO::events_out, AnyValue(),

@@ -32,6 +32,7 @@ struct FramePacket {
   Duration decode_time;  // source Read()
   Duration gate_time;    // motion gate
   Duration detect_time;  // detector (0 when skipped)
+  Duration detect_wait;  // waiting for this camera's turn on a shared detector
   Duration track_time;   // tracker update or predict
   Timestamp decided;     // steady time when tracks were ready (the decision)
 };

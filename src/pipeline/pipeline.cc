@@ -32,6 +32,42 @@ struct Pipeline::Impl {
   std::vector<bool> seen_ids;
   uint64_t distinct_ids = 0;
 
+  // Live metrics (null when the parts bring no registry).
+  struct Live {
+    Counter* read = nullptr;
+    Counter* dropped = nullptr;
+    Counter* processed = nullptr;
+    Counter* detector_runs = nullptr;
+    Counter* skipped = nullptr;
+    Counter* events = nullptr;
+    Histogram* detect = nullptr;
+    Histogram* wait = nullptr;
+    Histogram* g2d = nullptr;
+  } live;
+  uint64_t dropped_seen = 0;  // capture thread
+
+  void RegisterMetrics() {
+    MetricsRegistry* r = parts.metrics;
+    if (r == nullptr) return;
+    const MetricLabels cam = {{"camera", parts.camera}};
+    live.read = r->GetCounter("edgesight_frames_read_total", "frames the source delivered", cam);
+    live.dropped = r->GetCounter("edgesight_frames_dropped_total",
+                                 "frames dropped by the flow limiter before detection", cam);
+    live.processed = r->GetCounter("edgesight_frames_processed_total",
+                                   "frames decided (tracks ready)", cam);
+    live.detector_runs =
+        r->GetCounter("edgesight_detector_runs_total", "frames the detector ran on", cam);
+    live.skipped = r->GetCounter("edgesight_detector_skipped_total",
+                                 "frames decided without the detector (period, interval, gate)",
+                                 cam);
+    live.events = r->GetCounter("edgesight_events_total", "analytics events decided", cam);
+    live.detect = r->GetHistogram("edgesight_detect_seconds", "detector time per run", cam);
+    live.wait = r->GetHistogram("edgesight_detect_wait_seconds",
+                                "time waiting for the shared detector", cam);
+    live.g2d = r->GetHistogram("edgesight_glass_to_decision_seconds",
+                               "capture to decision latency", cam);
+  }
+
   Impl(PipelineParts p, PipelineOptions o)
       : parts(std::move(p)),
         options(o),
@@ -43,6 +79,7 @@ struct Pipeline::Impl {
                              "pipeline_overhead"}) {
       stats.try_emplace(name);
     }
+    RegisterMetrics();
   }
 
   void Fail(Status s) {
@@ -50,16 +87,24 @@ struct Pipeline::Impl {
       std::lock_guard lock(error_mu);
       if (error.ok()) error = std::move(s);
     }
-    RequestStop();
+    Abort();
   }
 
-  void RequestStop() {
+  // A failure: closing every queue wakes every thread; frames still queued are not decided.
+  void Abort() {
     stop = true;
     parts.source->Interrupt();
-    // Closing every queue wakes every thread; they drain what they hold and exit.
     q_detect.Close();
     q_track.Close();
     q_output.Close();
+  }
+
+  // A graceful stop (SIGINT/SIGTERM): only capture stops. Every frame already read goes on
+  // through detect, track, the hooks and the sinks; the closing events (end_of_stream) follow,
+  // then each stage closes its output queue as it finishes, so nothing in flight is lost.
+  void RequestStop() {
+    stop = true;
+    parts.source->Interrupt();
   }
 
   void CaptureLoop() {
@@ -83,7 +128,13 @@ struct Pipeline::Impl {
       }
       p.decode_time = p.frame.meta.decode;
       ++frames_read;
+      if (live.read) live.read->Add();
       if (!q_detect.Push(std::move(p))) break;
+      if (live.dropped) {
+        const uint64_t d = q_detect.dropped();
+        live.dropped->Add(d - dropped_seen);
+        dropped_seen = d;
+      }
     }
     q_detect.Close();
   }
@@ -160,7 +211,23 @@ struct Pipeline::Impl {
     }
   }
 
+  void AccountLive(const FramePacket& p) {
+    if (live.events == nullptr) return;
+    live.events->Add(p.events.size());
+    if (p.end_of_stream) return;
+    live.processed->Add();
+    live.g2d->Observe((p.decided - p.frame.meta.capture).seconds());
+    if (p.decision == DetectDecision::kRan) {
+      live.detector_runs->Add();
+      live.detect->Observe(p.detect_time.seconds());
+      live.wait->Observe(p.detect_wait.seconds());
+    } else {
+      live.skipped->Add();
+    }
+  }
+
   void Account(const FramePacket& p, Duration output_time) {
+    AccountLive(p);
     summary.events += p.events.size();
     if (p.end_of_stream) return;
     ++summary.frames_processed;
@@ -224,7 +291,7 @@ RunResult Pipeline::Run() {
   }
   RunResult r;
   r.summary = m.summary;
-  r.summary.detector = m.parts.detect->detector().name();
+  r.summary.detector = m.parts.detect->detector_name();
   r.summary.frames_read = m.frames_read;
   r.summary.frames_dropped = m.q_detect.dropped();
   r.summary.tracks = m.distinct_ids;

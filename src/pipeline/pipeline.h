@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/metrics_registry.h"
 #include "edgesight/status.h"
 #include "pipeline/decision_hook.h"
 #include "pipeline/frame_sink.h"
@@ -33,6 +34,10 @@ struct PipelineParts {
   // Track thread, after analytics, in order (decision_hook.h): recorder, outbox, alarm, PTZ.
   std::vector<std::unique_ptr<DecisionHook>> hooks;
   std::vector<std::unique_ptr<FrameSink>> sinks;
+  // Live metrics (optional, borrowed; must outlive the pipeline): per-camera counters and
+  // latency histograms labelled {camera=<camera>}, updated while the pipeline runs.
+  MetricsRegistry* metrics = nullptr;
+  std::string camera;
 };
 
 struct RunResult {

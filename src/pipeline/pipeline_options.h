@@ -7,9 +7,18 @@ namespace es {
 
 struct PipelineOptions {
   int detect_interval = 1;  // run the detector every Nth frame; the tracker predicts between
+  // Detection period, a time (schedule/detection_scheduler.h): the shared detector serves this
+  // camera at most once per period; 0 = every frame it can. max_period_s bounds how far load
+  // shedding may stretch it; priority orders cameras that are due together (0..100).
+  double detect_period_s = 0.0;
+  double max_period_s = 2.0;
+  int priority = 50;
   int queue_capacity = 2;   // frames between decode and detect (flow limiter)
   std::string queue_policy = "drop_oldest";  // drop_oldest | block
   int max_frames = 0;                        // 0 = until the source ends
+  // After SIGINT/SIGTERM, the whole stop (frames in flight, clips, outbox drain) must finish
+  // within this; past it the process exits 1 naming what it abandoned.
+  double stop_timeout_s = 10.0;
 };
 
 struct OutputOptions {

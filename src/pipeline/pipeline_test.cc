@@ -208,6 +208,72 @@ TEST(Pipeline, HooksSeeEveryEventBeforeTheSinksIncludingTheClosingOnes) {
   EXPECT_EQ(r.summary.ToJson()["recording_hook"]["events"], 2);
 }
 
+// SIGINT/SIGTERM: every frame read is decided, the closing events reach the hooks and the
+// sinks, and nothing is dropped by the stop itself.
+TEST(Pipeline, GracefulStopDecidesEveryFrameReadAndClosesEpisodes) {
+  PipelineParts parts = Parts(1'000'000, std::chrono::milliseconds(2));
+  parts.analytics = std::make_unique<AnalyticsStage>(
+      Analyzer::Create(AnalyticsOptions{}, "dev", "fake", std::make_shared<InMemoryEventIdSource>())
+          .value());
+  auto hook = std::make_unique<RecordingHook>();
+  RecordingHook* h = hook.get();
+  parts.hooks.push_back(std::move(hook));
+  auto sink = std::make_unique<EventCheckSink>();
+  EventCheckSink* k = sink.get();
+  parts.sinks.push_back(std::move(sink));
+  PipelineOptions o;
+  o.queue_policy = "block";
+  Pipeline pipeline(std::move(parts), o);
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    pipeline.Stop();
+  });
+  const RunResult r = pipeline.Run();
+  stopper.join();
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_LT(r.summary.frames_read, 1'000'000u);
+  EXPECT_EQ(r.summary.frames_processed, r.summary.frames_read);
+  EXPECT_EQ(h->tails, 1);
+  EXPECT_EQ(h->finished, 1);
+  EXPECT_EQ(h->events, 2);  // the track's start and its end
+  EXPECT_EQ(k->events, 2);  // the sinks saw the end too
+}
+
+// The live metrics are read by another thread while the pipeline writes them (run this test
+// under ThreadSanitizer too: docs/runtime.md), and they agree with the summary at the end.
+TEST(Pipeline, LiveMetricsAreReadableWhileRunningAndMatchTheSummary) {
+  MetricsRegistry metrics;
+  PipelineParts parts = Parts(300, std::chrono::milliseconds(1));
+  parts.metrics = &metrics;
+  parts.camera = "cam7";
+  Pipeline pipeline(std::move(parts), PipelineOptions{});
+  std::atomic<bool> done{false};
+  uint64_t max_seen = 0;
+  std::thread reader([&] {
+    for (int i = 0; i < 100000 && !done; ++i) {
+      const std::string text = metrics.PrometheusText();
+      max_seen = std::max(
+          max_seen, metrics.CounterValue("edgesight_frames_read_total", {{"camera", "cam7"}}));
+      if (text.empty()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  const RunResult r = pipeline.Run();
+  done = true;
+  reader.join();
+  ASSERT_TRUE(r.status.ok());
+  const MetricLabels cam = {{"camera", "cam7"}};
+  EXPECT_GT(max_seen, 0u);
+  EXPECT_EQ(metrics.CounterValue("edgesight_frames_read_total", cam), r.summary.frames_read);
+  EXPECT_EQ(metrics.CounterValue("edgesight_frames_dropped_total", cam), r.summary.frames_dropped);
+  EXPECT_EQ(metrics.CounterValue("edgesight_frames_processed_total", cam),
+            r.summary.frames_processed);
+  EXPECT_EQ(metrics.CounterValue("edgesight_detector_runs_total", cam), r.summary.detector_runs);
+  auto g2d = metrics.HistogramSnapshot("edgesight_glass_to_decision_seconds", cam);
+  ASSERT_TRUE(g2d.has_value());
+  EXPECT_EQ(g2d->count, r.summary.frames_processed);
+}
+
 TEST(Pipeline, AFailingHookStopsTheRunWithItsError) {
   PipelineParts parts = Parts(100000, std::chrono::milliseconds(0));
   auto hook = std::make_unique<RecordingHook>(5);

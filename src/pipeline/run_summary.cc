@@ -32,6 +32,7 @@ nlohmann::ordered_json RunSummary::ToJson() const {
                                        {"max", R3(s.max_ms)}};
   }
   for (const auto& [name, h] : hooks) j[name] = h;
+  if (!stopped_by.empty()) j["stopped_by"] = stopped_by;
   j["status"] = status;
   return j;
 }

@@ -14,6 +14,7 @@ namespace es {
 
 struct RunSummary {
   std::string source;
+  std::string stream;  // the camera id
   std::string detector;
   uint64_t frames_read = 0;       // frames the source delivered
   uint64_t frames_processed = 0;  // frames that reached the output (decision made)
@@ -29,6 +30,7 @@ struct RunSummary {
   double fps = 0;                                 // frames_processed / wall_s
   std::map<std::string, LatencySummary> latency;  // stage name -> summary (ms)
   std::string status = "ok";                      // "ok" or the error that ended the run
+  std::string stopped_by;  // the signal that stopped the run ("Terminated"), empty if none
   // Decision hooks' own counters (outbox, recorder, alarm, ptz), by hook name, in hook order.
   std::vector<std::pair<std::string, nlohmann::json>> hooks;
 

@@ -14,15 +14,42 @@ const char* DetectDecisionName(DetectDecision d) {
   return "unknown";
 }
 
-DetectStage::DetectStage(std::unique_ptr<Detector> detector, GateOptions gate, int interval)
-    : detector_(std::move(detector)),
+namespace {
+
+class DirectClient final : public DetectionClient {
+ public:
+  explicit DirectClient(std::unique_ptr<Detector> d) : detector_(std::move(d)) {}
+  bool Due(Timestamp) override { return true; }
+  Result<DetectionResult> Detect(const cv::Mat& image, Timestamp) override {
+    const Timestamp t0 = SteadyNow();
+    auto dets = detector_->Detect(image);
+    if (!dets.ok()) return dets.status();
+    return DetectionResult{std::move(dets).value(), SteadyNow() - t0, Duration{}};
+  }
+  std::string name() const override { return detector_->name(); }
+
+ private:
+  std::unique_ptr<Detector> detector_;
+};
+
+}  // namespace
+
+std::unique_ptr<DetectionClient> MakeDirectClient(std::unique_ptr<Detector> detector) {
+  return std::make_unique<DirectClient>(std::move(detector));
+}
+
+DetectStage::DetectStage(std::unique_ptr<DetectionClient> client, GateOptions gate, int interval)
+    : client_(std::move(client)),
       gate_(gate),
       gate_enabled_(gate.enabled),
       interval_(interval < 1 ? 1 : interval) {}
 
+DetectStage::DetectStage(std::unique_ptr<Detector> detector, GateOptions gate, int interval)
+    : DetectStage(MakeDirectClient(std::move(detector)), gate, interval) {}
+
 Status DetectStage::Process(FramePacket* p) {
   const Timestamp media = Timestamp::Micros(p->frame.meta.pts_us);
-  if (p->frame.meta.seq % interval_ != 0) {
+  if (p->frame.meta.seq % interval_ != 0 || !client_->Due(SteadyNow())) {
     p->decision = DetectDecision::kSkippedInterval;
     return Status::Ok();
   }
@@ -33,11 +60,11 @@ Status DetectStage::Process(FramePacket* p) {
     p->decision = DetectDecision::kSkippedNoMotion;
     return Status::Ok();
   }
-  const Timestamp d0 = SteadyNow();
-  auto dets = detector_->Detect(p->frame.image);
-  p->detect_time = SteadyNow() - d0;
-  if (!dets.ok()) return dets.status().WithContext("detector " + detector_->name());
-  p->detections = std::move(dets).value();
+  auto r = client_->Detect(p->frame.image, SteadyNow());
+  if (!r.ok()) return r.status().WithContext("detector " + client_->name());
+  p->detect_time = r->run;
+  p->detect_wait = r->wait;
+  p->detections = std::move(r->detections);
   p->decision = DetectDecision::kRan;
   return Status::Ok();
 }

@@ -9,21 +9,25 @@
 #include "detect/detector.h"
 #include "detect/motion_gate.h"
 #include "edgesight/status.h"
+#include "pipeline/detection_client.h"
 #include "pipeline/frame_packet.h"
 #include "track/byte_tracker.h"
 
 namespace es {
 
-// Cascade: the motion gate decides whether anything moved; the detection interval runs the
-// detector every Nth frame; otherwise the packet is marked skipped and the tracker predicts.
+// Cascade: the detection interval (every Nth frame) and the client's period (a time) decide
+// whether this frame may use the detector; then the motion gate decides whether anything moved;
+// otherwise the packet is marked skipped and the tracker predicts.
 class DetectStage {
  public:
+  DetectStage(std::unique_ptr<DetectionClient> client, GateOptions gate, int interval);
+  // A detector of the stage's own, no period (tests, benchmarks).
   DetectStage(std::unique_ptr<Detector> detector, GateOptions gate, int interval);
   Status Process(FramePacket* packet);
-  const Detector& detector() const { return *detector_; }
+  std::string detector_name() const { return client_->name(); }
 
  private:
-  std::unique_ptr<Detector> detector_;
+  std::unique_ptr<DetectionClient> client_;
   MotionGate gate_;
   bool gate_enabled_;
   int interval_;

@@ -137,7 +137,10 @@ void MqttPublisher::Run() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait_for(lock, poll, [this] { return stop_ || notified_ || !events_.empty(); });
-      if (stop_) return;
+      if (stop_) {
+        lock.unlock();
+        return SayGoodbye();
+      }
       notified_ = false;
       events.swap(events_);
     }
@@ -226,6 +229,36 @@ void MqttPublisher::HandleEvents(std::deque<Event>& events) {
   }
   std::lock_guard<std::mutex> lock(mu_);
   stats_.inflight = static_cast<int>(inflight_.size());
+}
+
+void MqttPublisher::SayGoodbye() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!connected_) return;  // the broker publishes the last will when it notices
+  }
+  const std::string topic = StatusTopic(options_.device_id);
+  const std::string payload = OfflineStatusJson(options_.device_id);
+  auto mid = transport_->Publish(topic, payload, options_.qos, /*retain=*/true);
+  if (!mid.ok()) return SetError("offline status: " + mid.status().ToString());
+  status_mids_[*mid] = MqttPublishWireBytes(topic.size(), payload.size(), options_.qos);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stats_.status_published++;
+  }
+  // Bounded wait for its PUBACK: a clean disconnect suppresses the last will, so without the
+  // retained "offline" the broker would keep saying "online" after we are gone.
+  const Timestamp deadline = SteadyNow() + options_.goodbye_timeout;
+  while (status_mids_.count(*mid) != 0 && SteadyNow() < deadline) {
+    std::deque<Event> events;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(10), [this] { return !events_.empty(); });
+      events.swap(events_);
+    }
+    HandleEvents(events);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!connected_) break;
+  }
 }
 
 void MqttPublisher::PublishStatus() {

@@ -63,6 +63,8 @@ struct PublisherOptions {
   Duration unavailable_after = Duration::Seconds(3);
   // Retry delay after an outbox read error.
   Duration error_retry = Duration::Millis(200);
+  // On Stop(), how long to wait for the broker to acknowledge the retained offline status.
+  Duration goodbye_timeout = Duration::Seconds(1);
   // Periodic status; zero or negative: only on connect.
   Duration status_interval = Duration::Seconds(30);
   // Bytes per UTC hour (all kinds) above which crops are deferred; 0 = no cap.
@@ -136,6 +138,7 @@ class MqttPublisher {
   // Whether `entry` (a crop) fits the budget of `hour` now.
   bool CropFits(const OutboxEntry& entry, int64_t hour);
   void PublishStatus();
+  void SayGoodbye();
   int64_t WallNow() const;
   void SetError(const std::string& e);
 

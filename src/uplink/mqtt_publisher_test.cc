@@ -22,17 +22,19 @@ class FakeTransport final : public MqttTransport {
     int mid;
     std::string topic;
     std::string payload;
+    bool retain = false;
   };
   Status Start(MqttTransportCallbacks cb) override {
     std::lock_guard<std::mutex> lock(mu_);
     cb_ = std::move(cb);
     return Status::Ok();
   }
-  Result<int> Publish(const std::string& topic, std::string_view payload, int, bool) override {
+  Result<int> Publish(const std::string& topic, std::string_view payload, int,
+                      bool retain) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (!connected_) return Unavailable("fake: no connection");
     int mid = ++next_mid_;
-    sent_.push_back({mid, topic, std::string(payload)});
+    sent_.push_back({mid, topic, std::string(payload), retain});
     if (topic.find("/status") == std::string::npos) {
       unacked_.push_back(mid);
     } else {
@@ -275,6 +277,40 @@ TEST_F(PublisherTest, PeriodicStatusJsonIsRetainedAndAccounted) {
     return h.ok() && h->messages[static_cast<int>(OutboxKind::kStatus)] > 0;
   }));
   EXPECT_GT(pub_->stats().status_published, 2);
+}
+
+// A clean disconnect suppresses the broker's last will, so a stop while connected must say
+// "offline" itself (retained) and wait for the broker to have it.
+TEST_F(PublisherTest, StopWhileConnectedPublishesRetainedOfflineStatus) {
+  ASSERT_TRUE(pub_->Start().ok());
+  fake_->Connect();
+  auto last_status = [&] {
+    FakeTransport::Sent last{};
+    for (auto& m : fake_->sent()) {
+      if (m.topic == "edgesight/v1/dev/status") last = m;
+    }
+    return last;
+  };
+  ASSERT_TRUE(WaitFor([&] { return !last_status().payload.empty(); }));
+  std::jthread broker([&] {
+    // Acknowledges the offline status as soon as it is published.
+    WaitFor([&] { return last_status().payload.find("offline") != std::string::npos; });
+    fake_->AckStatus();
+  });
+  pub_->Stop();
+  const FakeTransport::Sent last = last_status();
+  EXPECT_EQ(nlohmann::json::parse(last.payload)["state"], "offline");
+  EXPECT_TRUE(last.retain);
+  // Stop waited for the PUBACKs: the online and the offline status are accounted as sent.
+  auto h = outbox_->SentInHour(UnixHour(wall_us_.load()));
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->messages[static_cast<int>(OutboxKind::kStatus)], 2);
+}
+
+TEST_F(PublisherTest, StopWhileDisconnectedLeavesTheOfflineStatusToTheWill) {
+  ASSERT_TRUE(pub_->Start().ok());
+  pub_->Stop();
+  EXPECT_TRUE(fake_->sent().empty());
 }
 
 TEST(PublisherStatusTest, OfflineWillIsVersionedJson) {

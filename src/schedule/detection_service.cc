@@ -1,0 +1,129 @@
+#include "schedule/detection_service.h"
+
+#include <utility>
+
+namespace es {
+
+class DetectionService::CameraClient final : public DetectionClient {
+ public:
+  CameraClient(DetectionService* service, int cam) : service_(service), cam_(cam) {}
+  bool Due(Timestamp now) override {
+    std::lock_guard lock(service_->mu_);
+    return service_->scheduler_.Due(cam_, now);
+  }
+  Result<DetectionResult> Detect(const cv::Mat& image, Timestamp now) override {
+    return service_->Request(cam_, image, now);
+  }
+  std::string name() const override { return service_->DetectorOf(cam_)->name(); }
+
+ private:
+  DetectionService* service_;
+  int cam_;
+};
+
+DetectionService::DetectionService(std::unique_ptr<Detector> shared, SchedulerOptions options)
+    : shared_(std::move(shared)), scheduler_(options) {}
+
+DetectionService::~DetectionService() { Stop(); }
+
+int DetectionService::AddCamera(std::string id, CameraSchedule schedule,
+                                std::unique_ptr<Detector> own) {
+  std::lock_guard lock(mu_);
+  const int cam = scheduler_.AddCamera(schedule);
+  cameras_.emplace_back();
+  cameras_.back().id = std::move(id);
+  cameras_.back().own = std::move(own);
+  return cam;
+}
+
+Detector* DetectionService::DetectorOf(int cam) {
+  Camera& c = cameras_[static_cast<size_t>(cam)];
+  return c.own ? c.own.get() : shared_.get();
+}
+
+std::unique_ptr<DetectionClient> DetectionService::Client(int cam) {
+  return std::make_unique<DetectionService::CameraClient>(this, cam);
+}
+
+void DetectionService::Start() {
+  std::lock_guard lock(mu_);
+  if (started_) return;
+  started_ = true;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void DetectionService::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DetectionService::UpdateCamera(int cam, CameraSchedule schedule) {
+  std::lock_guard lock(mu_);
+  scheduler_.UpdateCamera(cam, schedule);
+}
+
+void DetectionService::SetArmed(int cam, bool armed) {
+  std::lock_guard lock(mu_);
+  scheduler_.SetArmed(cam, armed);
+}
+
+CameraScheduleStats DetectionService::stats(int cam) const {
+  std::lock_guard lock(mu_);
+  return scheduler_.stats(cam);
+}
+
+Result<DetectionResult> DetectionService::Request(int cam, const cv::Mat& image, Timestamp now) {
+  std::unique_lock lock(mu_);
+  if (stop_ || !started_) return Cancelled("detection service is not running");
+  Camera& c = cameras_[static_cast<size_t>(cam)];
+  c.image = &image;
+  c.enqueued = now;
+  c.done = false;
+  c.result.reset();
+  scheduler_.Enqueue(cam, now);
+  cv_.notify_all();
+  // Never return while the service thread still reads this camera's image.
+  cv_.wait(lock, [&] { return c.done || (stop_ && running_ != cam); });
+  c.image = nullptr;
+  if (!c.done) {
+    scheduler_.Cancel(cam);
+    return Cancelled("detection service stopped");
+  }
+  Result<DetectionResult> r = std::move(*c.result);
+  c.result.reset();
+  return r;
+}
+
+void DetectionService::Loop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    std::optional<int> cam;
+    cv_.wait(lock, [&] { return stop_ || (cam = scheduler_.Pick(SteadyNow())).has_value(); });
+    if (!cam) return;  // stopped with nothing picked
+    Camera& c = cameras_[static_cast<size_t>(*cam)];
+    const cv::Mat* image = c.image;
+    Detector* detector = DetectorOf(*cam);
+    running_ = *cam;
+    lock.unlock();
+    const Timestamp t0 = SteadyNow();
+    auto dets = detector->Detect(*image);
+    const Duration run = SteadyNow() - t0;
+    lock.lock();
+    running_ = -1;
+    scheduler_.Done(*cam, run);
+    if (dets.ok()) {
+      c.result = DetectionResult{std::move(dets).value(), run, t0 - c.enqueued};
+    } else {
+      c.result = Result<DetectionResult>(dets.status());
+    }
+    c.done = true;
+    cv_.notify_all();
+    if (stop_) return;
+  }
+}
+
+}  // namespace es

@@ -1,0 +1,80 @@
+// DetectionService: one detector (one model in memory) shared by every camera of the device,
+// served in the order the DetectionScheduler decides (deadline, priority, starvation bound,
+// shedding).
+//
+// Contract
+// - AddCamera() before Start(): each camera gets a DetectionClient for its detect stage. A
+//   camera given a detector of its own (stateful detectors such as motion blobs keep per-camera
+//   background models) runs it on the service thread too, so every camera's detector time is
+//   scheduled from the same budget; otherwise it shares the service's detector.
+// - Client::Due(now) asks the scheduler whether the camera's period has elapsed.
+//   Client::Detect() enqueues one request (one in flight per camera: the caller blocks, and
+//   frames arriving meanwhile are dropped by the camera's drop-oldest queue, latest wins), and
+//   returns when the service thread has run the detector on it.
+// - Live settings: UpdateCamera() (period, max period, priority) and SetArmed() take effect for
+//   the next decision.
+// - Stop(): no new runs; waiting clients get kCancelled. Call it after every pipeline returned
+//   (a graceful stop lets the detect stages finish their frames first).
+// - Failure: a detector error goes back to the camera whose frame it was; the service goes on.
+// Thread-safety: every method is thread-safe; the detectors run on the service thread only.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "detect/detector.h"
+#include "pipeline/detection_client.h"
+#include "schedule/detection_scheduler.h"
+
+namespace es {
+
+class DetectionService {
+ public:
+  // `shared` may be null when every camera brings its own detector.
+  DetectionService(std::unique_ptr<Detector> shared, SchedulerOptions options = {});
+  ~DetectionService();
+  DetectionService(const DetectionService&) = delete;
+  DetectionService& operator=(const DetectionService&) = delete;
+
+  int AddCamera(std::string id, CameraSchedule schedule, std::unique_ptr<Detector> own = nullptr);
+  std::unique_ptr<DetectionClient> Client(int cam);
+  void Start();
+  void Stop();
+
+  void UpdateCamera(int cam, CameraSchedule schedule);
+  void SetArmed(int cam, bool armed);
+  CameraScheduleStats stats(int cam) const;
+  const std::string& camera_id(int cam) const { return cameras_[static_cast<size_t>(cam)].id; }
+  size_t size() const { return cameras_.size(); }
+
+ private:
+  class CameraClient;
+  struct Camera {
+    std::string id;
+    std::unique_ptr<Detector> own;
+    const cv::Mat* image = nullptr;  // the request in flight (the client blocks)
+    Timestamp enqueued;
+    bool done = false;
+    std::optional<Result<DetectionResult>> result;
+  };
+  Detector* DetectorOf(int cam);
+  Result<DetectionResult> Request(int cam, const cv::Mat& image, Timestamp now);
+  void Loop();
+
+  std::unique_ptr<Detector> shared_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  DetectionScheduler scheduler_;
+  std::vector<Camera> cameras_;
+  bool stop_ = false;
+  bool started_ = false;
+  int running_ = -1;  // the camera whose image the detector is reading now
+  std::thread thread_;
+};
+
+}  // namespace es

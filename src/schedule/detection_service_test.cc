@@ -1,0 +1,124 @@
+#include "schedule/detection_service.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+namespace es {
+namespace {
+
+// Counts calls and returns one box whose score names the detector.
+class CountingDetector : public Detector {
+ public:
+  explicit CountingDetector(float tag, std::chrono::milliseconds delay = {})
+      : tag_(tag), delay_(delay) {}
+  std::string name() const override { return "counting"; }
+  Result<std::vector<Detection>> Detect(const cv::Mat& image) override {
+    if (image.empty()) return DataLoss("empty image");
+    std::this_thread::sleep_for(delay_);
+    ++calls;
+    return std::vector<Detection>{{{1, 2, 3, 4}, tag_, kClassPerson}};
+  }
+  std::atomic<int> calls{0};
+
+ private:
+  float tag_;
+  std::chrono::milliseconds delay_;
+};
+
+CameraSchedule Every(double period_s, int priority = 50) {
+  CameraSchedule s;
+  s.period = Duration::Seconds(period_s);
+  s.priority = priority;
+  return s;
+}
+
+const cv::Mat kImage(8, 8, CV_8UC3, cv::Scalar(1, 2, 3));
+
+TEST(DetectionServiceTest, CamerasShareOneDetectorAndGetTheirOwnResults) {
+  auto shared = std::make_unique<CountingDetector>(0.5f);
+  CountingDetector* d = shared.get();
+  DetectionService service(std::move(shared));
+  const int a = service.AddCamera("a", Every(0));
+  const int b = service.AddCamera("b", Every(0));
+  auto ca = service.Client(a);
+  auto cb = service.Client(b);
+  service.Start();
+  std::vector<std::jthread> threads;
+  std::atomic<int> ok{0};
+  for (DetectionClient* c : {ca.get(), cb.get()}) {
+    threads.emplace_back([&ok, c] {
+      for (int i = 0; i < 20; ++i) {
+        auto r = c->Detect(kImage, SteadyNow());
+        if (r.ok() && r->detections.size() == 1) ++ok;
+      }
+    });
+  }
+  threads.clear();
+  service.Stop();
+  EXPECT_EQ(ok, 40);
+  EXPECT_EQ(d->calls, 40);
+  EXPECT_EQ(service.stats(a).runs, 20u);
+  EXPECT_EQ(service.stats(b).runs, 20u);
+}
+
+TEST(DetectionServiceTest, AStatefulDetectorOfItsOwnServesOnlyItsCamera) {
+  auto shared = std::make_unique<CountingDetector>(0.5f);
+  auto own = std::make_unique<CountingDetector>(0.9f);
+  CountingDetector* o = own.get();
+  DetectionService service(std::move(shared));
+  const int a = service.AddCamera("a", Every(0));
+  const int b = service.AddCamera("b", Every(0), std::move(own));
+  auto ca = service.Client(a);
+  auto cb = service.Client(b);
+  service.Start();
+  auto ra = ca->Detect(kImage, SteadyNow());
+  auto rb = cb->Detect(kImage, SteadyNow());
+  ASSERT_TRUE(ra.ok() && rb.ok());
+  EXPECT_FLOAT_EQ(ra->detections[0].score, 0.5f);
+  EXPECT_FLOAT_EQ(rb->detections[0].score, 0.9f);
+  EXPECT_EQ(o->calls, 1);
+}
+
+TEST(DetectionServiceTest, DueFollowsThePeriodInTimeAndLiveUpdates) {
+  DetectionService service(std::make_unique<CountingDetector>(0.5f));
+  const int a = service.AddCamera("a", Every(10.0));
+  auto c = service.Client(a);
+  service.Start();
+  EXPECT_TRUE(c->Due(SteadyNow()));  // never ran
+  ASSERT_TRUE(c->Detect(kImage, SteadyNow()).ok());
+  EXPECT_FALSE(c->Due(SteadyNow()));                            // 10 s period
+  EXPECT_TRUE(c->Due(SteadyNow() + Duration::Seconds(10.5)));  // later in time
+  service.UpdateCamera(a, Every(0.0));                          // a live settings change
+  EXPECT_TRUE(c->Due(SteadyNow()));
+}
+
+TEST(DetectionServiceTest, DetectorErrorsGoBackToTheirCameraAndTheServiceGoesOn) {
+  DetectionService service(std::make_unique<CountingDetector>(0.5f));
+  auto c = service.Client(service.AddCamera("a", Every(0)));
+  service.Start();
+  auto bad = c->Detect(cv::Mat(), SteadyNow());
+  EXPECT_EQ(bad.status().code(), StatusCode::kDataLoss);
+  EXPECT_TRUE(c->Detect(kImage, SteadyNow()).ok());
+}
+
+TEST(DetectionServiceTest, StopCancelsWaitersAndRequestsAfterStop) {
+  DetectionService service(
+      std::make_unique<CountingDetector>(0.5f, std::chrono::milliseconds(200)));
+  auto a = service.Client(service.AddCamera("a", Every(0)));
+  auto b = service.Client(service.AddCamera("b", Every(0)));
+  service.Start();
+  Result<DetectionResult> ra = Cancelled(), rb = Cancelled();
+  std::jthread ta([&] { ra = a->Detect(kImage, SteadyNow()); });
+  std::jthread tb([&] { rb = b->Detect(kImage, SteadyNow()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  service.Stop();  // one request is running (it completes), the other is cancelled
+  ta.join();
+  tb.join();
+  EXPECT_NE(ra.ok(), rb.ok());
+  EXPECT_EQ(a->Detect(kImage, SteadyNow()).status().code(), StatusCode::kCancelled);
+}
+
+}  // namespace
+}  // namespace es
