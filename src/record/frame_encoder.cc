@@ -29,6 +29,7 @@ Result<std::unique_ptr<FrameEncoder>> FrameEncoder::Create(int width, int height
   std::unique_ptr<FrameEncoder> e(new FrameEncoder());
   e->in_w_ = width;
   e->in_h_ = height;
+  InitFfmpegLogging();  // libx264 prints its statistics on stderr otherwise
   const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
   const bool x264 = codec != nullptr;
   if (!x264) codec = avcodec_find_encoder(AV_CODEC_ID_MPEG4);

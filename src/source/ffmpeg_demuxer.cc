@@ -12,10 +12,7 @@ extern "C" {
 #include <string>
 
 namespace es {
-namespace {
 
-// FFmpeg logs on stderr by default. Errors reach the user as one Status line each, so its own
-// log stays quiet unless EDGESIGHT_FFMPEG_LOG=1 asks for it (once, process-wide).
 void InitFfmpegLogging() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -23,8 +20,6 @@ void InitFfmpegLogging() {
     av_log_set_level(env && std::string(env) == "1" ? AV_LOG_WARNING : AV_LOG_QUIET);
   });
 }
-
-}  // namespace
 
 std::string AvErrorText(int averror) {
   char buf[AV_ERROR_MAX_STRING_SIZE] = {0};

@@ -24,6 +24,11 @@ namespace es {
 // "No such file or directory", "Connection refused", ... for an AVERROR code.
 std::string AvErrorText(int averror);
 
+// FFmpeg (and the encoders it wraps, libx264) log on stderr by default. Errors reach the user
+// as one Status line each, so its own log stays quiet unless EDGESIGHT_FFMPEG_LOG=1 asks for it.
+// Process-wide, once; call before opening a demuxer, decoder or encoder.
+void InitFfmpegLogging();
+
 struct DemuxerOptions {
   std::string url;
   bool rtsp = false;  // url is rtsp://
