@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -137,6 +139,49 @@ TEST(ShutdownInheritedIgnore, SigintIgnoredByTheParentStillStops) {
   const StopRun r = RunAndStop(dir, broker.port(), SIGINT, /*sigint_ignored=*/true);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ExpectNothingLost(r, dir, *sub, strsignal(SIGINT));
+}
+
+// SIGHUP re-reads the config and applies the live settings to the running camera: frames after
+// it follow the new detection interval, none is lost, and a broken file changes nothing.
+TEST(SignalReload, SighupAppliesLiveSettingsWithoutLosingAFrame) {
+  const std::string dir = TempDir();
+  const std::string cfg = dir + "/site.yaml";
+  const std::string base =
+      "source:\n  uri: synthetic:crowd\n  stream_id: yard\ndetector:\n  type: motion\n"
+      "pipeline:\n  queue_policy: block\n";
+  std::ofstream(cfg) << base;
+  const int pid = StartProcess({kBin, "run", "--config", cfg, "--events-out", dir + "/ev.jsonl"},
+                               dir + "/out.json", dir + "/err.txt");
+  auto frames_now = [&] { return ReadJsonLines(dir + "/ev.jsonl").size(); };
+  mqtt_test::WaitFor([&] { return frames_now() >= 30; }, 30);
+  std::ofstream(cfg) << "source: [broken\n";  // a reload that fails keeps the settings
+  kill(pid, SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::ofstream(cfg) << base << "  detect_interval: 1000\n";
+  kill(pid, SIGHUP);
+  const size_t at_reload = frames_now();
+  mqtt_test::WaitFor([&] { return frames_now() >= at_reload + 40; }, 30);
+  kill(pid, SIGTERM);
+  ASSERT_EQ(WaitExit(pid, 30), 0);
+  std::ifstream out(dir + "/out.json");
+  const json s = json::parse(out, nullptr, /*allow_exceptions=*/false);
+  std::ifstream err_in(dir + "/err.txt");
+  const std::string err((std::istreambuf_iterator<char>(err_in)), {});
+  EXPECT_NE(err.find("edgesight: reload: "), std::string::npos) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_EQ(s["schedule"]["settings_version"], 2) << s.dump();
+  EXPECT_EQ(s["frames"], s["frames_read"]);  // nothing lost to the change
+  EXPECT_EQ(s["frames_dropped"], 0);
+  const auto frames = ReadFrames(dir + "/ev.jsonl");
+  ASSERT_GT(frames.size(), at_reload + 30);
+  int ran_after = 0;
+  for (size_t i = at_reload + 10; i < frames.size(); ++i) {
+    ran_after += frames[i]["detector"] != "interval" && frames[i]["frame"].get<int>() % 1000 != 0;
+  }
+  EXPECT_EQ(ran_after, 0);
+  int ran_before = 0;
+  for (size_t i = 0; i < 30; ++i) ran_before += frames[i]["detector"] != "interval";
+  EXPECT_EQ(ran_before, 30);
 }
 
 }  // namespace

@@ -28,6 +28,9 @@ struct ZoneOptions {
   Polygon polygon;           // image pixels; >= 3 points, non-zero area, not self-intersecting
   std::vector<int> classes;  // class ids this zone reacts to; empty = every class
   double loiter_s = 0.0;     // dwell time that starts a loitering event; 0 = no loitering
+  // A track inside an armed zone arms its camera: the shared detector serves it first
+  // (schedule/detection_scheduler.h), so a motion storm elsewhere cannot slow it down.
+  bool armed = false;
 };
 
 // A directed counting line from a to b. Side A is the LEFT of a->b as drawn on screen (image

@@ -118,8 +118,9 @@ int RunRun(const RunFlags& flags) {
   if (!site.ok()) return ReportError(site.status());
   const AppConfig& first = site->cameras.front().config;
   ShutdownSignals signals(Duration::Seconds(first.pipeline.stop_timeout_s));
+  const SiteReloader reload = [&flags] { return ResolveSite(flags); };
   if (site->cameras.size() == 1) {
-    RunResult r = BuildAndRun(first, flags.device, &signals);
+    RunResult r = BuildAndRun(first, flags.device, &signals, reload);
     signals.SetPhase("printing the summary");
     if (r.summary.frames_read > 0 || r.status.ok()) {
       std::cout << r.summary.ToJson().dump(2) << std::endl;
@@ -127,7 +128,7 @@ int RunRun(const RunFlags& flags) {
     signals.Disarm();
     return r.status.ok() ? kExitOk : ReportError(r.status);
   }
-  SiteRunResult r = RunSite(*site, flags.device, &signals);
+  SiteRunResult r = RunSite(*site, flags.device, &signals, reload);
   signals.SetPhase("printing the summary");
   if (!r.cameras.empty()) std::cout << r.ToJson(flags.device).dump(2) << std::endl;
   signals.Disarm();

@@ -1,13 +1,16 @@
 #include "app/run_command.h"
 
-
-#include "alarm/alarm_dispatcher.h"
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <map>
+#include <set>
 #include <thread>
 
+#include "alarm/alarm_dispatcher.h"
 #include "app/alarm_hook.h"
+#include "app/armed_hook.h"
 #include "app/ptz_hook.h"
 #include "app/source_usage_hook.h"
 #include "app/uplink_runtime.h"
@@ -28,6 +31,7 @@ struct Device {
   std::unique_ptr<UplinkRuntime> uplink;
   std::shared_ptr<AlarmDispatcher> alarms;
   std::unique_ptr<DetectionService> detection;
+  std::map<std::string, std::shared_ptr<CameraSettingsSlot>> settings;  // live, by camera id
 };
 
 // Decision hooks, in order: the recorder names clips, the outbox commits the events (with their
@@ -93,14 +97,6 @@ Status AddSinks(const OutputOptions& o, PipelineParts* parts) {
   return Status::Ok();
 }
 
-CameraSchedule ScheduleOf(const PipelineOptions& p) {
-  CameraSchedule s;
-  s.period = Duration::Seconds(p.detect_period_s);
-  s.max_period = Duration::Seconds(p.max_period_s);
-  s.priority = p.priority;
-  return s;
-}
-
 // One camera's pipeline; its detector requests go to the device's detection service.
 Result<std::unique_ptr<Pipeline>> BuildCamera(const SiteCamera& cam, bool shared_outputs,
                                               Device* dev) {
@@ -115,15 +111,27 @@ Result<std::unique_ptr<Pipeline>> BuildCamera(const SiteCamera& cam, bool shared
   if (c.detector.type == "motion") {  // background models are per camera
     ES_ASSIGN_OR_RETURN(own, MakeDetector(c.detector));
   }
-  const int index = dev->detection->AddCamera(cam.id, ScheduleOf(c.pipeline), std::move(own));
-  parts.detect = std::make_unique<DetectStage>(dev->detection->Client(index), c.gate,
-                                               c.pipeline.detect_interval);
+  const CameraSettings live = LiveSettingsOf(c.gate, c.pipeline);
+  auto slot = std::make_shared<CameraSettingsSlot>(live);
+  dev->settings[cam.id] = slot;
+  const int index = dev->detection->AddCamera(cam.id, ScheduleOf(live), std::move(own));
+  parts.detect = std::make_unique<DetectStage>(dev->detection->Client(index), slot);
   parts.track = std::make_unique<TrackStage>(c.tracker);
   std::shared_ptr<EventIdSource> ids = std::make_shared<InMemoryEventIdSource>();
   if (dev->uplink) ids = dev->uplink->IdsFor(cam.id);
   ES_ASSIGN_OR_RETURN(Analyzer analyzer, Analyzer::Create(c.analytics, dev->id, cam.id, ids));
   parts.analytics = std::make_unique<AnalyticsStage>(std::move(analyzer));
   ES_RETURN_IF_ERROR(AddDecisionHooks(c, dev, &parts));
+  // Last: it only steers the scheduler, after the events are committed.
+  std::set<std::string> armed;
+  for (const ZoneOptions& z : c.analytics.zones) {
+    if (z.armed) armed.insert(z.name);
+  }
+  if (!armed.empty()) {
+    DetectionService* service = dev->detection.get();
+    parts.hooks.push_back(std::make_unique<ArmedHook>(
+        std::move(armed), [service, index](bool on) { service->SetArmed(index, on); }));
+  }
   ES_RETURN_IF_ERROR(AddSinks(c.output, &parts));
   return std::make_unique<Pipeline>(std::move(parts), c.pipeline);
 }
@@ -145,11 +153,13 @@ Status OpenDevice(const AppConfig& c, Device* dev) {
 }
 
 nlohmann::json ScheduleSummary(const DetectionService& service, int cam,
-                               const PipelineOptions& p) {
+                               const CameraSettingsSlot& settings) {
   const CameraScheduleStats st = service.stats(cam);
-  return {{"period_target_s", p.detect_period_s},
+  const std::shared_ptr<const CameraSettings> p = settings.Load();
+  return {{"settings_version", settings.version()},
+          {"period_target_s", p->detect_period_s},
           {"achieved_period_s", std::round(st.mean_gap_s * 1000) / 1000},
-          {"effective_period_s", p.detect_period_s > 0 ? st.effective_period.seconds() : 0.0},
+          {"effective_period_s", p->detect_period_s > 0 ? st.effective_period.seconds() : 0.0},
           {"requests", st.requests},
           {"runs", st.runs},
           {"shed", st.shed},
@@ -167,14 +177,35 @@ Status CombinedStatus(const std::vector<RunResult>& cameras) {
   return cameras.front().status;
 }
 
+// SIGHUP: the site's configuration again, and its live settings (camera_settings.h) on the
+// running cameras. Problems are one line each on stderr; the settings then stay as they were.
+void Reload(const SiteReloader& reload, Device* dev) {
+  auto next = reload();
+  if (!next.ok()) {
+    std::fprintf(stderr, "edgesight: reload: %s (settings unchanged)\n",
+                 next.status().ToString().c_str());
+    return;
+  }
+  for (const SiteCamera& cam : next->cameras) {
+    auto it = dev->settings.find(cam.id);
+    if (it == dev->settings.end()) {
+      std::fprintf(stderr, "edgesight: reload: camera %s is new; restart to add it\n",
+                   cam.id.c_str());
+      continue;
+    }
+    it->second->Store(LiveSettingsOf(cam.config.gate, cam.config.pipeline));
+  }
+}
+
 // Runs every pipeline on its own thread until all have ended.
-std::vector<RunResult> RunAll(std::vector<std::unique_ptr<Pipeline>>& pipelines,
-                              ShutdownSignals* signals) {
+std::vector<RunResult> RunAll(std::vector<std::unique_ptr<Pipeline>>& pipelines, Device* dev,
+                              ShutdownSignals* signals, const SiteReloader& reload) {
   if (signals != nullptr) {
     signals->SetPhase("frames in flight, open episodes, the clip being written");
     signals->OnStop([&pipelines] {
       for (auto& p : pipelines) p->Stop();
     });
+    if (reload) signals->OnReload([&reload, dev] { Reload(reload, dev); });
   }
   std::vector<RunResult> results(pipelines.size());
   {
@@ -183,14 +214,17 @@ std::vector<RunResult> RunAll(std::vector<std::unique_ptr<Pipeline>>& pipelines,
       threads.emplace_back([&, i] { results[i] = pipelines[i]->Run(); });
     }
   }
-  if (signals != nullptr) signals->OnStop({});  // the pipelines are about to go away
+  if (signals != nullptr) {  // the pipelines are about to go away
+    signals->OnStop({});
+    signals->OnReload({});
+  }
   return results;
 }
 
 }  // namespace
 
 SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
-                      ShutdownSignals* signals) {
+                      ShutdownSignals* signals, const SiteReloader& reload) {
   SiteRunResult out;
   Device dev;
   dev.id = device;
@@ -211,7 +245,7 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
     return out;
   }
   dev.detection->Start();
-  out.cameras = RunAll(pipelines, signals);
+  out.cameras = RunAll(pipelines, &dev, signals, reload);
   dev.detection->Stop();
   for (size_t i = 0; i < out.cameras.size(); ++i) {
     RunResult& r = out.cameras[i];
@@ -219,7 +253,7 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
     r.summary.stream = site.cameras[i].id;
     r.summary.hooks.emplace_back(
         "schedule", ScheduleSummary(*dev.detection, static_cast<int>(i),
-                                    site.cameras[i].config.pipeline));
+                                    *dev.settings.at(site.cameras[i].id)));
     if (signals != nullptr && signals->stop_requested()) {
       r.summary.stopped_by = strsignal(signals->signal());
     }
@@ -240,8 +274,9 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
   return out;
 }
 
-RunResult BuildAndRun(const AppConfig& c, const std::string& device, ShutdownSignals* signals) {
-  SiteRunResult site = RunSite(SingleCameraSite(c), device, signals);
+RunResult BuildAndRun(const AppConfig& c, const std::string& device, ShutdownSignals* signals,
+                      const SiteReloader& reload) {
+  SiteRunResult site = RunSite(SingleCameraSite(c), device, signals, reload);
   RunResult r;
   if (!site.cameras.empty()) r = std::move(site.cameras.front());
   r.summary.source = c.source.uri;

@@ -10,6 +10,7 @@
 // which signal stopped the run.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -34,12 +35,19 @@ struct SiteRunResult {
   nlohmann::ordered_json ToJson(const std::string& device) const;
 };
 
+// The site's configuration read again (SIGHUP): the same file and flags as at start.
+using SiteReloader = std::function<Result<SiteConfig>()>;
+
+// With `signals` and `reload`, SIGHUP re-reads the configuration and applies the live settings
+// of each running camera (camera_settings.h: gate, detection interval, period, its bound,
+// priority) from its next frame on; anything else needs a restart. The summary's
+// schedule.settings_version counts the snapshots a camera has had (1 = never changed).
 SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
-                      ShutdownSignals* signals);
+                      ShutdownSignals* signals, const SiteReloader& reload = {});
 
 // One camera (the single-camera summary, with "uplink" among its hooks).
 // device: this edge device's id, the first part of every event id ("<device>/<stream>/<n>").
 RunResult BuildAndRun(const AppConfig& config, const std::string& device,
-                      ShutdownSignals* signals);
+                      ShutdownSignals* signals, const SiteReloader& reload = {});
 
 }  // namespace es

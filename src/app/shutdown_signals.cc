@@ -56,6 +56,12 @@ void ShutdownSignals::OnStop(std::function<void()> stop) {
   }
 }
 
+void ShutdownSignals::OnReload(std::function<void()> reload) {
+  std::lock_guard running(reload_mu_);  // waits for a reload in progress
+  std::lock_guard lock(mu_);
+  reload_ = std::move(reload);
+}
+
 void ShutdownSignals::SetPhase(std::string phase) {
   std::lock_guard lock(mu_);
   phase_ = std::move(phase);
@@ -83,6 +89,18 @@ void ShutdownSignals::Watch(std::stop_token st) {
   Timestamp deadline;
   while (!st.stop_requested()) {
     const int sig = sigtimedwait(&set, nullptr, &tick);
+    if (sig == SIGHUP && !requested_) {
+      std::lock_guard running(reload_mu_);
+      std::function<void()> reload;
+      {
+        std::lock_guard lock(mu_);
+        reload = reload_;
+      }
+      if (reload) {
+        reload();
+        continue;
+      }
+    }
     if (sig > 0 && !requested_) {
       signal_ = sig;
       requested_ = true;

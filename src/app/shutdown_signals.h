@@ -13,7 +13,9 @@
 //   before Disarm(), prints one line on stderr naming what was abandoned (the phase set with
 //   SetPhase) and ends the process with _exit(1): nothing already committed is lost (the outbox
 //   commits with fsync before anything downstream learns of an event), work in flight is.
-// - SIGHUP stops like SIGTERM (there is no config reload yet).
+// - SIGHUP calls the reload handler (OnReload) when one is set and no stop is under way: the
+//   run re-reads its configuration and applies the live settings. Without a handler SIGHUP
+//   stops like SIGTERM.
 // Thread-safety: all methods may be called from any thread. The destructor disarms and joins
 // the watcher thread; the signals stay blocked (a late signal is then ignored).
 #pragma once
@@ -42,6 +44,9 @@ class ShutdownSignals {
 
   // The graceful stop; called once, on the watcher thread.
   void OnStop(std::function<void()> stop);
+  // The reload on SIGHUP; called on the watcher thread. Empty: SIGHUP stops. Replacing it waits
+  // for a reload in progress, so what the old handler uses may go away once this returns.
+  void OnReload(std::function<void()> reload);
   // What the run is doing now, for the line printed when a stop is forced.
   void SetPhase(std::string phase);
   // The run has finished stopping: no forced exit after this.
@@ -58,8 +63,10 @@ class ShutdownSignals {
   std::atomic<bool> requested_{false};
   std::atomic<bool> disarmed_{false};
   std::atomic<int> signal_{0};
+  std::mutex reload_mu_;  // held while a reload runs
   std::mutex mu_;
   std::function<void()> stop_;
+  std::function<void()> reload_;
   std::string phase_ = "starting";
   std::jthread thread_;
 };

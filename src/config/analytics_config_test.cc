@@ -195,7 +195,7 @@ TEST(AnalyticsConfigTest, UnknownAndMissingKeys) {
             "'polygon'?)");
   EXPECT_EQ(LoadError(Zone("    - {name: door, colour: red}\n")),
             "config.yaml: analytics.zones[0] 'door': colour: unknown key (expected one of "
-            "[name, polygon, classes, loiter_s, stream])");
+            "[name, polygon, classes, loiter_s, stream, armed])");
   EXPECT_EQ(LoadError(Zone("    - {polygon: " + std::string(kSquare) + "}\n")),
             "config.yaml: analytics.zones[0]: missing key 'name'");
   EXPECT_EQ(LoadError(Zone("    - {name: door}\n")),

@@ -58,7 +58,8 @@ TEST(ConfigSchemaTest, EveryFieldBindsItsOwnStorage) {
   EXPECT_EQ(FindSection("alarm")->FieldNames(),
             (std::vector<std::string>{"queue_capacity", "stop_timeout_s", "rules"}));
   EXPECT_EQ(FindSection("analytics")->FindList("zones")->KeyNames(),
-            (std::vector<std::string>{"name", "polygon", "classes", "loiter_s", "stream"}));
+            (std::vector<std::string>{"name", "polygon", "classes", "loiter_s", "stream",
+                                      "armed"}));
   EXPECT_EQ(FindSection("analytics")->FindList("lines")->KeyNames(),
             (std::vector<std::string>{"name", "a", "b", "classes", "stream"}));
   EXPECT_EQ(FindSection("alarm")->FindList("rules")->KeyNames(),

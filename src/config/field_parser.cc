@@ -133,6 +133,8 @@ Status StoreList(const YAML::Node& value, const std::string& path, std::vector<s
 
 }  // namespace
 
+std::optional<bool> ParseYamlBool(const std::string& text) { return ParseBool(text); }
+
 std::optional<double> ParseYamlNumber(const std::string& text) { return ParseNumber(text); }
 
 std::string DescribeYaml(const YAML::Node& value) {

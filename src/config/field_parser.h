@@ -33,6 +33,9 @@ Status ParseField(const FieldSpec& field, const YAML::Node& value, const std::st
 // A YAML scalar's text as a finite number (decimal or exponent, optional '+'); nullopt otherwise.
 std::optional<double> ParseYamlNumber(const std::string& text);
 
+// A YAML scalar's text as a bool (true/false/yes/no/on/off, any case); nullopt otherwise.
+std::optional<bool> ParseYamlBool(const std::string& text);
+
 // How a YAML value reads in an error message: 1.5, "two", a list, a mapping, an empty value.
 // Text is escaped and shortened so that messages stay on one line.
 std::string DescribeYaml(const YAML::Node& value);

@@ -257,7 +257,7 @@ RecordField<Record> StreamField() {
 
 const std::vector<RecordField<ZoneRecord>>& ZoneFields() {
   static const std::vector<RecordField<ZoneRecord>> kFields = [] {
-    std::vector<RecordField<ZoneRecord>> v(5);
+    std::vector<RecordField<ZoneRecord>> v(6);
     v[0].doc = {"name", "string", "required", "-", "unique among zones; named in events"};
     v[0].required = true;
     v[0].parse = [](const YAML::Node& n, const std::string& w, ZoneRecord* r) {
@@ -289,6 +289,17 @@ const std::vector<RecordField<ZoneRecord>>& ZoneFields() {
     };
     v[3].emit = [](YAML::Emitter& o, const ZoneRecord& r) { o << FormatNumber(r.zone.loiter_s); };
     v[4] = StreamField<ZoneRecord>();
+    v[5].doc = {"armed", "bool", "false", "-",
+                "a track inside arms the camera: the shared detector serves it first"};
+    v[5].parse = [](const YAML::Node& n, const std::string& w, ZoneRecord* r) {
+      std::optional<bool> b;
+      if (n.IsScalar()) b = ParseYamlBool(n.Scalar());
+      if (!b) return InvalidArgument(w + ": expected true or false, got " + DescribeYaml(n));
+      r->zone.armed = *b;
+      return Status::Ok();
+    };
+    v[5].is_set = [](const ZoneRecord& r) { return r.zone.armed; };
+    v[5].emit = [](YAML::Emitter& o, const ZoneRecord& r) { o << (r.zone.armed ? "true" : "false"); };
     return v;
   }();
   return kFields;

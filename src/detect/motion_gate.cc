@@ -62,6 +62,8 @@ MotionGate::MotionGate(GateOptions options) : impl_(std::make_unique<Impl>()) {
 
 MotionGate::~MotionGate() = default;
 
+void MotionGate::SetOptions(GateOptions options) { impl_->options = options; }
+
 bool MotionGate::ShouldDetect(const cv::Mat& bgr, Timestamp t) {
   Impl& s = *impl_;
   if (!s.options.enabled) {

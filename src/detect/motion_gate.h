@@ -32,6 +32,9 @@ class MotionGate {
   // above min_area, the gate is disabled, it is the first frame, or keepalive_s passed since the
   // detector last ran.
   bool ShouldDetect(const cv::Mat& bgr, Timestamp t);
+  // Live settings: new options from the next frame on (a new width restarts the background
+  // model; the keepalive clock is kept).
+  void SetOptions(GateOptions options);
   // Fraction of changed pixels in the last frame (for metrics).
   float last_motion_fraction() const;
 

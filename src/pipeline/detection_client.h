@@ -10,6 +10,7 @@
 //   camera's turn on a detector shared by several cameras (schedule/detection_service.h). The
 //   image must stay valid until Detect returns (the caller blocks). `run` is the detector's own
 //   time, `wait` the time spent waiting for the turn.
+// - Configure(settings) applies live settings (camera_settings.h) before the next Due().
 // - Errors: a detector failure is returned as the Status; kCancelled when the service stopped.
 // Thread-safety: one client per camera, used from that camera's detect thread only.
 #pragma once
@@ -22,6 +23,7 @@
 #include "edgesight/status.h"
 #include "edgesight/time.h"
 #include "edgesight/types.h"
+#include "pipeline/camera_settings.h"
 
 namespace es {
 
@@ -37,6 +39,8 @@ class DetectionClient {
   virtual bool Due(Timestamp now) = 0;
   virtual Result<DetectionResult> Detect(const cv::Mat& image, Timestamp now) = 0;
   virtual std::string name() const = 0;
+  // Live settings (camera_settings.h): the period, its bound and the priority changed.
+  virtual void Configure(const CameraSettings& settings) {}
 };
 
 // A detector of this camera's own, run on every frame offered (no period, no sharing).

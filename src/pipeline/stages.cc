@@ -1,5 +1,7 @@
 #include "pipeline/stages.h"
 
+#include <algorithm>
+
 namespace es {
 
 const char* DetectDecisionName(DetectDecision d) {
@@ -38,25 +40,40 @@ std::unique_ptr<DetectionClient> MakeDirectClient(std::unique_ptr<Detector> dete
   return std::make_unique<DirectClient>(std::move(detector));
 }
 
-DetectStage::DetectStage(std::unique_ptr<DetectionClient> client, GateOptions gate, int interval)
+DetectStage::DetectStage(std::unique_ptr<DetectionClient> client,
+                         std::shared_ptr<const CameraSettingsSlot> settings)
     : client_(std::move(client)),
-      gate_(gate),
-      gate_enabled_(gate.enabled),
-      interval_(interval < 1 ? 1 : interval) {}
+      settings_(std::move(settings)),
+      applied_(settings_->Load()),
+      gate_(applied_->gate) {}
+
+DetectStage::DetectStage(std::unique_ptr<DetectionClient> client, GateOptions gate, int interval)
+    : DetectStage(std::move(client),
+                  std::make_shared<CameraSettingsSlot>(CameraSettings{gate, interval})) {}
 
 DetectStage::DetectStage(std::unique_ptr<Detector> detector, GateOptions gate, int interval)
     : DetectStage(MakeDirectClient(std::move(detector)), gate, interval) {}
 
+void DetectStage::ApplySettings() {
+  std::shared_ptr<const CameraSettings> now = settings_->Load();
+  if (now == applied_) return;
+  applied_ = std::move(now);
+  gate_.SetOptions(applied_->gate);
+  client_->Configure(*applied_);
+}
+
 Status DetectStage::Process(FramePacket* p) {
+  ApplySettings();
   const Timestamp media = Timestamp::Micros(p->frame.meta.pts_us);
-  if (p->frame.meta.seq % interval_ != 0 || !client_->Due(SteadyNow())) {
+  const int64_t interval = std::max(1, applied_->detect_interval);
+  if (p->frame.meta.seq % interval != 0 || !client_->Due(SteadyNow())) {
     p->decision = DetectDecision::kSkippedInterval;
     return Status::Ok();
   }
   const Timestamp g0 = SteadyNow();
   const bool motion = gate_.ShouldDetect(p->frame.image, media);
   p->gate_time = SteadyNow() - g0;
-  if (gate_enabled_ && !motion) {
+  if (applied_->gate.enabled && !motion) {
     p->decision = DetectDecision::kSkippedNoMotion;
     return Status::Ok();
   }

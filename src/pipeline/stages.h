@@ -18,8 +18,12 @@ namespace es {
 // Cascade: the detection interval (every Nth frame) and the client's period (a time) decide
 // whether this frame may use the detector; then the motion gate decides whether anything moved;
 // otherwise the packet is marked skipped and the tracker predicts.
+// Live settings: the stage loads the camera's settings snapshot once per frame and applies a new
+// one (gate, interval, and the client's period and priority) before deciding that frame.
 class DetectStage {
  public:
+  DetectStage(std::unique_ptr<DetectionClient> client,
+              std::shared_ptr<const CameraSettingsSlot> settings);
   DetectStage(std::unique_ptr<DetectionClient> client, GateOptions gate, int interval);
   // A detector of the stage's own, no period (tests, benchmarks).
   DetectStage(std::unique_ptr<Detector> detector, GateOptions gate, int interval);
@@ -27,10 +31,12 @@ class DetectStage {
   std::string detector_name() const { return client_->name(); }
 
  private:
+  void ApplySettings();
+
   std::unique_ptr<DetectionClient> client_;
+  std::shared_ptr<const CameraSettingsSlot> settings_;
+  std::shared_ptr<const CameraSettings> applied_;
   MotionGate gate_;
-  bool gate_enabled_;
-  int interval_;
 };
 
 // ByteTrack on the packet's detections, or a prediction when detection was skipped. Time is the

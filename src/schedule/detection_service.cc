@@ -4,6 +4,14 @@
 
 namespace es {
 
+CameraSchedule ScheduleOf(const CameraSettings& s) {
+  CameraSchedule c;
+  c.period = Duration::Seconds(s.detect_period_s);
+  c.max_period = Duration::Seconds(s.max_period_s);
+  c.priority = s.priority;
+  return c;
+}
+
 class DetectionService::CameraClient final : public DetectionClient {
  public:
   CameraClient(DetectionService* service, int cam) : service_(service), cam_(cam) {}
@@ -15,6 +23,9 @@ class DetectionService::CameraClient final : public DetectionClient {
     return service_->Request(cam_, image, now);
   }
   std::string name() const override { return service_->DetectorOf(cam_)->name(); }
+  void Configure(const CameraSettings& s) override {
+    service_->UpdateCamera(cam_, ScheduleOf(s));
+  }
 
  private:
   DetectionService* service_;

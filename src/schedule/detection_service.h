@@ -11,8 +11,8 @@
 //   Client::Detect() enqueues one request (one in flight per camera: the caller blocks, and
 //   frames arriving meanwhile are dropped by the camera's drop-oldest queue, latest wins), and
 //   returns when the service thread has run the detector on it.
-// - Live settings: UpdateCamera() (period, max period, priority) and SetArmed() take effect for
-//   the next decision.
+// - Live settings: UpdateCamera() (period, max period, priority; the camera's client calls it
+//   from DetectionClient::Configure) and SetArmed() take effect for the next decision.
 // - Stop(): no new runs; waiting clients get kCancelled. Call it after every pipeline returned
 //   (a graceful stop lets the detect stages finish their frames first).
 // - Failure: a detector error goes back to the camera whose frame it was; the service goes on.
@@ -32,6 +32,9 @@
 #include "schedule/detection_scheduler.h"
 
 namespace es {
+
+// The scheduler's view of a camera's live settings (period, bound, priority).
+CameraSchedule ScheduleOf(const CameraSettings& settings);
 
 class DetectionService {
  public:
