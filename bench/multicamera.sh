@@ -2,6 +2,8 @@
 # Many cameras in one process vs one process per camera, side by side in one run.
 #
 #   bench/multicamera.sh [N...]        default N = 1 2 4 8
+#   bench/multicamera.sh fairness      one camera in a motion storm, seven with people in an
+#                                      armed zone; run with the zone armed and not armed
 #
 # Makes a 1280x720 15 fps H.264 file from the embedded footage (vtest.avi) with ffmpeg, then for
 # each N runs (a) one `edgesight run` with N --source flags and (b) N separate `edgesight run`
@@ -56,6 +58,44 @@ timed() {  # $1: time file, rest: command
   shift
   /usr/bin/time -f "user=%U\nsys=%S\nwall=%e\nrss_kb=%M" -o "$out" "$@"
 }
+
+# Fairness: camera "storm" sees a full-frame noise storm (its gate passes every frame); seven
+# cameras see people walking inside a zone covering the frame. Same run with armed: true/false.
+fairness() {
+  local storm="$work/storm.mp4"
+  ffmpeg -nostdin -loglevel error -f lavfi -i "color=c=gray:s=1280x720:r=15,noise=alls=100:allf=t" \
+    -t 12 -c:v libx264 -preset veryfast -pix_fmt yuv420p "$storm"
+  for armed in false true; do
+    local cfg="$work/fair-$armed.yaml"
+    {
+      echo "pipeline: {detect_period_s: $PERIOD, max_frames: $FRAMES}"
+      echo "analytics:"
+      echo "  zones:"
+      echo "    - {name: all, polygon: [[0, 0], [1280, 0], [1280, 720], [0, 720]], armed: $armed}"
+      echo "cameras:"
+      echo "  - {id: storm, source: $storm}"
+      for i in 1 2 3 4 5 6 7; do echo "  - {id: quiet$i, source: $src}"; done
+    } >"$cfg"
+    "$ES" run --config "$cfg" >"$work/fair-$armed.json"
+    python3 - "$armed" "$work/fair-$armed.json" <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[2]))
+print(f"armed zone: {sys.argv[1]}")
+for cid, c in s["cameras"].items():
+    sc = c["schedule"]
+    arm = c.get("armed", {}).get("armed_changes", 0)
+    print(f"  {cid:7s} period {sc['achieved_period_s']:.3f} s  runs {sc['runs']:3d}  "
+          f"shed {sc['shed']}  starved {sc['starved']}  armed changes {arm}  "
+          f"g2d p99 {c['latency_ms']['glass_to_decision']['p99']:6.1f} ms  "
+          f"drops {c['frames_dropped']}")
+EOF
+  done
+}
+
+if [ "${1:-}" = fairness ]; then
+  fairness
+  exit 0
+fi
 
 for n in "${@:-1 2 4 8}"; do
   for n1 in $n; do

@@ -170,9 +170,14 @@ void DetectionScheduler::MarkRunStart(Cam& c, Timestamp now) {
 void DetectionScheduler::Recompute() {
   for (Cam& c : cams_) c.stats.effective_period = c.settings.period;
   double excess = planned_load() - options_.target_utilisation;
-  for (int i : ShedOrder()) {
-    if (excess <= kLoadEpsilon) break;
-    excess -= Stretch(cams_[i], excess);
+  const std::vector<int> order = ShedOrder();
+  for (size_t i = 0; i < order.size() && excess > kLoadEpsilon;) {
+    const int priority = EffectivePriority(cams_[order[i]]);
+    std::vector<int> group;
+    for (; i < order.size() && EffectivePriority(cams_[order[i]]) == priority; ++i) {
+      group.push_back(order[i]);
+    }
+    excess -= StretchGroup(std::move(group), excess);
   }
   for (Cam& c : cams_) {
     const bool shed = c.stats.effective_period > c.settings.period;
@@ -181,35 +186,58 @@ void DetectionScheduler::Recompute() {
   }
 }
 
-// Lowest effective priority first; ties: higher index first.
+// Cameras that may be shed, lowest effective priority first (best-effort ones never are).
 std::vector<int> DetectionScheduler::ShedOrder() const {
   std::vector<int> order;
   for (size_t i = 0; i < cams_.size(); ++i) {
     if (!cams_[i].best_effort) order.push_back(static_cast<int>(i));
   }
-  std::sort(order.begin(), order.end(), [this](int a, int b) {
-    const int pa = EffectivePriority(cams_[a]), pb = EffectivePriority(cams_[b]);
-    return pa != pb ? pa < pb : a > b;
+  std::stable_sort(order.begin(), order.end(), [this](int a, int b) {
+    return EffectivePriority(cams_[a]) < EffectivePriority(cams_[b]);
   });
   return order;
 }
 
-// Stretches one camera just enough to remove `excess` load, up to its stretch cap
-// (max_period - guard, at least the target period). Returns the load removed.
-double DetectionScheduler::Stretch(Cam& c, double excess) const {
-  const Duration cap = std::max(c.settings.period, c.settings.max_period - Guard());
-  const double share = cost_us_ / static_cast<double>(c.settings.period.us);
-  const double wanted_share = share - excess;
-  Duration period = cap;
-  if (wanted_share > 0) {
-    // Rounded up to whole microseconds (less a hair of floating-point noise).
-    const double needed_us = std::ceil(cost_us_ / wanted_share - 1e-6);
-    if (needed_us < static_cast<double>(cap.us)) {
-      period = Duration::Micros(static_cast<int64_t>(needed_us));
+// max_period - guard, at least the target period.
+Duration DetectionScheduler::StretchCap(const Cam& c) const {
+  return std::max(c.settings.period, c.settings.max_period - Guard());
+}
+
+// Stretches one priority group by a common factor k on its target periods so that it sheds
+// `excess` load (water-filling: cameras whose stretched period would pass their cap are set to
+// the cap and the rest share what remains). Returns the load removed.
+double DetectionScheduler::StretchGroup(std::vector<int> group, double excess) {
+  double removed = 0;
+  while (!group.empty() && excess - removed > kLoadEpsilon) {
+    double share = 0;  // load of the cameras still at their target period
+    for (int i : group) share += cost_us_ / static_cast<double>(cams_[i].settings.period.us);
+    const double want = excess - removed;
+    const double k = want >= share ? 1e18 : share / (share - want);
+    std::vector<int> free;
+    for (int i : group) {
+      Cam& c = cams_[i];
+      const Duration cap = StretchCap(c);
+      if (static_cast<double>(c.settings.period.us) * k < static_cast<double>(cap.us)) {
+        free.push_back(i);
+        continue;
+      }
+      c.stats.effective_period = cap;
+      removed += cost_us_ / static_cast<double>(c.settings.period.us) -
+                 cost_us_ / static_cast<double>(cap.us);
     }
+    if (free.size() == group.size()) {  // nobody capped: k fits everyone
+      for (int i : free) {
+        Cam& c = cams_[i];
+        // Rounded up to whole microseconds (less a hair of floating-point noise).
+        const double us = std::ceil(static_cast<double>(c.settings.period.us) * k - 1e-6);
+        c.stats.effective_period = Duration::Micros(static_cast<int64_t>(us));
+        removed += cost_us_ / static_cast<double>(c.settings.period.us) - cost_us_ / us;
+      }
+      break;
+    }
+    group = std::move(free);
   }
-  c.stats.effective_period = period;
-  return share - cost_us_ / static_cast<double>(period.us);
+  return removed;
 }
 
 }  // namespace es

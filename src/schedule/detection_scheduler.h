@@ -25,8 +25,11 @@
 // Load shedding (Recompute after AddCamera, UpdateCamera, SetArmed and Done): with c the EWMA of
 // the detector time per run (one value for the device, not per camera) the planned load is
 // sum_i c / effective_period_i. While it exceeds target_utilisation, the cameras with the LOWEST
-// effective priority are stretched first (ties: higher index first), each up to its stretch cap,
-// until the load fits or every camera is at its cap. Armed cameras, being boosted, go last. The
+// effective priority are stretched first, each up to its stretch cap, until the load fits or
+// every camera is at its cap. Cameras of equal effective priority share the stretch: their
+// periods grow by one common factor (water-filling: a camera that reaches its cap stays there
+// and the others share the rest), so no camera is sacrificed for its index. Armed cameras,
+// being boosted, go last. The
 // stretch cap is max_period - starvation guard (guard = starvation_lookahead_runs x c), so a
 // stretched camera asks before its bound is at risk; it is never below the target period and
 // never above max_period (so when the guard is at least max_period - period, nothing is
@@ -153,7 +156,8 @@ class DetectionScheduler {
   void MarkRunStart(Cam& c, Timestamp now);
   void Recompute();
   std::vector<int> ShedOrder() const;
-  double Stretch(Cam& c, double excess) const;
+  double StretchGroup(std::vector<int> group, double excess);
+  Duration StretchCap(const Cam& c) const;
 
   SchedulerOptions options_;
   std::vector<Cam> cams_;

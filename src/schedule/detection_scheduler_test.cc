@@ -201,17 +201,34 @@ TEST(DetectionScheduler, SheddingNeverStretchesBeyondMaxPeriod) {
   EXPECT_GT(s.planned_load(), 0.9) << "the load cannot fit; the bound still holds";
 }
 
-TEST(DetectionScheduler, SheddingTiesStretchHigherIndexFirstArmedLast) {
+// Equal priorities share the stretch (no camera is sacrificed for its index); armed ones last.
+TEST(DetectionScheduler, SheddingSharesTheStretchAmongEqualsArmedLast) {
   DetectionScheduler s;
   for (int i = 0; i < 3; ++i) s.AddCamera(Schedule(100, 2000, 50));
-  RunAt(s, 0, Ms(0), 40);  // load 3 x 0.4 = 1.2: one camera stretched to 400 ms is enough
-  EXPECT_EQ(s.stats(2).effective_period, Duration::Millis(400));
-  EXPECT_EQ(s.stats(1).effective_period, Duration::Millis(100));
-  EXPECT_EQ(s.stats(0).effective_period, Duration::Millis(100));
+  RunAt(s, 0, Ms(0), 40);  // load 3 x 0.4 = 1.2 -> 0.9: every period x 4/3
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_NEAR(s.stats(i).effective_period.millis(), 133.334, 0.01) << i;
+  }
+  EXPECT_NEAR(s.planned_load(), 0.9, 1e-4);  // periods are whole microseconds
 
-  s.SetArmed(2, true);  // now camera 1 is the lowest effective priority with the higher index
+  s.SetArmed(2, true);  // the two unarmed cameras carry the whole stretch: 0.8 -> 0.5, x 1.6
   EXPECT_EQ(s.stats(2).effective_period, Duration::Millis(100));
-  EXPECT_EQ(s.stats(1).effective_period, Duration::Millis(400));
+  EXPECT_EQ(s.stats(1).effective_period, Duration::Millis(160));
+  EXPECT_EQ(s.stats(0).effective_period, Duration::Millis(160));
+}
+
+// Water-filling: a camera whose bound is near its target caps early; the others share the rest.
+TEST(DetectionScheduler, SheddingCapsEarlyCamerasAndSharesTheRest) {
+  SchedulerOptions o;
+  o.starvation_lookahead_runs = 0;  // caps are exactly max_period
+  DetectionScheduler s(o);
+  const int tight = s.AddCamera(Schedule(100, 110, 50));
+  const int a = s.AddCamera(Schedule(100, 2000, 50));
+  const int b = s.AddCamera(Schedule(100, 2000, 50));
+  RunAt(s, a, Ms(0), 40);  // load 1.2; tight caps at 110 ms, a and b share the rest
+  EXPECT_EQ(s.stats(tight).effective_period, Duration::Millis(110));
+  EXPECT_EQ(s.stats(a).effective_period, s.stats(b).effective_period);
+  EXPECT_NEAR(s.planned_load(), 0.9, 1e-4);
 }
 
 TEST(DetectionScheduler, PeriodsRecoverWhenCostFalls) {

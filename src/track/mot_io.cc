@@ -108,6 +108,13 @@ Result<MotFile> ParseMotText(std::string_view text, const std::string& path) {
     if (!IsIntegral(v[0]) || v[0] < 1) {
       return InvalidArgument(Where(path, line_no) + "frame must be an integer >= 1");
     }
+    // Frames index dense per-frame arrays: one absurd frame number must not take the machine.
+    if (v[0] > kMaxMotFrame) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%.0f", v[0]);
+      return InvalidArgument(Where(path, line_no) + "frame " + text + " is beyond the limit of " +
+                             std::to_string(kMaxMotFrame) + " frames (over 9 hours at 30 fps)");
+    }
     if (!IsIntegral(v[1])) return InvalidArgument(Where(path, line_no) + "id must be an integer");
     if (v[4] <= 0 || v[5] <= 0) {
       return InvalidArgument(Where(path, line_no) + "width and height must be > 0");

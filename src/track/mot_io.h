@@ -5,8 +5,10 @@
 // comma-separated numbers (spaces around them are allowed), 1-based frames, top-left x/y and
 // width/height in pixels; rows may come in any order; blank lines are skipped. Every row of one
 // file has the same number of columns. A bad row (non-numeric field, NaN or infinity, w or h <= 0,
-// frame < 1, non-integral frame or id, wrong or changing column count) fails the whole file with
-// kInvalidArgument "PATH:LINE: <reason>" on one line; a missing file is kNotFound.
+// frame < 1 or > kMaxMotFrame, non-integral frame or id (or one beyond int), wrong or changing
+// column count) fails the whole file with kInvalidArgument "PATH:LINE: <reason>" on one line; a
+// missing file is kNotFound. The bounds keep a hostile file from driving huge allocations (the
+// evaluation keeps dense per-frame arrays).
 //
 // Ground-truth flavours (TrackEval's MotChallenge2DBox preprocessing, which the official devkit
 // follows):
@@ -32,6 +34,8 @@
 #include "edgesight/types.h"
 
 namespace es {
+
+inline constexpr int kMaxMotFrame = 1'000'000;
 
 // A box in double precision (MOTChallenge files carry sub-pixel decimals).
 struct MotBox {

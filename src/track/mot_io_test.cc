@@ -69,6 +69,11 @@ TEST(MotIoTest, BadRowsNameFileAndLine) {
   EXPECT_EQ(ErrorOf("0,1,0,0,10,10,1\n"), "f.txt:1: frame must be an integer >= 1");
   EXPECT_EQ(ErrorOf("1.5,1,0,0,10,10,1\n"), "f.txt:1: frame must be an integer >= 1");
   EXPECT_EQ(ErrorOf("1,1.5,0,0,10,10,1\n"), "f.txt:1: id must be an integer");
+  // Hostile sizes are refused before they drive an allocation.
+  EXPECT_EQ(ErrorOf("999999999,1,0,0,10,10,1\n"),
+            "f.txt:1: frame 999999999 is beyond the limit of 1000000 frames (over 9 hours at 30 "
+            "fps)");
+  EXPECT_EQ(ErrorOf("1,99999999999,0,0,10,10,1\n"), "f.txt:1: id must be an integer");
   EXPECT_EQ(ErrorOf("1,1,,0,10,10,1\n"), "f.txt:1: column 3: empty field");
 }
 
