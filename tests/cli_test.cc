@@ -535,6 +535,18 @@ TEST(CliBadInput, FileThatIsNotVideo) {
   const auto r = RunProcess(Cmd({"run", "--source", dir + "/notes.mp4"}), 60);
   EXPECT_EQ(r.exit_code, 2);
   ExpectOneLineError(r);
+  // A picture is not a one-frame video.
+  for (const std::string ext : {"png", "jpg"}) {
+    const std::string image = dir + "/still." + ext;
+    const auto made = RunProcess({"ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
+                                  "color=c=red:s=64x64", "-frames:v", "1", image},
+                                 30);
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    const auto p = RunProcess(Cmd({"run", "--source", image, "--detector", "motion"}), 60);
+    EXPECT_EQ(p.exit_code, 2) << p.out;
+    ExpectOneLineError(p);
+    EXPECT_NE(p.err.find("a still image, not a video stream"), std::string::npos) << p.err;
+  }
 }
 
 TEST(CliBadInput, TruncatedVideoKeepsGoodFramesThenFails) {
@@ -595,6 +607,16 @@ TEST(CliBadInput, ConfigErrors) {
       RunProcess(Cmd({"run", "--source", "synthetic:walk", "--config", dir + "/nope.yaml"}), 60);
   EXPECT_EQ(missing.exit_code, 2);
   ExpectOneLineError(missing);
+  // A huge file is refused before the YAML parser sees it (50 MB took 44 s and 6.9 GB).
+  {
+    std::ofstream big(dir + "/big.yaml");
+    for (int i = 0; i < 40000; ++i) big << "# padding padding padding padding padding padding\n";
+  }
+  const auto big =
+      RunProcess(Cmd({"run", "--source", "synthetic:walk", "--config", dir + "/big.yaml"}), 60);
+  EXPECT_EQ(big.exit_code, 2);
+  ExpectOneLineError(big);
+  EXPECT_NE(big.err.find("is larger than 1024 KiB"), std::string::npos) << big.err;
 }
 
 TEST(CliBadInput, BadFlagsAndSpecs) {
@@ -604,10 +626,13 @@ TEST(CliBadInput, BadFlagsAndSpecs) {
            {"run", "--source", "synthetic:walk", "--max-frames", "-3"},
            {"run", "--source", "synthetic:walk", "--set", "pipeline.detect_interval=zero"},
            {"run", "--no-such-flag"},
+           {"run", "--source", "synthetic:walk", "--device", "a#+"},
+           {"run", "--source", "synthetic:walk", "--device", std::string(40000, 'x')},
            {"run"}}) {
     const auto r = RunProcess(Cmd(args), 60);
-    EXPECT_EQ(r.exit_code, 2) << args.back();
+    EXPECT_EQ(r.exit_code, 2) << args.back().substr(0, 40);
     ExpectOneLineError(r);
+    EXPECT_LT(r.err.size(), 300u) << r.err.substr(0, 300);  // no 309-digit ranges
   }
 }
 

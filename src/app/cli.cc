@@ -3,7 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <cstring>
+#include <limits>
 #include <iostream>
 #include <opencv2/core/utils/logger.hpp>
 #include <string>
@@ -21,11 +25,14 @@
 #include "app/uplink_stats_command.h"
 #include "config/config_checks.h"
 #include "config/config_loader.h"
+#include "config/config_schema.h"
 #include "config/site_config.h"
 #include "ptz/ptz_sim.h"
 
 namespace es {
 namespace {
+
+constexpr size_t kMaxArgumentBytes = 4096;
 
 struct RunFlags {
   std::vector<std::string> sources;
@@ -48,10 +55,22 @@ Status ApplyRunFlags(const RunFlags& f, AppConfig* config) {
   return ValidateConfig(c);  // flags go through the same checks as the file
 }
 
+// The device id is an MQTT topic level, the first part of every event id and part of file names.
+Status CheckDeviceId(const std::string& device) {
+  const bool ok = !device.empty() && device.size() <= 64 &&
+                  std::all_of(device.begin(), device.end(), [](unsigned char c) {
+                    return std::isalnum(c) || c == '_' || c == '-';
+                  });
+  if (ok) return Status::Ok();
+  return InvalidArgument("--device: expected 1-64 characters of [A-Za-z0-9_-] (an MQTT topic "
+                         "level and the first part of event ids), got " + QuoteString(device));
+}
+
 // Config file (a site: one camera or a `cameras:` list), then --set overrides on every camera,
 // then --source (one camera per flag, ids cam0, cam1, ... when there are several), then the
 // other flags.
 Result<SiteConfig> ResolveSite(const RunFlags& f) {
+  ES_RETURN_IF_ERROR(CheckDeviceId(f.device));
   SiteConfig site = SingleCameraSite(AppConfig{});
   if (!f.config.empty()) {
     ES_ASSIGN_OR_RETURN(site, LoadSiteConfigFile(f.config));
@@ -98,7 +117,7 @@ void AddRunFlags(CLI::App* cmd, RunFlags* f) {
                   "nanodet (default) | hog | motion | onnx:PATH[,format=yolov8|yolov5|nanodet]"
                   "[,engine=ort|opencv][,threads=N]");
   cmd->add_option("--max-frames", f->max_frames, "stop after N frames (0 = until the end)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, std::numeric_limits<int>::max()));
   cmd->add_option("--events-out", f->events_out, "write one JSON object per frame (JSON lines)");
   cmd->add_option("--annotate", f->annotate, "write an annotated video (.mp4)");
   cmd->add_option("--device", f->device, "this device's id, the first part of event ids")
@@ -141,6 +160,15 @@ int Main(int argc, char** argv) {
   // Before any thread exists, so that every thread (libraries' too) inherits the mask and a
   // SIGINT/SIGTERM reaches only the watcher of `run` (shutdown_signals.h).
   BlockShutdownSignals();
+  // No flag value is this long; a huge argument would only reach libraries unchecked.
+  for (int i = 1; i < argc; ++i) {
+    const size_t n = std::strlen(argv[i]);
+    if (n > kMaxArgumentBytes) {
+      std::fprintf(stderr, "edgesight: error: argument %d is %zu bytes long (the limit is %zu)\n",
+                   i, n, kMaxArgumentBytes);
+      return kExitBadInput;
+    }
+  }
   // Library chatter on stderr would break the one-line error contract; errors arrive as Status.
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
   spdlog::set_pattern("%^[%l]%$ %v");

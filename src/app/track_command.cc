@@ -119,7 +119,7 @@ CLI::App* AddTrackCommand(CLI::App* app, TrackArgs* args) {
   cmd->add_option("--out-dir", args->out_dir, "folder for results: OUT/<seq>.txt");
   cmd->add_option("--fps", args->fps,
                   "frame rate of the detections (default: seqinfo.ini frameRate, else 25)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(0.001, 1000.0));
   cmd->add_option("--config", args->config, "YAML config file; its `tracker` section is used");
   cmd->add_option("--set", args->sets,
                   "override a config key, e.g. --set tracker.track_thresh=0.6");

@@ -3,7 +3,9 @@
 //
 // ParseConfigYaml: text -> one YAML node (null for an empty text); syntax errors as
 //   "ORIGIN:LINE:COL: invalid YAML: ...", several documents rejected.
-// ReadConfigText: a file's text; kNotFound / kInvalidArgument (a directory) with the path.
+// ReadConfigText: a file's text; kNotFound / kInvalidArgument (a directory, or more than
+//   kMaxConfigBytes: a site with hundreds of cameras and zones is a few tens of KiB) with the
+//   path. yaml-cpp itself refuses absurd nesting ("bad file").
 // ApplyDocument: layer 1 (schema) of config_loader.h on a parsed document; errors carry the key
 //   path and no origin. FinishConfig: layers 2 and 3 (normalise, cross-field checks).
 // Never throw except yaml-cpp's YAML::Exception from ApplyDocument on malformed nodes, which
@@ -18,6 +20,8 @@
 #include "edgesight/status.h"
 
 namespace es {
+
+inline constexpr size_t kMaxConfigBytes = 1 << 20;
 
 Result<YAML::Node> ParseConfigYaml(const std::string& yaml, const std::string& origin);
 Result<std::string> ReadConfigText(const std::string& path);

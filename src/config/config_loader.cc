@@ -139,10 +139,16 @@ Result<std::string> ReadConfigText(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("cannot open config '" + path + "': " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
+  // Read at most one byte past the limit: a huge file (or /dev/zero) is refused, not parsed.
+  std::string text(kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) return NotFound("cannot read config '" + path + "': " + std::strerror(errno));
-  return text.str();
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxConfigBytes) {
+    return InvalidArgument("config '" + path + "' is larger than " +
+                           std::to_string(kMaxConfigBytes / 1024) + " KiB; not a config file?");
+  }
+  return text;
 }
 
 namespace {

@@ -29,6 +29,21 @@ std::string AvErrorText(int averror) {
   return buf;
 }
 
+namespace {
+
+// The image demuxers: "png_pipe", "jpeg_pipe", ... and "image2" for a single file (with a
+// pattern such as img%03d.png it is an image sequence, which is a video).
+bool IsStillImageFormat(const char* name, const std::string& url) {
+  const std::string n = name;
+  const std::string pipe = "_pipe";
+  if (n.size() > pipe.size() && n.compare(n.size() - pipe.size(), pipe.size(), pipe) == 0) {
+    return true;
+  }
+  return n == "image2" && url.find('%') == std::string::npos;
+}
+
+}  // namespace
+
 int FfmpegDemuxer::Open(const DemuxerOptions& options) {
   InitFfmpegLogging();
   Close();
@@ -56,6 +71,10 @@ int FfmpegDemuxer::Open(const DemuxerOptions& options) {
   if (ctx_->iformat != nullptr && std::strcmp(ctx_->iformat->name, "tty") == 0) {
     Close();  // the "tty" demuxer renders any text file as ANSI art: not a video
     return AVERROR_STREAM_NOT_FOUND;
+  }
+  if (ctx_->iformat != nullptr && IsStillImageFormat(ctx_->iformat->name, options.url)) {
+    Close();  // a PNG or JPEG would play as a one-frame "video"
+    return kAvErrorStillImage;
   }
   err = avformat_find_stream_info(ctx_, nullptr);
   if (err < 0) {

@@ -29,6 +29,9 @@ std::string AvErrorText(int averror);
 // Process-wide, once; call before opening a demuxer, decoder or encoder.
 void InitFfmpegLogging();
 
+// Open() found a still image (PNG, JPEG, ...), not a video.
+inline constexpr int kAvErrorStillImage = -0x4d494553;  // -MKTAG('S','E','I','M')
+
 struct DemuxerOptions {
   std::string url;
   bool rtsp = false;  // url is rtsp://
@@ -46,7 +49,8 @@ class FfmpegDemuxer {
 
   // Opens the input, reads stream info and selects the best video stream.
   // Returns 0, an AVERROR from libavformat, or AVERROR_STREAM_NOT_FOUND when the input
-  // has no video stream (or is a format that only pretends to be video, e.g. "tty" text).
+  // has no video stream (or is a format that only pretends to be video, e.g. "tty" text), or
+  // kAvErrorStillImage for a single picture.
   int Open(const DemuxerOptions& options);
   // Next packet of the video stream (other streams are skipped). 0, AVERROR_EOF at the end,
   // AVERROR_EXIT when interrupted or timed out, or another AVERROR. The caller unrefs pkt.

@@ -85,6 +85,7 @@ Status FfmpegSource::MapFileOpenError(int err) const {
   std::string why = AvErrorText(err);
   if (err == AVERROR_STREAM_NOT_FOUND) why = "no video stream";
   if (err == AVERROR_DECODER_NOT_FOUND) why = "no decoder for its video codec";
+  if (err == kAvErrorStillImage) why = "a still image, not a video stream";
   return DataLoss("'" + path + "' is not a video: " + why);
 }
 

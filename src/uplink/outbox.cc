@@ -57,6 +57,36 @@ Outbox::Outbox(sqlite3* db, std::string path, const OutboxOptions& options)
 
 Outbox::~Outbox() { sqlite3_close_v2(db_); }
 
+namespace {
+
+// A table that an outbox never has, or our tables without the format marker: not ours.
+Status CheckOursOrEmpty(sqlite3* db, const std::string& path) {
+  Stmt st(db, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN ('outbox', "
+              "'counters', 'meta', 'sent', 'sources', 'sqlite_sequence') LIMIT 1");
+  if (!st.ok()) {
+    return DataLoss("outbox '" + path + "' is not usable: " + OneLine(sqlite3_errmsg(db)));
+  }
+  const int rc = st.Step();
+  if (rc == SQLITE_ROW) {
+    return DataLoss("outbox '" + path + "' is not an edgesight outbox: it holds table '" +
+                    st.Bytes(0) + "'; refusing to change it");
+  }
+  if (rc != SQLITE_DONE) {
+    return DataLoss("outbox '" + path + "' is not usable: " + OneLine(sqlite3_errmsg(db)));
+  }
+  Stmt ours(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='outbox'");
+  Stmt marked(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'");
+  const bool has_outbox = ours.ok() && ours.Step() == SQLITE_ROW && ours.Int(0) > 0;
+  const bool has_meta = marked.ok() && marked.Step() == SQLITE_ROW && marked.Int(0) > 0;
+  if (has_outbox && !has_meta) {
+    return DataLoss("outbox '" + path + "' is not an edgesight outbox (no format marker); "
+                    "refusing to change it");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path,
                                              const OutboxOptions& options) {
   if (options.max_bytes <= 0) return InvalidArgument("outbox max_bytes must be > 0");
@@ -75,6 +105,8 @@ Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path,
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   std::unique_ptr<Outbox> box(new Outbox(db, path, options));
   std::lock_guard<std::mutex> lock(box->mu_);
+  // An outbox is ours or empty: never add tables to (or switch to WAL) someone else's database.
+  if (!options.read_only) ES_RETURN_IF_ERROR(CheckOursOrEmpty(db, path));
   // The first statements read the header: a corrupt or foreign file fails here.
   static const char* kSetup[] = {
       "PRAGMA journal_mode=WAL",

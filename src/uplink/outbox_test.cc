@@ -1,6 +1,7 @@
 #include "uplink/outbox.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -177,6 +178,43 @@ TEST(OutboxTest, CorruptFileIsDataLoss) {
   auto r = Outbox::Open(dir.file("bad.db"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << r.status().ToString();
+}
+
+// Someone else's database is refused untouched: no tables added, not switched to WAL.
+TEST(OutboxTest, ForeignSqliteDatabaseIsRefusedUntouched) {
+  TempDir dir;
+  const std::string path = dir.file("app.db");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE users(name TEXT)", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto r = Outbox::Open(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(r.status().message(), "outbox '" + path +
+                                      "' is not an edgesight outbox: it holds table 'users'; "
+                                      "refusing to change it");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 1);  // still only `users`
+  sqlite3_finalize(st);
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "delete");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  // An empty database is fine: it becomes an outbox.
+  sqlite3* empty = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("empty.db").c_str(), &empty), SQLITE_OK);
+  sqlite3_close(empty);
+  EXPECT_TRUE(Outbox::Open(dir.file("empty.db")).ok());
 }
 
 TEST(OutboxTest, MissingDirectoryIsNotFound) {
