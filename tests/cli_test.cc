@@ -400,6 +400,9 @@ TEST(CliUplink, UnreachableBrokerKeepsEventsAndBadSettingsAreOneLineErrors) {
   EXPECT_EQ(s["uplink"]["depth"], s["outbox"]["events_committed"].get<int64_t>() +
                                      s["outbox"]["crops"]["committed"].get<int64_t>());
   EXPECT_EQ(s["uplink"]["acked"], 0);
+  // Honest status: the summary says the uplink never connected.
+  EXPECT_EQ(s["status"].get<std::string>().rfind("degraded: uplink: never connected to ", 0), 0u)
+      << s["status"];
 
   for (const std::vector<std::string>& bad :
        {std::vector<std::string>{"--mqtt", "http://127.0.0.1:1883"},
@@ -457,6 +460,38 @@ TEST(CliUplink, EdgeKilledWithSigkillLosesNothingItCommitted) {
     EXPECT_EQ(missing.back() - missing.front() + 1, static_cast<int64_t>(missing.size()))
         << "ids missing in more than one place: events were lost";
   }
+}
+
+// A broker that refuses the password: said on stderr at once (one line), every event kept in
+// the outbox, the summary degraded, exit 2 (wrong credentials are bad configuration).
+TEST(CliUplink, RefusedPasswordIsReportedAtOnceAndEventsAreKept) {
+  const std::string dir = TempDir();
+  mqtt_test::MosquittoProcess broker(FreePort(),
+                                     "allow_anonymous false\npassword_file {dir}/passwd\n");
+  const std::string passwd = broker.file("passwd");
+  const auto made =
+      RunProcess({"/usr/bin/mosquitto_passwd", "-b", "-c", passwd, "edge", "s3cret"}, 30);
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  fs::permissions(passwd, fs::perms::owner_read | fs::perms::owner_write |
+                              fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(broker.dir(), fs::perms::owner_all | fs::perms::group_read |
+                                    fs::perms::group_exec | fs::perms::others_read |
+                                    fs::perms::others_exec);
+  ASSERT_TRUE(broker.Start());
+  const auto r = RunProcess(
+      UplinkRun(dir, {"--mqtt", "mqtt://edge:wrong@127.0.0.1:" + std::to_string(broker.port()),
+                      "--set", "pipeline.max_frames=60"}),
+      120);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  ExpectOneLineError(r);
+  EXPECT_NE(r.err.find("refused the connection: CONNACK 5"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("wrong"), std::string::npos) << "password leaked: " << r.err;
+  const json s = Summary(r);
+  EXPECT_GT(s["outbox"]["events_committed"], 0);
+  EXPECT_EQ(s["uplink"]["acked"], 0);
+  EXPECT_GT(s["uplink"]["depth"], 0);
+  EXPECT_EQ(s["status"].get<std::string>().rfind("degraded: uplink: never connected", 0), 0u)
+      << s["status"];
 }
 
 // ---- RTSP over loopback ----
@@ -818,9 +853,15 @@ TEST(CliPtz, RunDrivesTheOnvifEmulatorAndReportsRejectedCredentials) {
   EXPECT_EQ(p["probe"], "ok");
   EXPECT_GT(p["commands_sent"].get<int>(), 0) << p.dump();
 
-  ASSERT_EQ(rejected.exit_code, 0) << rejected.err;
+  // Wrong credentials are bad configuration: one line on stderr when the head refused them,
+  // tracking went on (the summary is complete), and the run exits 2.
+  EXPECT_EQ(rejected.exit_code, 2) << rejected.err;
+  ExpectOneLineError(rejected);
+  EXPECT_EQ(rejected.err.rfind("edgesight: error: ptz: ", 0), 0u) << rejected.err;
+  EXPECT_NE(rejected.err.find("NotAuthorized"), std::string::npos) << rejected.err;
   const json s = Summary(rejected);
   EXPECT_GT(s["tracks"].get<int>(), 0);
+  EXPECT_EQ(s["status"].get<std::string>().rfind("degraded: ptz: ", 0), 0u) << s.dump();
   const json q = s["ptz"];
   EXPECT_EQ(q["health"], "degraded") << q.dump();
   EXPECT_EQ(q["commands_sent"], 0);

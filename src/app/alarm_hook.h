@@ -30,6 +30,11 @@ class AlarmHook final : public DecisionHook {
   }
   std::string name() const override { return "alarm"; }
   nlohmann::json Summary() const override { return dispatcher_->Stats().ToJson(); }
+  std::string Degraded() const override {
+    const AlarmStats s = dispatcher_->Stats();
+    if (s.failed == 0) return {};
+    return "alarm: " + std::to_string(s.failed) + " action(s) failed (last: " + s.last_error + ")";
+  }
 
  private:
   std::shared_ptr<AlarmDispatcher> dispatcher_;

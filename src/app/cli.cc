@@ -1,5 +1,6 @@
 #include "app/cli.h"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -138,20 +139,21 @@ int RunRun(const RunFlags& flags) {
   const AppConfig& first = site->cameras.front().config;
   ShutdownSignals signals(Duration::Seconds(first.pipeline.stop_timeout_s));
   const SiteReloader reload = [&flags] { return ResolveSite(flags); };
-  if (site->cameras.size() == 1) {
-    RunResult r = BuildAndRun(first, flags.device, &signals, reload);
-    signals.SetPhase("printing the summary");
-    if (r.summary.frames_read > 0 || r.status.ok()) {
-      std::cout << r.summary.ToJson().dump(2) << std::endl;
-    }
-    signals.Disarm();
-    return r.status.ok() ? kExitOk : ReportError(r.status);
-  }
   SiteRunResult r = RunSite(*site, flags.device, &signals, reload);
   signals.SetPhase("printing the summary");
-  if (!r.cameras.empty()) std::cout << r.ToJson(flags.device).dump(2) << std::endl;
+  const bool refused = r.credentials_refused;  // already said on stderr when it happened
+  Status status = r.status;
+  if (site->cameras.size() == 1) {
+    const RunResult one = SingleCameraResult(std::move(r), first);
+    if (one.summary.frames_read > 0 || one.status.ok()) {
+      std::cout << one.summary.ToJson().dump(2) << std::endl;
+    }
+  } else if (!r.cameras.empty()) {
+    std::cout << r.ToJson(flags.device).dump(2) << std::endl;
+  }
   signals.Disarm();
-  return r.status.ok() ? kExitOk : ReportError(r.status);
+  if (!status.ok()) return ReportError(status);
+  return refused ? kExitBadInput : kExitOk;
 }
 
 }  // namespace
@@ -171,6 +173,8 @@ int Main(int argc, char** argv) {
   }
   // Library chatter on stderr would break the one-line error contract; errors arrive as Status.
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+  // Warnings go to stderr: stdout carries only the machine-readable summary.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("edgesight"));
   spdlog::set_pattern("%^[%l]%$ %v");
   spdlog::set_level(spdlog::level::warn);
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/exit_codes.h"
 #include "app/password_file.h"
 #include "ptz/onvif_ptz_client.h"
 
@@ -52,7 +53,15 @@ Result<std::unique_ptr<PtzHook>> PtzHook::Create(const PtzConfig& config) {
     } else {
       hook->probe_failed_ = true;
       hook->probe_ = OneLine(caps.status().message());
-      spdlog::warn("ptz: head not ready, tracking goes on: {}", hook->probe_);
+      if (caps.status().code() == StatusCode::kPermissionDenied) {
+        // Wrong credentials are bad configuration: said at once, exit 2 at the end; tracking
+        // (and everything committed) goes on meanwhile.
+        hook->refused_ = true;
+        ReportError(Status(StatusCode::kPermissionDenied,
+                           "ptz: " + hook->probe_ + " (tracking goes on without the head)"));
+      } else {
+        spdlog::warn("ptz: head not ready, tracking goes on: {}", hook->probe_);
+      }
     }
   }
   return hook;
@@ -77,6 +86,12 @@ Status PtzHook::Finish() {
   }
   if (sim_) sim_->StopRealtime();
   return Status::Ok();
+}
+
+std::string PtzHook::Degraded() const {
+  const nlohmann::json j = Summary();
+  if (j.value("health", "") != "degraded") return {};
+  return "ptz: " + j.value("last_error", std::string("head degraded"));
 }
 
 nlohmann::json PtzHook::Summary() const {

@@ -49,6 +49,9 @@ class PtzHook final : public DecisionHook {
   Status Finish() override;
   std::string name() const override { return "ptz"; }
   nlohmann::json Summary() const override;
+  std::string Degraded() const override;
+  // The head refused our credentials (reported on stderr at once; exit 2 at the end).
+  bool credentials_refused() const { return refused_; }
 
  private:
   PtzHook() = default;
@@ -58,6 +61,7 @@ class PtzHook final : public DecisionHook {
   std::unique_ptr<PtzLinkage> linkage_;
   std::string probe_ = "skipped";  // "ok", "skipped" or the error line
   bool probe_failed_ = false;
+  bool refused_ = false;
   bool finished_ = false;
 };
 

@@ -32,6 +32,7 @@ struct Device {
   std::shared_ptr<AlarmDispatcher> alarms;
   std::unique_ptr<DetectionService> detection;
   std::map<std::string, std::shared_ptr<CameraSettingsSlot>> settings;  // live, by camera id
+  bool credentials_refused = false;  // a PTZ head refused them (the uplink says it itself)
 };
 
 // Decision hooks, in order: the recorder names clips, the outbox commits the events (with their
@@ -68,6 +69,7 @@ Status AddDecisionHooks(const AppConfig& c, Device* dev, PipelineParts* parts) {
   if (!c.ptz.driver.empty()) {
     auto ptz = PtzHook::Create(c.ptz);
     if (!ptz.ok()) return ptz.status();
+    if ((*ptz)->credentials_refused()) dev->credentials_refused = true;
     parts->hooks.push_back(std::move(ptz).value());
   }
   return Status::Ok();
@@ -269,21 +271,28 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
     }
     dev.uplink->Finish(drain_s);
     out.uplink = dev.uplink->Summary();
+    if (std::string why = dev.uplink->Degraded(); !why.empty()) out.degraded.push_back(why);
+    out.credentials_refused = dev.uplink->credentials_refused();
   }
+  out.credentials_refused = out.credentials_refused || dev.credentials_refused;
   out.status = CombinedStatus(out.cameras);
   return out;
 }
 
-RunResult BuildAndRun(const AppConfig& c, const std::string& device, ShutdownSignals* signals,
-                      const SiteReloader& reload) {
-  SiteRunResult site = RunSite(SingleCameraSite(c), device, signals, reload);
+RunResult SingleCameraResult(SiteRunResult site, const AppConfig& c) {
   RunResult r;
   if (!site.cameras.empty()) r = std::move(site.cameras.front());
   r.summary.source = c.source.uri;
   if (!site.uplink.is_null()) r.summary.hooks.emplace_back("uplink", site.uplink);
+  for (auto& why : site.degraded) r.summary.degraded.push_back(std::move(why));
   r.status = site.status;
   if (!r.status.ok()) r.summary.status = r.status.ToString();
   return r;
+}
+
+RunResult BuildAndRun(const AppConfig& c, const std::string& device, ShutdownSignals* signals,
+                      const SiteReloader& reload) {
+  return SingleCameraResult(RunSite(SingleCameraSite(c), device, signals, reload), c);
 }
 
 }  // namespace es
@@ -293,19 +302,20 @@ namespace es {
 nlohmann::ordered_json SiteRunResult::ToJson(const std::string& device) const {
   nlohmann::ordered_json j;
   j["device"] = device;
-  std::vector<std::string> degraded;
+  std::vector<std::string> reasons = degraded;
   auto& cams = j["cameras"] = nlohmann::ordered_json::object();
   for (const RunResult& r : cameras) {
     const std::string id = r.summary.stream;
     cams[id] = r.summary.ToJson();
-    if (!r.status.ok()) degraded.push_back(id + ": " + r.status.ToString());
+    if (!r.status.ok()) reasons.push_back(id + ": " + r.status.ToString());
+    for (const auto& why : r.summary.degraded) reasons.push_back(id + ": " + why);
   }
   if (!uplink.is_null()) j["uplink"] = uplink;
   if (!status.ok()) {
     j["status"] = status.ToString();
-  } else if (!degraded.empty()) {
+  } else if (!reasons.empty()) {
     std::string why;
-    for (const auto& d : degraded) why += (why.empty() ? "" : "; ") + d;
+    for (const auto& d : reasons) why += (why.empty() ? "" : "; ") + d;
     j["status"] = "degraded: " + why;
   } else {
     j["status"] = "ok";

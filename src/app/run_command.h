@@ -30,6 +30,9 @@ namespace es {
 struct SiteRunResult {
   std::vector<RunResult> cameras;  // in the site's camera order
   nlohmann::json uplink;           // null without an uplink
+  std::vector<std::string> degraded;  // device-wide: the uplink's reason, if any
+  // A broker or PTZ head refused our credentials: said on stderr at once; exit 2 at the end.
+  bool credentials_refused = false;
   Status status;
   // {"device", "cameras": {id: summary}, "uplink", "status": ok | degraded: ... | error}
   nlohmann::ordered_json ToJson(const std::string& device) const;
@@ -44,6 +47,10 @@ using SiteReloader = std::function<Result<SiteConfig>()>;
 // schedule.settings_version counts the snapshots a camera has had (1 = never changed).
 SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
                       ShutdownSignals* signals, const SiteReloader& reload = {});
+
+// The single-camera summary of a one-camera site run ("uplink" among its hooks, the device's
+// degradations in its own).
+RunResult SingleCameraResult(SiteRunResult site, const AppConfig& config);
 
 // One camera (the single-camera summary, with "uplink" among its hooks).
 // device: this edge device's id, the first part of every event id ("<device>/<stream>/<n>").

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "app/exit_codes.h"
 #include "app/mqtt_url.h"
 #include "app/password_file.h"
 
@@ -33,6 +34,11 @@ Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& c
     po.device_id = device;
     po.cap_bytes_per_hour = config.cap_bytes_per_hour;
     po.status_interval = Duration::Micros(static_cast<int64_t>(config.status_interval_s * 1e6));
+    UplinkRuntime* self = rt.get();
+    po.on_refused = [self](const std::string& why) {
+      self->refused_ = true;
+      ReportError(PermissionDenied(why + "; events stay in the outbox"));
+    };
     ES_ASSIGN_OR_RETURN(rt->publisher_, MqttPublisher::Create(rt->outbox_.get(), mqtt, po));
     ES_RETURN_IF_ERROR(rt->publisher_->Start());
   }
@@ -73,6 +79,14 @@ void UplinkRuntime::Finish(double drain_timeout_s) {
     publisher_->Stop();
   }
   depth_at_finish_ = outbox_->Depth();
+}
+
+std::string UplinkRuntime::Degraded() const {
+  if (!publisher_) return {};
+  const PublisherStats st = publisher_->stats();
+  if (st.connects > 0) return {};
+  return "uplink: never connected to " + broker_ +
+         (st.last_error.empty() ? std::string() : ": " + st.last_error);
 }
 
 nlohmann::json UplinkRuntime::Summary() const {

@@ -18,6 +18,7 @@
 // its camera's track thread (the outbox is thread-safe).
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,6 +44,12 @@ class UplinkRuntime {
   MqttPublisher* publisher() const { return publisher_.get(); }
   void Finish(double drain_timeout_s);
   nlohmann::json Summary() const;
+  // "uplink: never connected to <broker>: <why>" when the publisher never had a connection;
+  // "" otherwise (a broker that went away later is store-and-forward, not a degradation).
+  std::string Degraded() const;
+  // The broker refused our credentials: reported on stderr at once (the run goes on and keeps
+  // every event in the outbox); the run then exits 2.
+  bool credentials_refused() const { return refused_; }
 
  private:
   UplinkConfig config_;
@@ -52,6 +59,7 @@ class UplinkRuntime {
   std::unique_ptr<MqttPublisher> publisher_;
   std::map<std::string, std::shared_ptr<OutboxEventIdSource>> ids_;  // by stream
   int64_t depth_at_finish_ = -1;
+  std::atomic<bool> refused_{false};
 };
 
 }  // namespace es

@@ -35,6 +35,9 @@ class DecisionHook {
   // Key in the summary's "hooks" object, e.g. "outbox", "recorder", "alarm", "ptz".
   virtual std::string name() const = 0;
   virtual nlohmann::json Summary() const { return nlohmann::json::object(); }
+  // Why this hook's component is degraded ("alarm: 3 actions failed (...)"), or "" when it is
+  // healthy. Read after Finish(); the run's status becomes "degraded: ..." when any is set.
+  virtual std::string Degraded() const { return {}; }
 };
 
 }  // namespace es

@@ -298,7 +298,10 @@ RunResult Pipeline::Run() {
   r.summary.wall_s = (SteadyNow() - start).seconds();
   r.summary.fps = r.summary.wall_s > 0 ? r.summary.frames_processed / r.summary.wall_s : 0;
   for (auto& [name, st] : m.stats) r.summary.latency[name] = st.Summary();
-  for (auto& hook : m.parts.hooks) r.summary.hooks.emplace_back(hook->name(), hook->Summary());
+  for (auto& hook : m.parts.hooks) {
+    r.summary.hooks.emplace_back(hook->name(), hook->Summary());
+    if (std::string why = hook->Degraded(); !why.empty()) r.summary.degraded.push_back(why);
+  }
   r.summary.status = status.ok() ? "ok" : status.ToString();
   r.status = status;
   return r;

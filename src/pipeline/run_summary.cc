@@ -33,7 +33,12 @@ nlohmann::ordered_json RunSummary::ToJson() const {
   }
   for (const auto& [name, h] : hooks) j[name] = h;
   if (!stopped_by.empty()) j["stopped_by"] = stopped_by;
-  j["status"] = status;
+  std::string shown = status;
+  if (status == "ok" && !degraded.empty()) {
+    shown = "degraded:";
+    for (size_t i = 0; i < degraded.size(); ++i) shown += (i ? "; " : " ") + degraded[i];
+  }
+  j["status"] = shown;
   return j;
 }
 

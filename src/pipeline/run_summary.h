@@ -31,6 +31,9 @@ struct RunSummary {
   std::map<std::string, LatencySummary> latency;  // stage name -> summary (ms)
   std::string status = "ok";                      // "ok" or the error that ended the run
   std::string stopped_by;  // the signal that stopped the run ("Terminated"), empty if none
+  // Components that did not do their job (hooks, the uplink): the JSON status is then
+  // "degraded: <reason>; <reason>" instead of "ok".
+  std::vector<std::string> degraded;
   // Decision hooks' own counters (outbox, recorder, alarm, ptz), by hook name, in hook order.
   std::vector<std::pair<std::string, nlohmann::json>> hooks;
 

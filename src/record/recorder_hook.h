@@ -27,6 +27,13 @@ class RecorderHook final : public DecisionHook {
   Status Finish() override;
   std::string name() const override { return "recorder"; }
   nlohmann::json Summary() const override { return recorder_->stats().ToJson(); }
+  std::string Degraded() const override {
+    const RecorderStats s = recorder_->stats();
+    if (s.degraded_count == 0 && s.clips_failed == 0) return {};
+    return "recorder: " + (s.degraded_reason.empty() ? std::to_string(s.clips_failed) +
+                                                           " clip(s) failed"
+                                                     : s.degraded_reason);
+  }
 
  private:
   std::shared_ptr<Recorder> recorder_;

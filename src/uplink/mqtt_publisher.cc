@@ -158,7 +158,8 @@ void MqttPublisher::HandleEvents(std::deque<Event>& events) {
   for (const Event& e : events) {
     switch (e.type) {
       case Event::kConnect: {
-        std::lock_guard<std::mutex> lock(mu_);
+        std::string refused;
+        std::unique_lock<std::mutex> lock(mu_);
         if (e.value == 0) {
           connected_ = true;
           ever_connected_ = true;
@@ -170,7 +171,13 @@ void MqttPublisher::HandleEvents(std::deque<Event>& events) {
           stats_.last_error = "broker " + transport_->Describe() +
                               " refused the connection: CONNACK " + std::to_string(e.value) +
                               " (" + ConnackReason(e.value) + ")";
+          if ((e.value == 4 || e.value == 5) && !refusal_reported_) {
+            refusal_reported_ = true;
+            refused = stats_.last_error;
+          }
         }
+        lock.unlock();
+        if (!refused.empty() && options_.on_refused) options_.on_refused(refused);
         break;
       }
       case Event::kDisconnect: {

@@ -72,6 +72,9 @@ struct PublisherOptions {
   // Wall clock (µs since the Unix epoch) for the hour of the budget and accounting; tests
   // inject one. Empty: WallNowMicros.
   std::function<int64_t()> wall_now;
+  // Called once, on the drain thread, when the broker refuses our credentials (CONNACK 4 bad
+  // user name or password, 5 not authorised), with the one-line reason. Optional.
+  std::function<void(const std::string&)> on_refused;
   // Process start, for the status's uptime; zero: the time Start() was called.
   Timestamp process_start;
 };
@@ -154,6 +157,7 @@ class MqttPublisher {
   bool running_ = false;
   bool connected_ = false;
   bool ever_connected_ = false;
+  bool refusal_reported_ = false;
   Timestamp down_since_;
   PublisherStats stats_;
   std::thread thread_;
