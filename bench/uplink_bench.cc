@@ -140,6 +140,46 @@ void BM_OutboxAppendDurable(benchmark::State& state) {
 }
 BENCHMARK(BM_OutboxAppendDurable)->MinTime(2.0)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
+// One decision frame with N events, committed the old way (per event: a durable id counter
+// transaction, then a durable append: 2N transactions) and the new way (AppendBatch: the events
+// and the counter in one transaction). Items are events.
+void BM_FrameCommit(benchmark::State& state) {
+  const bool batch = state.range(0) == 1;
+  const int n = static_cast<int>(state.range(1));
+  const std::string dir = TempDir("bench_frame");
+  {
+    auto box = Outbox::Open(dir + "/o.db");
+    if (!box.ok()) {
+      state.SkipWithError(box.status().ToString().c_str());
+      return;
+    }
+    int64_t id = 0;
+    for (auto _ : state) {
+      std::vector<OutboxEntry> records;
+      for (int k = 0; k < n; ++k) {
+        ++id;
+        if (!batch) (void)(*box)->NextEventCounter("event/cam");
+        OutboxEntry e;
+        e.topic = "edgesight/v1/bench/cam/events";
+        e.payload = EventPayload(id, 0);
+        e.message_id = "bench/cam/" + std::to_string(id);
+        if (!batch) {
+          (void)(*box)->Append(OutboxKind::kEvent, e.topic, e.payload, e.message_id);
+        } else {
+          records.push_back(std::move(e));
+        }
+      }
+      if (batch) (void)(*box)->AppendBatch(records, {{"event/cam", id}});
+    }
+    state.SetItemsProcessed(state.iterations() * n);
+  }
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_FrameCommit)
+    ->ArgNames({"batch", "events"})
+    ->Args({0, 1})->Args({1, 1})->Args({0, 4})->Args({1, 4})->Args({0, 16})->Args({1, 16})
+    ->MinTime(1.0)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
 // Append (durable) -> publisher -> mosquitto -> subscriber, one event at a time, broker up.
 void BM_EventLatencyEndToEnd(benchmark::State& state) {
   mqtt_test::MosquittoProcess broker(mqtt_test::FreePort(), kBrokerConf);

@@ -42,10 +42,28 @@ Status OutboxHook::CommitEvents(const FramePacket& packet) {
       return Internal("outbox: durable event ids failed: " + s.message());
     }
   }
+  // The frame's events and the id counter they advanced: one transaction, one fsync.
+  std::vector<OutboxEntry> records;
+  records.reserve(packet.events.size());
   for (const Event& e : packet.events) {
-    auto seq = outbox_->Append(OutboxKind::kEvent, StreamTopic(device_, e.stream, "events"),
-                               e.ToJson().dump(), e.id);
-    if (!seq.ok()) return Internal("outbox: cannot commit event " + e.id + ": " + seq.status().message());
+    OutboxEntry r;
+    r.kind = OutboxKind::kEvent;
+    r.topic = StreamTopic(device_, e.stream, "events");
+    r.payload = e.ToJson().dump();
+    r.message_id = e.id;
+    records.push_back(std::move(r));
+  }
+  std::vector<std::pair<std::string, int64_t>> counters;
+  if (ids_) counters.push_back(ids_->Persisted());
+  auto seqs = outbox_->AppendBatch(records, counters);
+  if (!seqs.ok()) {
+    return Internal("outbox: cannot commit the events of frame " +
+                    std::to_string(packet.frame.meta.seq) + ": " + seqs.status().message());
+  }
+  for (size_t i = 0; i < seqs->size(); ++i) {
+    if ((*seqs)[i] < 0) {
+      return Internal("outbox: cannot commit event " + packet.events[i].id + ": outbox full");
+    }
     ++committed_;
   }
   if (publisher_ != nullptr) publisher_->Notify();

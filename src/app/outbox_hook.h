@@ -1,11 +1,12 @@
 // OutboxHook: commits every analytics event to the durable outbox on the decision path.
 //
 // Contract
-// - For every event of every frame (the end-of-stream packet included), in order:
-//   Outbox::Append(kEvent, "edgesight/v1/<device>/<stream>/events", Event::ToJson(), event id)
-//   returns — the entry is fsynced — before the packet goes on to later hooks (alarms, PTZ),
-//   the sinks or the summary: "commit before anyone else knows". Then the publisher (if any)
-//   is woken to drain.
+// - For every frame with events (the end-of-stream packet included), one
+//   Outbox::AppendBatch of its events (kEvent, "edgesight/v1/<device>/<stream>/events",
+//   Event::ToJson(), event id), in order, together with the event id counter they advanced
+//   (OutboxEventIdSource::Persisted), returns — one transaction, fsynced — before the packet
+//   goes on to later hooks (alarms, PTZ), the sinks or the summary: "commit before anyone else
+//   knows". Then the publisher (if any) is woken to drain.
 // - Crops (optional): the CropCollector sees every frame after the events are committed and
 //   commits a JPEG of each track's best view when the track ends; Finish() flushes the crops
 //   of tracks still held. A crop that cannot be committed is counted, not fatal.

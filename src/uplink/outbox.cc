@@ -282,24 +282,93 @@ Result<int64_t> Outbox::Append(OutboxKind kind, std::string_view topic, std::str
     stats_.dropped[k]++;
     return room;
   }
+  auto seq = InsertLocked(kind, topic, payload, message_id, created_unix_us, size);
+  if (!seq.ok()) return fail(seq.status());
+  Status commit = ExecLocked("COMMIT");
+  if (!commit.ok()) return fail(commit);
+  return seq;
+}
+
+// One row, and the in-memory mirror (callers roll both back on failure).
+Result<int64_t> Outbox::InsertLocked(OutboxKind kind, std::string_view topic,
+                                     std::string_view payload, std::string_view message_id,
+                                     int64_t created_unix_us, int64_t size) {
+  const int k = static_cast<int>(kind);
   Stmt st(db_,
           "INSERT INTO outbox(kind, topic, payload, message_id, created_us, size) "
           "VALUES(?,?,?,?,?,?)");
-  if (!st.ok()) return fail(SqlError(db_, st.rc(), "append"));
+  if (!st.ok()) return SqlError(db_, st.rc(), "append");
   st.BindInt(1, k);
   st.BindText(2, topic);
   st.BindBlob(3, payload);
   st.BindText(4, message_id);
   st.BindInt(5, created_unix_us);
   st.BindInt(6, size);
-  if (st.Step() != SQLITE_DONE) return fail(SqlError(db_, st.rc(), "append"));
-  const int64_t seq = sqlite3_last_insert_rowid(db_);
-  Status commit = ExecLocked("COMMIT");
-  if (!commit.ok()) return fail(commit);
+  if (st.Step() != SQLITE_DONE) return SqlError(db_, st.rc(), "append");
   stats_.count[k]++;
   stats_.bytes[k] += size;
   stats_.depth++;
-  return seq;
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+}
+
+Result<std::vector<int64_t>> Outbox::AppendBatch(
+    const std::vector<OutboxEntry>& records,
+    const std::vector<std::pair<std::string, int64_t>>& counters_at_least,
+    int64_t created_unix_us) {
+  std::vector<int64_t> sizes;
+  for (const OutboxEntry& r : records) {
+    const int k = static_cast<int>(r.kind);
+    if (k < 0 || k >= kOutboxKindCount) return InvalidArgument("unknown outbox kind");
+    sizes.push_back(static_cast<int64_t>(r.topic.size() + r.payload.size() + r.message_id.size()));
+    if (sizes.back() > options_.max_bytes) {
+      return InvalidArgument("outbox entry of " + std::to_string(sizes.back()) +
+                             " bytes exceeds max_bytes " + std::to_string(options_.max_bytes));
+    }
+  }
+  for (const auto& [name, value] : counters_at_least) {
+    if (name.rfind("outbox.", 0) == 0) return InvalidArgument("counter names 'outbox.*' are reserved");
+  }
+  ES_RETURN_IF_ERROR(CheckWritable());
+  std::lock_guard<std::mutex> lock(mu_);
+  ES_RETURN_IF_ERROR(ExecLocked("BEGIN IMMEDIATE"));
+  auto fail = [&](Status s) -> Status {
+    (void)ExecLocked("ROLLBACK");
+    (void)LoadStateLocked();
+    return s;
+  };
+  std::vector<int64_t> seqs;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const OutboxEntry& r = records[i];
+    // A savepoint per record: a record refused for space undoes only its own evictions.
+    if (Status s = ExecLocked("SAVEPOINT record"); !s.ok()) return fail(s);
+    Status room = MakeRoomLocked(r.kind, sizes[i]);
+    if (!room.ok() && room.code() != StatusCode::kUnavailable) return fail(room);
+    if (!room.ok()) {
+      Status s = ExecLocked("ROLLBACK TO record");
+      if (s.ok()) s = LoadStateLocked();
+      if (s.ok()) s = AddCounterLocked(DroppedCounter(r.kind), 1, nullptr);
+      if (!s.ok()) return fail(s);
+      stats_.dropped[static_cast<int>(r.kind)]++;
+      seqs.push_back(-1);
+    } else {
+      auto seq = InsertLocked(r.kind, r.topic, r.payload, r.message_id, created_unix_us, sizes[i]);
+      if (!seq.ok()) return fail(seq.status());
+      seqs.push_back(*seq);
+    }
+    if (Status s = ExecLocked("RELEASE record"); !s.ok()) return fail(s);
+  }
+  for (const auto& [name, value] : counters_at_least) {
+    Stmt st(db_,
+            "INSERT INTO counters(name, value) VALUES(?1, ?2) "
+            "ON CONFLICT(name) DO UPDATE SET value = max(value, ?2)");
+    if (!st.ok()) return fail(SqlError(db_, st.rc(), "counter"));
+    st.BindText(1, name);
+    st.BindInt(2, value);
+    if (st.Step() != SQLITE_DONE) return fail(SqlError(db_, st.rc(), "counter"));
+  }
+  Status commit = ExecLocked("COMMIT");
+  if (!commit.ok()) return fail(commit);
+  return seqs;
 }
 
 Result<std::vector<OutboxEntry>> Outbox::Peek(size_t n, int64_t after_seq) {
@@ -402,6 +471,18 @@ Duration Outbox::OldestAge(int64_t now_unix_us) {
 OutboxStats Outbox::Stats() {
   std::lock_guard<std::mutex> lock(mu_);
   return stats_;
+}
+
+Result<int64_t> Outbox::CounterValue(std::string_view name) {
+  if (name.rfind("outbox.", 0) == 0) return InvalidArgument("counter names 'outbox.*' are reserved");
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt st(db_, "SELECT value FROM counters WHERE name=?");
+  if (!st.ok()) return SqlError(db_, st.rc(), "counter");
+  st.BindText(1, std::string(name));
+  const int rc = st.Step();
+  if (rc == SQLITE_ROW) return st.Int(0);
+  if (rc == SQLITE_DONE) return int64_t{0};
+  return SqlError(db_, rc, "counter");
 }
 
 Result<int64_t> Outbox::NextEventCounter(std::string_view name) {

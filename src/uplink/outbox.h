@@ -129,6 +129,16 @@ class Outbox {
   Result<int64_t> Append(OutboxKind kind, std::string_view topic, std::string_view payload,
                          std::string_view message_id, int64_t created_unix_us = WallNowMicros());
 
+  // Commits every record and raises each named counter to at least its value, in ONE durable
+  // transaction (one fsync for a whole decision frame). The size policy applies to each record
+  // as in Append: a record refused for space is counted as dropped and gets seq -1, the others
+  // are committed. A record larger than max_bytes fails the whole batch (kInvalidArgument).
+  // Returns the seqs in record order.
+  Result<std::vector<int64_t>> AppendBatch(
+      const std::vector<OutboxEntry>& records,
+      const std::vector<std::pair<std::string, int64_t>>& counters_at_least = {},
+      int64_t created_unix_us = WallNowMicros());
+
   // Up to n oldest unacknowledged entries with seq > after_seq, in sequence order.
   Result<std::vector<OutboxEntry>> Peek(size_t n, int64_t after_seq = 0);
   // As Peek, restricted to the kinds in `kind_mask` (bit 1 << kind) and to seq <= max_seq.
@@ -163,6 +173,8 @@ class Outbox {
 
   // Increments and returns the persistent counter `name` (first call returns 1).
   Result<int64_t> NextEventCounter(std::string_view name = "event");
+  // The persistent counter's value (0 when never used); names "outbox.*" are reserved.
+  Result<int64_t> CounterValue(std::string_view name);
 
   const std::string& path() const { return path_; }
 
@@ -172,6 +184,9 @@ class Outbox {
   Status ExecLocked(const char* sql);
   // Evicts entries so that `need` more bytes fit; returns kUnavailable if they cannot.
   Status MakeRoomLocked(OutboxKind kind, int64_t need);
+  Result<int64_t> InsertLocked(OutboxKind kind, std::string_view topic, std::string_view payload,
+                               std::string_view message_id, int64_t created_unix_us,
+                               int64_t size);
   Status DeleteLocked(int64_t seq, OutboxKind kind, int64_t size, bool dropped);
   Status AddCounterLocked(const std::string& name, int64_t delta, int64_t* value);
   Status AddSentLocked(OutboxKind kind, int64_t hour, int64_t bytes, int64_t messages);

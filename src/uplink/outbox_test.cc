@@ -217,6 +217,61 @@ TEST(OutboxTest, ForeignSqliteDatabaseIsRefusedUntouched) {
   EXPECT_TRUE(Outbox::Open(dir.file("empty.db")).ok());
 }
 
+OutboxEntry Rec(OutboxKind kind, const std::string& id, size_t payload_bytes = 10) {
+  OutboxEntry e;
+  e.kind = kind;
+  e.topic = "edgesight/v1/d/s/events";
+  e.payload = std::string(payload_bytes, 'x');
+  e.message_id = id;
+  return e;
+}
+
+// One decision frame: its events and the id counter they advanced, in one transaction.
+TEST(OutboxTest, AppendBatchCommitsRecordsAndCountersTogether) {
+  TempDir dir;
+  {
+    auto box = MustOpen(dir.file("o.db"));
+    ASSERT_TRUE(box);
+    auto seqs = box->AppendBatch({Rec(OutboxKind::kEvent, "a"), Rec(OutboxKind::kEvent, "b")},
+                                 {{"event/s", 7}});
+    ASSERT_TRUE(seqs.ok()) << seqs.status().ToString();
+    ASSERT_EQ(seqs->size(), 2u);
+    EXPECT_LT((*seqs)[0], (*seqs)[1]);
+    // A counter is only ever raised.
+    ASSERT_TRUE(box->AppendBatch({}, {{"event/s", 3}}).ok());
+    EXPECT_EQ(box->CounterValue("event/s").value(), 7);
+    EXPECT_FALSE(box->AppendBatch({}, {{"outbox.dropped.event", 1}}).ok());
+  }
+  auto box = MustOpen(dir.file("o.db"));  // reopened: both are there
+  ASSERT_TRUE(box);
+  EXPECT_EQ(box->Depth(), 2);
+  EXPECT_EQ(box->CounterValue("event/s").value(), 7);
+  auto entries = box->Peek(10);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0].message_id, "a");
+  EXPECT_EQ((*entries)[1].message_id, "b");
+}
+
+// The size policy per record: a refused record is counted and the rest of the batch commits.
+TEST(OutboxTest, AppendBatchAppliesTheSizePolicyPerRecord) {
+  TempDir dir;
+  OutboxOptions o;
+  o.max_bytes = 300;
+  auto r = Outbox::Open(dir.file("o.db"), o);
+  ASSERT_TRUE(r.ok());
+  auto box = std::move(r).value();
+  ASSERT_TRUE(box->Append(OutboxKind::kEvent, "t", std::string(200, 'e'), "e0").ok());
+  auto seqs = box->AppendBatch({Rec(OutboxKind::kCrop, "c1", 150), Rec(OutboxKind::kEvent, "e1")});
+  ASSERT_TRUE(seqs.ok()) << seqs.status().ToString();
+  EXPECT_EQ((*seqs)[0], -1);  // a crop never evicts an event
+  EXPECT_GT((*seqs)[1], 0);
+  EXPECT_EQ(box->Stats().dropped[static_cast<int>(OutboxKind::kCrop)], 1);
+  EXPECT_EQ(box->Depth(), 2);
+  EXPECT_FALSE(box->AppendBatch({Rec(OutboxKind::kEvent, "huge", 400)}).ok());
+  EXPECT_EQ(box->Depth(), 2);
+}
+
 TEST(OutboxTest, MissingDirectoryIsNotFound) {
   auto r = Outbox::Open("/nonexistent-dir-es/sub/outbox.db");
   ASSERT_FALSE(r.ok());
