@@ -87,6 +87,9 @@ Result<std::unique_ptr<InferenceEngine>> MakeOrtEngine(const std::string& model_
     so.SetInterOpNumThreads(1);
     so.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
     so.SetExecutionMode(ExecutionMode::ORT_SEQUENTIAL);
+    // Workers sleep when a run ends instead of spinning: on a small edge CPU the spin steals the
+    // cores that capture, the gate and the tracker of every camera need between two runs.
+    so.AddConfigEntry("session.intra_op.allow_spinning", "0");
     Ort::Session session(SharedEnv(), model_path.c_str(), so);
 
     if (session.GetInputCount() != 1) {
