@@ -713,6 +713,43 @@ std::vector<std::string> PtzRun(const std::vector<std::string>& sets, int frames
   return Cmd(args);
 }
 
+// Dual lens in one process: the wide camera drives the (simulated) head; the PTZ lens' feed is a
+// camera too, at lower priority, whose own tracks confirm the followed target. Both lenses here
+// are synthetic scenes, so confirmations may or may not happen; what must hold: both cameras
+// run, the PTZ camera reports its confirmation hook, and every ptz start has its end.
+TEST(CliPtz, DualLensPairRunsInOneProcess) {
+  const std::string dir = TempDir();
+  const std::string points = WritePtzPoints(dir);
+  std::ofstream(dir + "/pair.yaml")
+      << "detector: {type: motion}\n"
+      << "pipeline: {max_frames: 150, queue_policy: block}\n"
+      << "output: {events_out: " << dir << "/ev.jsonl}\n"
+      << "cameras:\n"
+      << "  - id: wide\n    source: {uri: synthetic:walk, realtime: false}\n"
+      << "    role: wide\n    pair: tele\n"
+      << "    ptz: {driver: simulator, calibration_file: " << points << "}\n"
+      << "  - id: tele\n    source: {uri: synthetic:crowd, realtime: false}\n"
+      << "    role: ptz\n    pair: wide\n    pipeline: {priority: 20}\n";
+  const auto r = RunProcess({kBin, "run", "--config", dir + "/pair.yaml"}, 120);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = Summary(r);
+  EXPECT_EQ(s["status"], "ok") << s.dump();
+  EXPECT_GT(s["cameras"]["wide"]["ptz"]["commands_sent"].get<int>(), 0) << s.dump();
+  ASSERT_TRUE(s["cameras"]["tele"].contains("ptz_confirm")) << s.dump();
+  const json& c = s["cameras"]["tele"]["ptz_confirm"];
+  EXPECT_EQ(c["confirmations"], c["losses"]) << c.dump();  // every start got its end
+  std::set<std::string> starts, ends;
+  for (const auto& line : ReadJsonLines(dir + "/ev.tele.jsonl")) {
+    for (const auto& e : line["events"]) {
+      if (e["type"] != "ptz") continue;
+      (e["phase"] == "start" ? starts : ends).insert(e["start_id"].get<std::string>());
+      EXPECT_TRUE(e.contains("wide_track_id")) << e.dump();
+    }
+  }
+  EXPECT_EQ(starts, ends);
+  EXPECT_EQ(static_cast<int>(starts.size()), c["confirmations"].get<int>());
+}
+
 TEST(CliPtz, SimulatorHeadFollowsTheWalkers) {
   const std::string dir = TempDir();
   const std::string points = WritePtzPoints(dir);

@@ -20,6 +20,7 @@ const std::vector<TypePhases>& Lifecycles() {
       {EventType::kZone, {EventPhase::kStart, EventPhase::kEnd}},
       {EventType::kLoiter, {EventPhase::kStart, EventPhase::kUpdate, EventPhase::kEnd}},
       {EventType::kLine, {EventPhase::kInstant}},
+      {EventType::kPtz, {EventPhase::kStart, EventPhase::kEnd}},
   };
   return kTable;
 }

@@ -18,6 +18,8 @@ const char* EventTypeName(EventType type) {
       return "loiter";
     case EventType::kLine:
       return "line";
+    case EventType::kPtz:
+      return "ptz";
   }
   return "unknown";
 }
@@ -57,6 +59,7 @@ nlohmann::json Event::ToJson() const {
   if (!line.empty()) j["line"] = line;
   if (!direction.empty()) j["direction"] = direction;
   if (type == EventType::kLoiter) j["dwell_s"] = (t - t_start).seconds();
+  if (type == EventType::kPtz) j["wide_track_id"] = wide_track_id;
   if (!clip.empty()) j["clip"] = clip;
   return j;
 }

@@ -24,10 +24,12 @@
 
 namespace es {
 
-enum class EventType { kTrack, kZone, kLoiter, kLine };
+// kPtz: dual lens; start = the PTZ lens' own tracker confirms the target the wide lens has it
+// follow, end = it lost it (or the wide lens moved on, or the stream ended).
+enum class EventType { kTrack, kZone, kLoiter, kLine, kPtz };
 enum class EventPhase { kStart, kUpdate, kEnd, kInstant };
 
-const char* EventTypeName(EventType type);     // "track", "zone", "loiter", "line"
+const char* EventTypeName(EventType type);  // "track", "zone", "loiter", "line", "ptz"
 const char* EventPhaseName(EventPhase phase);  // "start", "update", "end", "instant"
 
 inline constexpr int kEventSchemaVersion = 1;
@@ -47,6 +49,7 @@ struct Event {
   std::string zone;        // zone/loiter events: the zone's name; else empty
   std::string line;        // line events: the line's name; else empty
   std::string direction;   // line events: "A->B" or "B->A"; else empty
+  int wide_track_id = -1;  // ptz events: the wide lens' track the PTZ follows
   Timestamp t_start;       // episode start (see the header comment)
   Timestamp t;             // this event
   int64_t frame_seq = -1;  // FrameMeta::seq of the frame that produced it
@@ -57,6 +60,7 @@ struct Event {
   // {"v":1,"id":..,"start_id":..,"device":..,"stream":..,"type":"line","phase":"instant",
   //  "track_id":7,"class_id":0,"score":0.8,"box":[x,y,w,h],"t_start_us":..,"t_us":..,
   //  "frame":N, + "zone" | "line","direction" when set, "dwell_s" for loiter events,
+  //  "wide_track_id" for ptz events,
   //  "clip" when a clip names it}
   nlohmann::json ToJson() const;
 };

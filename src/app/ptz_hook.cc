@@ -74,6 +74,15 @@ PtzHook::~PtzHook() {
 Status PtzHook::OnDecision(FramePacket* packet) {
   if (packet->end_of_stream || finished_) return Status::Ok();
   linkage_->OnFrame(packet->tracks, packet->frame.meta.capture);
+  if (pair_) {
+    const PtzLinkageStats s = linkage_->stats();
+    const int followed = s.selector == SelectorState::kTracking ? s.track_id : -1;
+    int class_id = 0;
+    for (const TrackOutput& t : packet->tracks) {
+      if (t.id == followed) class_id = t.class_id;
+    }
+    pair_->SetFollowing(followed, class_id, packet->frame.meta.capture);
+  }
   return Status::Ok();
 }
 

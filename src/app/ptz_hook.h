@@ -27,6 +27,8 @@
 // Thread-safety: OnDecision/Finish on the track thread; Summary() from any thread after that.
 #pragma once
 
+#include "app/lens_pair.h"
+
 #include <memory>
 #include <string>
 
@@ -52,6 +54,8 @@ class PtzHook final : public DecisionHook {
   std::string Degraded() const override;
   // The head refused our credentials (reported on stderr at once; exit 2 at the end).
   bool credentials_refused() const { return refused_; }
+  // Dual lens in one process: the hook tells the PTZ camera what it follows (lens_pair.h).
+  void SetLensPair(std::shared_ptr<LensPair> pair) { pair_ = std::move(pair); }
 
  private:
   PtzHook() = default;
@@ -59,6 +63,7 @@ class PtzHook final : public DecisionHook {
   std::shared_ptr<PtzDriver> driver_;
   std::shared_ptr<SimulatorDriver> sim_;  // set for driver simulator
   std::unique_ptr<PtzLinkage> linkage_;
+  std::shared_ptr<LensPair> pair_;
   std::string probe_ = "skipped";  // "ok", "skipped" or the error line
   bool probe_failed_ = false;
   bool refused_ = false;

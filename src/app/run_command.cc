@@ -33,11 +33,21 @@ struct Device {
   std::unique_ptr<DetectionService> detection;
   std::map<std::string, std::shared_ptr<CameraSettingsSlot>> settings;  // live, by camera id
   bool credentials_refused = false;  // a PTZ head refused them (the uplink says it itself)
+  std::map<std::string, std::shared_ptr<LensPair>> lens_pairs;  // by the wide camera's id
 };
+
+// The dual-lens link of a camera with a role (wide: its own id, ptz: its partner's).
+std::shared_ptr<LensPair> LensPairOf(const SiteCamera& cam, Device* dev) {
+  if (cam.role.empty()) return nullptr;
+  auto& pair = dev->lens_pairs[cam.role == "wide" ? cam.id : cam.pair];
+  if (!pair) pair = std::make_shared<LensPair>();
+  return pair;
+}
 
 // Decision hooks, in order: the recorder names clips, the outbox commits the events (with their
 // clip) and crops, the source usage is accounted, then local alarms and the PTZ linkage react.
-Status AddDecisionHooks(const AppConfig& c, Device* dev, PipelineParts* parts) {
+Status AddDecisionHooks(const AppConfig& c, Device* dev, std::shared_ptr<LensPair> lens,
+                        PipelineParts* parts) {
   const std::string& stream = c.source.stream_id;
   // One packet callback (capture thread) feeds the recorder's ring and the source accounting.
   std::vector<PacketCallback> packet_consumers;
@@ -70,6 +80,7 @@ Status AddDecisionHooks(const AppConfig& c, Device* dev, PipelineParts* parts) {
     auto ptz = PtzHook::Create(c.ptz);
     if (!ptz.ok()) return ptz.status();
     if ((*ptz)->credentials_refused()) dev->credentials_refused = true;
+    if (lens) (*ptz)->SetLensPair(std::move(lens));
     parts->hooks.push_back(std::move(ptz).value());
   }
   return Status::Ok();
@@ -123,7 +134,11 @@ Result<std::unique_ptr<Pipeline>> BuildCamera(const SiteCamera& cam, bool shared
   if (dev->uplink) ids = dev->uplink->IdsFor(cam.id);
   ES_ASSIGN_OR_RETURN(Analyzer analyzer, Analyzer::Create(c.analytics, dev->id, cam.id, ids));
   parts.analytics = std::make_unique<AnalyticsStage>(std::move(analyzer));
-  ES_RETURN_IF_ERROR(AddDecisionHooks(c, dev, &parts));
+  std::shared_ptr<LensPair> lens = LensPairOf(cam, dev);
+  if (cam.role == "ptz") {  // first, so the recorder and the outbox see its events
+    parts.hooks.push_back(std::make_unique<PtzConfirmHook>(lens, ids, dev->id, cam.id));
+  }
+  ES_RETURN_IF_ERROR(AddDecisionHooks(c, dev, cam.role == "wide" ? lens : nullptr, &parts));
   // Last: it only steers the scheduler, after the events are committed.
   std::set<std::string> armed;
   for (const ZoneOptions& z : c.analytics.zones) {
