@@ -7,7 +7,7 @@
 #
 # Makes a 1280x720 15 fps H.264 file from the embedded footage (vtest.avi) with ffmpeg, then for
 # each N runs (a) one `edgesight run` with N --source flags and (b) N separate `edgesight run`
-# processes, every source paced live (source.realtime=true, like a camera), with the default
+# processes, every source paced live (--realtime, like a camera), with the default
 # detector (NanoDet), the motion gate on and pipeline.detect_period_s=$PERIOD (default 0.2).
 # Prints per run: CPU seconds (user+sys) over wall seconds, peak RSS (sum over processes for
 # b), and per camera the achieved detection period, glass-to-decision p50/p99 and drops.
@@ -23,7 +23,7 @@ trap 'rm -rf "$work"' EXIT
 src="$work/720p15.mp4"
 ffmpeg -nostdin -loglevel error -stream_loop 2 -i "$VTEST" -t 20 -vf scale=1280:720 -r 15 \
   -c:v libx264 -preset veryfast -pix_fmt yuv420p "$src"
-common=(--max-frames "$FRAMES" --set "pipeline.detect_period_s=$PERIOD")
+common=(--realtime --max-frames "$FRAMES" --set "pipeline.detect_period_s=$PERIOD")
 
 report() {  # $1: label, $2: time file(s) dir, $3..: summary files
   local label=$1 tdir=$2
@@ -68,6 +68,7 @@ fairness() {
   for armed in false true; do
     local cfg="$work/fair-$armed.yaml"
     {
+      echo "source: {realtime: true}"
       echo "pipeline: {detect_period_s: $PERIOD, max_frames: $FRAMES}"
       echo "analytics:"
       echo "  zones:"

@@ -31,7 +31,8 @@ StopRun RunAndStop(const std::string& dir, int port, int sig, bool sigint_ignore
   const std::string url = "mqtt://127.0.0.1:" + std::to_string(port);
   std::vector<std::string> argv = {
       kBin, "run", "--source", "synthetic:crowd", "--detector", "motion", "--device", "yard",
-      "--mqtt", url, "--outbox", dir + "/outbox.db", "--events-out", dir + "/ev.jsonl",
+      "--realtime", "--mqtt", url, "--outbox", dir + "/outbox.db", "--events-out",
+      dir + "/ev.jsonl",
       "--set", "recording.dir=" + dir + "/clips", "--set", "recording.pre_event_s=1",
       "--set", "recording.post_event_s=30"};
   if (sigint_ignored) {
@@ -147,7 +148,8 @@ TEST(SignalReload, SighupAppliesLiveSettingsWithoutLosingAFrame) {
   const std::string dir = TempDir();
   const std::string cfg = dir + "/site.yaml";
   const std::string base =
-      "source:\n  uri: synthetic:crowd\n  stream_id: yard\ndetector:\n  type: motion\n"
+      "source:\n  uri: synthetic:crowd\n  stream_id: yard\n  realtime: true\n"
+      "detector:\n  type: motion\n"
       "pipeline:\n  queue_policy: block\n";
   std::ofstream(cfg) << base;
   const int pid = StartProcess({kBin, "run", "--config", cfg, "--events-out", dir + "/ev.jsonl"},

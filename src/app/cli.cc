@@ -40,6 +40,7 @@ struct RunFlags {
   std::string config, detector, events_out, annotate, device = "edge0";
   std::string mqtt, outbox;
   int max_frames = -1;
+  bool realtime = false;
   std::vector<std::string> sets;
 };
 
@@ -53,6 +54,7 @@ Status ApplyRunFlags(const RunFlags& f, AppConfig* config) {
   if (!f.annotate.empty()) c.output.annotate = f.annotate;
   if (!f.mqtt.empty()) c.uplink.mqtt = f.mqtt;
   if (!f.outbox.empty()) c.uplink.outbox = f.outbox;
+  if (f.realtime) c.source.realtime = true;
   return ValidateConfig(c);  // flags go through the same checks as the file
 }
 
@@ -130,6 +132,10 @@ void AddRunFlags(CLI::App* cmd, RunFlags* f) {
                   std::string("durable outbox (SQLite) that keeps events until the broker has them; "
                               "default with --mqtt: ") +
                       UplinkConfig::kDefaultOutboxPath);
+  cmd->add_flag("--realtime", f->realtime,
+                "play files and synthetic scenes at their frame rate like a camera (frames the "
+                "detector cannot keep up with are dropped); default: every frame, as fast as "
+                "possible");
   cmd->add_option("--set", f->sets, "override a config key, e.g. --set tracker.track_thresh=0.6");
 }
 

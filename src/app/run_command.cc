@@ -110,10 +110,20 @@ Status AddSinks(const OutputOptions& o, PipelineParts* parts) {
   return Status::Ok();
 }
 
+// pipeline.queue_policy auto: a live source (RTSP, or a file paced like a camera) drops the
+// oldest frame when the detector falls behind; a file read as fast as possible blocks, so
+// every frame is processed.
+std::string ResolveQueuePolicy(const AppConfig& c) {
+  if (c.pipeline.queue_policy != "auto") return c.pipeline.queue_policy;
+  const bool live = c.source.uri.rfind("rtsp://", 0) == 0 || c.source.realtime;
+  return live ? "drop_oldest" : "block";
+}
+
 // One camera's pipeline; its detector requests go to the device's detection service.
 Result<std::unique_ptr<Pipeline>> BuildCamera(const SiteCamera& cam, bool shared_outputs,
                                               Device* dev) {
   AppConfig c = cam.config;
+  c.pipeline.queue_policy = ResolveQueuePolicy(c);
   c.output.events_out = CameraOutputPath(c.output.events_out, cam.id, shared_outputs);
   c.output.annotate = CameraOutputPath(c.output.annotate, cam.id, shared_outputs);
   PipelineParts parts;

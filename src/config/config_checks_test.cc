@@ -18,7 +18,7 @@ TEST(ConfigChecksTest, HandEditedConfigGetsSchemaErrorsWithPath) {
   c = AppConfig{};
   c.pipeline.queue_policy = "drop_newest";
   EXPECT_EQ(ValidateConfig(c).message(),
-            "pipeline.queue_policy: expected one of [drop_oldest, block], got \"drop_newest\"");
+            "pipeline.queue_policy: expected one of [auto, drop_oldest, block], got \"drop_newest\"");
   c = AppConfig{};
   c.gate.width = 31;
   EXPECT_EQ(ValidateConfig(c).code(), StatusCode::kInvalidArgument);

@@ -14,6 +14,7 @@
 #include "config/config_schema.h"
 #include "config/did_you_mean.h"
 #include "config/field_parser.h"
+#include "config/yaml_guard.h"
 
 namespace es {
 namespace {
@@ -55,7 +56,7 @@ Status ParseList(const ListSpec& list, const YAML::Node& value, const std::strin
   try {
     return list.parse(value, path, config);
   } catch (const YAML::Exception& e) {
-    return InvalidArgument(path + ": cannot read value: " + e.msg);
+    return InvalidArgument(path + ": cannot read value: " + OneLine(e.msg));
   }
 }
 
@@ -113,6 +114,7 @@ Status FinishConfig(AppConfig* config) {
 }
 
 Result<YAML::Node> ParseConfigYaml(const std::string& yaml, const std::string& origin) {
+  ES_RETURN_IF_ERROR(CheckYamlText(yaml, origin));  // yaml-cpp 0.7 would exhaust memory
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(yaml);
@@ -121,9 +123,9 @@ Result<YAML::Node> ParseConfigYaml(const std::string& yaml, const std::string& o
     if (!e.mark.is_null()) {
       where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
     }
-    return InvalidArgument(where + ": invalid YAML: " + e.msg);
+    return InvalidArgument(where + ": invalid YAML: " + OneLine(e.msg));
   } catch (const YAML::Exception& e) {
-    return InvalidArgument(origin + ": cannot read YAML: " + e.msg);
+    return InvalidArgument(origin + ": cannot read YAML: " + OneLine(e.msg));
   }
   if (docs.size() > 1) {
     return InvalidArgument(origin + ": expected one YAML document, got " +
@@ -173,9 +175,10 @@ Status SetKey(AppConfig* config, const std::string& dotted_key, const std::strin
     YAML::Node node(YAML::NodeType::Null);
     if (!value.empty()) {
       try {
+        ES_RETURN_IF_ERROR(CheckYamlText(value, path));
         node = YAML::Load(value);
       } catch (const YAML::Exception& e) {
-        return InvalidArgument(path + ": invalid YAML value " + QuoteString(value) + ": " + e.msg);
+        return InvalidArgument(path + ": invalid YAML value " + QuoteString(value) + ": " + OneLine(e.msg));
       }
     }
     return ParseList(*list, node, path, config);
@@ -191,9 +194,10 @@ Status SetKey(AppConfig* config, const std::string& dotted_key, const std::strin
     node = YAML::Node(value);  // verbatim text
   } else {
     try {
+      ES_RETURN_IF_ERROR(CheckYamlText(value, path));
       node = YAML::Load(value);
     } catch (const YAML::Exception& e) {
-      return InvalidArgument(path + ": invalid YAML value " + QuoteString(value) + ": " + e.msg);
+      return InvalidArgument(path + ": invalid YAML value " + QuoteString(value) + ": " + OneLine(e.msg));
     }
   }
   return ParseField(*field, node, path, config);
@@ -234,7 +238,7 @@ Result<AppConfig> LoadConfigString(const std::string& yaml, const std::string& o
     ES_RETURN_IF_ERROR(FinishConfig(&config).WithContext(origin));
     return config;
   } catch (const YAML::Exception& e) {
-    return InvalidArgument(origin + ": cannot read YAML: " + e.msg);
+    return InvalidArgument(origin + ": cannot read YAML: " + OneLine(e.msg));
   }
 }
 

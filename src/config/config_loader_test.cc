@@ -49,7 +49,8 @@ TEST(ConfigLoaderTest, EmptyDocumentGivesDefaults) {
   AppConfig c = LoadOk("");
   EXPECT_EQ(c.tracker.track_thresh, 0.5f);
   EXPECT_EQ(c.detector.type, "nanodet");
-  EXPECT_EQ(c.pipeline.queue_policy, "drop_oldest");
+  EXPECT_EQ(c.pipeline.queue_policy, "auto");
+  EXPECT_FALSE(c.source.realtime);  // files: every frame by default (--realtime paces them)
   EXPECT_EQ(c.source.stream_id, "cam0");
 }
 
@@ -119,7 +120,7 @@ TEST(ConfigLoaderTest, ToYamlRoundTripsNonDefaultValues) {
   AppConfig c;
   c.source.uri = "rtsp://10.0.0.2:554/main";
   c.source.stream_id = "gate-2";
-  c.source.realtime = false;
+  c.source.realtime = true;
   c.source.rtsp_transport = "udp";
   c.source.synthetic_fps = 12.5;
   c.detector.type = "onnx";
@@ -341,7 +342,7 @@ TEST(ConfigLoaderTest, EnumValues) {
   EXPECT_EQ(LoadError("source:\n  rtsp_transport: http\n"),
             "config.yaml: source.rtsp_transport: expected one of [tcp, udp], got \"http\"");
   EXPECT_EQ(LoadError("pipeline:\n  queue_policy: drop_newest\n"),
-            "config.yaml: pipeline.queue_policy: expected one of [drop_oldest, block], got "
+            "config.yaml: pipeline.queue_policy: expected one of [auto, drop_oldest, block], got "
             "\"drop_newest\"");
   EXPECT_EQ(LoadError("detector:\n  format: yolov7\n"),
             "config.yaml: detector.format: expected one of [\"\", nanodet, yolov5, yolov8, "

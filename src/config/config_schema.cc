@@ -138,7 +138,7 @@ std::vector<SectionSpec> BuildSchema() {
           .Add("stream_id", &SO::stream_id, AnyValue(),
                "stream name in events and MQTT topics: 1-64 of [A-Za-z0-9_-]")
           .Add("realtime", &SO::realtime, AnyValue(),
-               "pace file/synthetic sources at their native rate (frames drop like a camera)")
+               "pace files/synthetic scenes at their native rate, like a camera (--realtime)")
           .Add("rtsp_transport", &SO::rtsp_transport, OneOf({"tcp", "udp"}), "RTSP transport")
           .Add("rtsp_listen", &SO::rtsp_listen, AnyValue(),
                "act as the RTSP server a camera pushes to (needs an rtsp:// uri)")
@@ -254,8 +254,10 @@ std::vector<SectionSpec> BuildSchema() {
                        "order of cameras due together on the shared detector (higher first)")
                   .Add("queue_capacity", &PO::queue_capacity, Closed(1, 1024),
                        "frames between decode and detect (flow limiter)")
-                  .Add("queue_policy", &PO::queue_policy, OneOf({"drop_oldest", "block"}),
-                       "what a full frame queue does")
+                  .Add("queue_policy", &PO::queue_policy,
+                       OneOf({"auto", "drop_oldest", "block"}),
+                       "full frame queue: auto = block for files read as fast as possible, "
+                       "drop_oldest for live sources")
                   .Add("max_frames", &PO::max_frames, AtLeast(0),
                        "stop after this many frames; 0 = until the source ends")
                   .Add("stop_timeout_s", &PO::stop_timeout_s, Closed(1, 600),

@@ -159,7 +159,7 @@ Status ParseField(const FieldSpec& field, const YAML::Node& value, const std::st
     }
     return CheckFieldValue(field, *config).WithContext(path);
   } catch (const YAML::Exception& e) {
-    return InvalidArgument(path + ": cannot read value: " + e.msg);
+    return InvalidArgument(path + ": cannot read value: " + OneLine(e.msg));
   }
 }
 

@@ -240,7 +240,7 @@ Result<SiteConfig> LoadSiteConfigString(const std::string& yaml, const std::stri
     if (!site.ok()) return site.status().WithContext(origin);
     return site;
   } catch (const YAML::Exception& e) {
-    return InvalidArgument(origin + ": cannot read YAML: " + e.msg);
+    return InvalidArgument(origin + ": cannot read YAML: " + OneLine(e.msg));
   }
 }
 

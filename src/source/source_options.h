@@ -10,8 +10,9 @@ struct SourceOptions {
   std::string uri;                // file path, rtsp://host:port/path, or synthetic:NAME
   std::string stream_id = "cam0";
   // Pace file and synthetic sources at their native frame rate so they behave like a camera
-  // (frames drop when a stage cannot keep up). false: read as fast as the pipeline allows.
-  bool realtime = true;
+  // (frames drop when a stage cannot keep up; `run --realtime`). false (default): read as fast
+  // as the pipeline allows, every frame processed. RTSP is live either way.
+  bool realtime = false;
   // RTSP (FFmpeg): transport "tcp" or "udp"; listen = act as the RTSP server an encoder or
   // camera pushes to (FFmpeg's rtsp_flags=listen).
   std::string rtsp_transport = "tcp";
