@@ -181,17 +181,23 @@ class EventCheckSink : public FrameSink {
   int events = 0, unhooked = 0;
 };
 
-TEST(Pipeline, HooksSeeEveryEventBeforeTheSinksIncludingTheClosingOnes) {
-  PipelineParts parts = Parts(40, std::chrono::milliseconds(0));
-  parts.analytics = std::make_unique<AnalyticsStage>(
+// Analytics, a RecordingHook and an EventCheckSink on `parts`; returns the hook and the sink.
+std::pair<RecordingHook*, EventCheckSink*> AddAnalyticsHookAndSink(PipelineParts* parts) {
+  parts->analytics = std::make_unique<AnalyticsStage>(
       Analyzer::Create(AnalyticsOptions{}, "dev", "fake", std::make_shared<InMemoryEventIdSource>())
           .value());
   auto hook = std::make_unique<RecordingHook>();
   RecordingHook* h = hook.get();
-  parts.hooks.push_back(std::move(hook));
+  parts->hooks.push_back(std::move(hook));
   auto sink = std::make_unique<EventCheckSink>();
   EventCheckSink* k = sink.get();
-  parts.sinks.push_back(std::move(sink));
+  parts->sinks.push_back(std::move(sink));
+  return {h, k};
+}
+
+TEST(Pipeline, HooksSeeEveryEventBeforeTheSinksIncludingTheClosingOnes) {
+  PipelineParts parts = Parts(40, std::chrono::milliseconds(0));
+  auto [h, k] = AddAnalyticsHookAndSink(&parts);
   PipelineOptions o;
   o.queue_policy = "block";
   Pipeline pipeline(std::move(parts), o);
@@ -212,15 +218,7 @@ TEST(Pipeline, HooksSeeEveryEventBeforeTheSinksIncludingTheClosingOnes) {
 // sinks, and nothing is dropped by the stop itself.
 TEST(Pipeline, GracefulStopDecidesEveryFrameReadAndClosesEpisodes) {
   PipelineParts parts = Parts(1'000'000, std::chrono::milliseconds(2));
-  parts.analytics = std::make_unique<AnalyticsStage>(
-      Analyzer::Create(AnalyticsOptions{}, "dev", "fake", std::make_shared<InMemoryEventIdSource>())
-          .value());
-  auto hook = std::make_unique<RecordingHook>();
-  RecordingHook* h = hook.get();
-  parts.hooks.push_back(std::move(hook));
-  auto sink = std::make_unique<EventCheckSink>();
-  EventCheckSink* k = sink.get();
-  parts.sinks.push_back(std::move(sink));
+  auto [h, k] = AddAnalyticsHookAndSink(&parts);
   PipelineOptions o;
   o.queue_policy = "block";
   Pipeline pipeline(std::move(parts), o);

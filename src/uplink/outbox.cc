@@ -156,6 +156,12 @@ Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path,
   return box;
 }
 
+Status Outbox::RollbackLocked(Status s) {
+  (void)ExecLocked("ROLLBACK");
+  (void)LoadStateLocked();  // the mirror may have been changed by a partial eviction
+  return s;
+}
+
 Status Outbox::ExecLocked(const char* sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
@@ -263,11 +269,7 @@ Result<int64_t> Outbox::Append(OutboxKind kind, std::string_view topic, std::str
   ES_RETURN_IF_ERROR(CheckWritable());
   std::lock_guard<std::mutex> lock(mu_);
   ES_RETURN_IF_ERROR(ExecLocked("BEGIN IMMEDIATE"));
-  auto fail = [&](Status s) -> Status {
-    (void)ExecLocked("ROLLBACK");
-    (void)LoadStateLocked();  // the mirror may have been changed by a partial eviction
-    return s;
-  };
+  auto fail = [this](Status s) { return RollbackLocked(std::move(s)); };
   Status room = MakeRoomLocked(kind, size);
   if (!room.ok()) {
     if (room.code() != StatusCode::kUnavailable) return fail(room);
@@ -331,11 +333,7 @@ Result<std::vector<int64_t>> Outbox::AppendBatch(
   ES_RETURN_IF_ERROR(CheckWritable());
   std::lock_guard<std::mutex> lock(mu_);
   ES_RETURN_IF_ERROR(ExecLocked("BEGIN IMMEDIATE"));
-  auto fail = [&](Status s) -> Status {
-    (void)ExecLocked("ROLLBACK");
-    (void)LoadStateLocked();
-    return s;
-  };
+  auto fail = [this](Status s) { return RollbackLocked(std::move(s)); };
   std::vector<int64_t> seqs;
   for (size_t i = 0; i < records.size(); ++i) {
     const OutboxEntry& r = records[i];
@@ -414,11 +412,7 @@ Status Outbox::AckMany(const std::vector<int64_t>& seqs, int64_t now_unix_us) {
   ES_RETURN_IF_ERROR(CheckWritable());
   std::lock_guard<std::mutex> lock(mu_);
   ES_RETURN_IF_ERROR(ExecLocked("BEGIN IMMEDIATE"));
-  auto fail = [&](Status s) -> Status {
-    (void)ExecLocked("ROLLBACK");
-    (void)LoadStateLocked();
-    return s;
-  };
+  auto fail = [this](Status s) { return RollbackLocked(std::move(s)); };
   std::array<int64_t, kOutboxKindCount> wire{}, messages{};
   for (int64_t seq : seqs) {
     Stmt st(db_,

@@ -187,6 +187,8 @@ class Outbox {
   Result<int64_t> InsertLocked(OutboxKind kind, std::string_view topic, std::string_view payload,
                                std::string_view message_id, int64_t created_unix_us,
                                int64_t size);
+  // Rolls the open transaction back, reloads the in-memory mirror, and returns s.
+  Status RollbackLocked(Status s);
   Status DeleteLocked(int64_t seq, OutboxKind kind, int64_t size, bool dropped);
   Status AddCounterLocked(const std::string& name, int64_t delta, int64_t* value);
   Status AddSentLocked(OutboxKind kind, int64_t hour, int64_t bytes, int64_t messages);
