@@ -4,6 +4,9 @@
 #include <sstream>
 #include <vector>
 
+#include "config/app_config.h"
+#include "config/config_checks.h"
+
 namespace es {
 namespace {
 
@@ -59,35 +62,25 @@ Status ApplyDetectorSpec(const std::string& spec, DetectorOptions* o) {
       }
       o->format = value;
     } else if (key == "engine") {
-      if (value != "auto" && value != "ort" && value != "opencv") {
-        return InvalidArgument("--detector: engine must be auto, ort or opencv");
-      }
       o->engine = value;
     } else if (key == "threads") {
       ES_RETURN_IF_ERROR(ParseNumber(key, value, &o->threads));
-      if (o->threads < 1 || o->threads > 64) {
-        return InvalidArgument("--detector: threads must be in [1, 64]");
-      }
     } else if (key == "score") {
       ES_RETURN_IF_ERROR(ParseNumber(key, value, &o->score_threshold));
-      if (o->score_threshold < 0 || o->score_threshold > 1) {
-        return InvalidArgument("--detector: score must be in [0, 1]");
-      }
     } else if (key == "nms") {
       ES_RETURN_IF_ERROR(ParseNumber(key, value, &o->nms_iou));
-      if (o->nms_iou <= 0 || o->nms_iou > 1) {
-        return InvalidArgument("--detector: nms must be in (0, 1]");
-      }
     } else if (key == "input") {
       ES_RETURN_IF_ERROR(ParseNumber(key, value, &o->input_size));
-      if (o->input_size < 32 || o->input_size > 4096) {
-        return InvalidArgument("--detector: input must be in [32, 4096]");
-      }
     } else {
       return InvalidArgument("--detector: unknown option '" + key +
                              "' (expected format, engine, threads, score, nms, input)");
     }
   }
+  // Ranges and choices come from the config schema, the one place that states them: the flag
+  // accepts exactly what `detector:` in a file accepts.
+  AppConfig probe;
+  probe.detector = *o;
+  if (Status s = ValidateConfig(probe); !s.ok()) return Status(s.code(), "--detector: " + s.message());
   return Status::Ok();
 }
 

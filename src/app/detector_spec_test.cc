@@ -35,5 +35,17 @@ TEST(DetectorSpec, Errors) {
   }
 }
 
+// The flag accepts exactly what the config file accepts: ranges come from the schema (the flag
+// used to allow threads in [1, 64] while detector.threads allowed [1, 256]).
+TEST(DetectorSpec, RangesAreTheSchemasAndErrorsNameTheKey) {
+  DetectorOptions o;
+  ASSERT_TRUE(ApplyDetectorSpec("nanodet,threads=200", &o).ok());
+  EXPECT_EQ(o.threads, 200);
+  EXPECT_EQ(ApplyDetectorSpec("nanodet,threads=300", &o).message(),
+            "--detector: detector.threads: expected an integer in [1, 256], got 300");
+  EXPECT_EQ(ApplyDetectorSpec("nanodet,engine=tpu", &o).message(),
+            "--detector: detector.engine: expected one of [auto, ort, opencv], got \"tpu\"");
+}
+
 }  // namespace
 }  // namespace es

@@ -150,9 +150,9 @@ std::vector<SectionSpec> BuildSchema() {
                "network sources: retries after a failure (0 = none)")
           .Add("reconnect_backoff_ms", &SO::reconnect_backoff_ms, Closed(0, 60000),
                "first retry delay; doubles each attempt, capped at 8 s")
-          .Add("synthetic_width", &SO::synthetic_width, Closed(32, 7680),
+          .Add("synthetic_width", &SO::synthetic_width, Closed(64, 4096),
                "synthetic scene width in pixels")
-          .Add("synthetic_height", &SO::synthetic_height, Closed(32, 4320),
+          .Add("synthetic_height", &SO::synthetic_height, Closed(64, 4096),
                "synthetic scene height in pixels")
           .Add("synthetic_fps", &SO::synthetic_fps, OpenClosed(0, 240),
                "synthetic scene frame rate")
