@@ -52,8 +52,6 @@ class DetectionService {
   void UpdateCamera(int cam, CameraSchedule schedule);
   void SetArmed(int cam, bool armed);
   CameraScheduleStats stats(int cam) const;
-  const std::string& camera_id(int cam) const { return cameras_[static_cast<size_t>(cam)].id; }
-  size_t size() const { return cameras_.size(); }
 
  private:
   class CameraClient;
