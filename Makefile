@@ -11,7 +11,7 @@ export ES_CACHE
 CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=Release \
   -DES_ORT_DIR=$(ES_CACHE)/ort-0.4.9 -DES_MODEL_DIR=$(ES_CACHE)/models
 
-.PHONY: all setup configure build demo test bench clean
+.PHONY: all setup configure build build-app demo test bench clean
 
 all: build
 
@@ -24,7 +24,11 @@ configure: setup
 build: configure
 	@cmake --build $(BUILD) -j$(JOBS)
 
-demo: build
+# Only the binary: the demo does not need the tests and benchmarks.
+build-app: configure
+	@cmake --build $(BUILD) --target edgesight -j$(JOBS)
+
+demo: build-app
 	@mkdir -p $(OUT)
 	./$(BUILD)/edgesight run --source $(VIDEO) \
 	  --annotate $(OUT)/demo.mp4 --events-out $(OUT)/demo-events.jsonl
@@ -33,7 +37,7 @@ demo: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j2 --timeout 600
 
-bench: build
+bench: build-app
 	./$(BUILD)/edgesight bench --source $(VIDEO)
 
 clean:

@@ -38,7 +38,7 @@ constexpr size_t kMaxArgumentBytes = 4096;
 struct RunFlags {
   std::vector<std::string> sources;
   std::string config, detector, events_out, annotate, device = "edge0";
-  std::string mqtt, outbox;
+  std::string mqtt, outbox, http;
   int max_frames = -1;
   bool realtime = false;
   std::vector<std::string> sets;
@@ -54,6 +54,7 @@ Status ApplyRunFlags(const RunFlags& f, AppConfig* config) {
   if (!f.annotate.empty()) c.output.annotate = f.annotate;
   if (!f.mqtt.empty()) c.uplink.mqtt = f.mqtt;
   if (!f.outbox.empty()) c.uplink.outbox = f.outbox;
+  if (!f.http.empty()) c.http.listen = f.http;
   if (f.realtime) c.source.realtime = true;
   return ValidateConfig(c);  // flags go through the same checks as the file
 }
@@ -132,6 +133,9 @@ void AddRunFlags(CLI::App* cmd, RunFlags* f) {
                   std::string("durable outbox (SQLite) that keeps events until the broker has them; "
                               "default with --mqtt: ") +
                       UplinkConfig::kDefaultOutboxPath);
+  cmd->add_option("--http", f->http,
+                  "serve metrics, health, cameras and live settings on HOST:PORT, e.g. "
+                  "127.0.0.1:8080 (docs/operations.md; overrides http.listen)");
   cmd->add_flag("--realtime", f->realtime,
                 "play files and synthetic scenes at their frame rate like a camera (frames the "
                 "detector cannot keep up with are dropped); default: every frame, as fast as "

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/exit_codes.h"
-#include "app/password_file.h"
+#include "core/password_file.h"
 #include "ptz/onvif_ptz_emulator.h"
 
 namespace es {

@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/exit_codes.h"
-#include "app/password_file.h"
+#include "core/password_file.h"
 #include "ptz/onvif_ptz_client.h"
 
 namespace es {

@@ -11,6 +11,7 @@
 #include "alarm/alarm_dispatcher.h"
 #include "app/alarm_hook.h"
 #include "app/armed_hook.h"
+#include "app/device_api.h"
 #include "app/ptz_hook.h"
 #include "app/source_usage_hook.h"
 #include "app/uplink_runtime.h"
@@ -31,9 +32,12 @@ struct Device {
   std::unique_ptr<UplinkRuntime> uplink;
   std::shared_ptr<AlarmDispatcher> alarms;
   std::unique_ptr<DetectionService> detection;
-  std::map<std::string, std::shared_ptr<CameraSettingsSlot>> settings;  // live, by camera id
+  std::map<std::string, std::shared_ptr<LiveCameraConfig>> live;  // by camera id
+  std::map<std::string, std::shared_ptr<LiveView>> views;         // by camera id, with http
   bool credentials_refused = false;  // a PTZ head refused them (the uplink says it itself)
   std::map<std::string, std::shared_ptr<LensPair>> lens_pairs;  // by the wide camera's id
+  // Last, so it stops first: its routes read everything above.
+  std::unique_ptr<HttpServer> http;
 };
 
 // The dual-lens link of a camera with a role (wide: its own id, ptz: its partner's).
@@ -134,11 +138,11 @@ Result<std::unique_ptr<Pipeline>> BuildCamera(const SiteCamera& cam, bool shared
   if (c.detector.type == "motion") {  // background models are per camera
     ES_ASSIGN_OR_RETURN(own, MakeDetector(c.detector));
   }
-  const CameraSettings live = LiveSettingsOf(c.gate, c.pipeline);
-  auto slot = std::make_shared<CameraSettingsSlot>(live);
-  dev->settings[cam.id] = slot;
-  const int index = dev->detection->AddCamera(cam.id, ScheduleOf(live), std::move(own));
-  parts.detect = std::make_unique<DetectStage>(dev->detection->Client(index), slot);
+  auto live = std::make_shared<LiveCameraConfig>(cam.config);
+  dev->live[cam.id] = live;
+  const int index =
+      dev->detection->AddCamera(cam.id, ScheduleOf(*live->slot()->Load()), std::move(own));
+  parts.detect = std::make_unique<DetectStage>(dev->detection->Client(index), live->slot());
   parts.track = std::make_unique<TrackStage>(c.tracker);
   std::shared_ptr<EventIdSource> ids = std::make_shared<InMemoryEventIdSource>();
   if (dev->uplink) ids = dev->uplink->IdsFor(cam.id);
@@ -160,6 +164,12 @@ Result<std::unique_ptr<Pipeline>> BuildCamera(const SiteCamera& cam, bool shared
         std::move(armed), [service, index](bool on) { service->SetArmed(index, on); }));
   }
   ES_RETURN_IF_ERROR(AddSinks(c.output, &parts));
+  if (!c.http.listen.empty()) {
+    auto view = std::make_shared<LiveView>(cam.id, c.http.live_fps, c.http.live_max_width,
+                                           c.analytics.zones);
+    dev->views[cam.id] = view;
+    parts.sinks.push_back(MakeLiveViewSink(std::move(view)));
+  }
   return std::make_unique<Pipeline>(std::move(parts), c.pipeline);
 }
 
@@ -170,6 +180,15 @@ Status OpenDevice(const AppConfig& c, Device* dev) {
   std::unique_ptr<Detector> shared;
   if (c.detector.type != "motion") {
     ES_ASSIGN_OR_RETURN(shared, MakeDetector(c.detector));
+  }
+  dev->metrics.GetGauge("edgesight_build_info", "edgesight's version", {{"version", "0.1.0"}})
+      ->Set(1);
+  dev->metrics
+      .GetGauge("edgesight_model_info", "the detector in use",
+                {{"model", shared ? shared->name() : c.detector.type}})
+      ->Set(1);
+  if (!c.http.listen.empty()) {  // bound now: a taken port fails before any camera starts
+    ES_ASSIGN_OR_RETURN(dev->http, HttpServer::Bind(c.http));
   }
   dev->detection = std::make_unique<DetectionService>(std::move(shared));
   if (!c.alarm.rules.empty()) {
@@ -214,14 +233,47 @@ void Reload(const SiteReloader& reload, Device* dev) {
     return;
   }
   for (const SiteCamera& cam : next->cameras) {
-    auto it = dev->settings.find(cam.id);
-    if (it == dev->settings.end()) {
+    auto it = dev->live.find(cam.id);
+    if (it == dev->live.end()) {
       std::fprintf(stderr, "edgesight: reload: camera %s is new; restart to add it\n",
                    cam.id.c_str());
       continue;
     }
-    it->second->Store(LiveSettingsOf(cam.config.gate, cam.config.pipeline));
+    it->second->Replace(cam.config);
   }
+}
+
+// What the operations API and the retained MQTT status read of the running device.
+std::shared_ptr<ApiDevice> DeviceView(const SiteConfig& site, const HttpOptions& o, Device* dev) {
+  auto api = std::make_shared<ApiDevice>();
+  api->id = dev->id;
+  api->metrics = &dev->metrics;
+  api->detection = dev->detection.get();
+  api->outbox = dev->uplink ? dev->uplink->outbox() : nullptr;
+  api->detector_stall_s = o.detector_stall_s;
+  api->started = SteadyNow();
+  for (size_t i = 0; i < site.cameras.size(); ++i) {
+    const SiteCamera& cam = site.cameras[i];
+    auto view = dev->views.find(cam.id);
+    api->cameras.push_back({cam.id, RedactSource(cam.config.source.uri), cam.role,
+                            static_cast<int>(i), dev->live.at(cam.id),
+                            view == dev->views.end() ? nullptr : view->second});
+  }
+  return api;
+}
+
+// The readiness in the retained MQTT status, and the operations API on the bound server, from
+// now until the run ends.
+void ServeDeviceView(const SiteConfig& site, const HttpOptions& o, Device* dev) {
+  std::shared_ptr<const ApiDevice> view = DeviceView(site, o, dev);
+  if (dev->uplink && dev->uplink->publisher()) {
+    dev->uplink->publisher()->SetReadiness(
+        [view] { return CheckReadiness(MeasureReadiness(*view)).body; });
+  }
+  if (!dev->http) return;
+  AddDeviceRoutes(view, dev->http.get());
+  dev->http->Start();
+  std::fprintf(stderr, "edgesight: http: serving on %s\n", dev->http->url().c_str());
 }
 
 // Runs every pipeline on its own thread until all have ended.
@@ -271,7 +323,10 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
     out.status = built;
     return out;
   }
+  dev.detection->RegisterMetrics(&dev.metrics);
+  if (dev.uplink) dev.uplink->RegisterMetrics(&dev.metrics);
   dev.detection->Start();
+  ServeDeviceView(site, first.http, &dev);
   out.cameras = RunAll(pipelines, &dev, signals, reload);
   dev.detection->Stop();
   for (size_t i = 0; i < out.cameras.size(); ++i) {
@@ -280,7 +335,7 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
     r.summary.stream = site.cameras[i].id;
     r.summary.hooks.emplace_back(
         "schedule", ScheduleSummary(*dev.detection, static_cast<int>(i),
-                                    *dev.settings.at(site.cameras[i].id)));
+                                    *dev.live.at(site.cameras[i].id)->slot()));
     if (signals != nullptr && signals->stop_requested()) {
       r.summary.stopped_by = strsignal(signals->signal());
     }
@@ -301,6 +356,10 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
   }
   out.credentials_refused = out.credentials_refused || dev.credentials_refused;
   out.status = CombinedStatus(out.cameras);
+  if (dev.http) {
+    for (auto& [id, view] : dev.views) view->Close();  // ends the live streams
+    dev.http->Stop();
+  }
   return out;
 }
 

@@ -5,7 +5,7 @@
 
 #include "app/exit_codes.h"
 #include "app/mqtt_url.h"
-#include "app/password_file.h"
+#include "core/password_file.h"
 
 namespace es {
 
@@ -105,6 +105,35 @@ nlohmann::json UplinkRuntime::Summary() const {
     if (!st.last_error.empty()) j["last_error"] = st.last_error;
   }
   return j;
+}
+
+void UplinkRuntime::RegisterMetrics(MetricsRegistry* m) {
+  Outbox* box = outbox_.get();
+  m->AddCallbackGauge("edgesight_outbox_depth", "entries waiting in the outbox", {},
+                      [box] { return static_cast<double>(box->Depth()); });
+  m->AddCallbackGauge("edgesight_outbox_oldest_age_seconds",
+                      "age of the oldest entry waiting in the outbox", {},
+                      [box] { return box->OldestAge().seconds(); });
+  m->AddCallbackGauge("edgesight_outbox_write_ok", "1 when the outbox's last write committed", {},
+                      [box] { return box->LastWriteError().empty() ? 1.0 : 0.0; });
+  for (int k = 0; k < kOutboxKindCount; ++k) {
+    const MetricLabels kind = {{"kind", OutboxKindName(static_cast<OutboxKind>(k))}};
+    m->AddCallbackCounter("edgesight_outbox_dropped_total",
+                          "entries evicted or refused for space (persisted)", kind,
+                          [box, k] { return static_cast<double>(box->Stats().dropped[k]); });
+  }
+  MqttPublisher* pub = publisher_.get();
+  if (pub == nullptr) return;
+  m->AddCallbackGauge("edgesight_uplink_connected", "1 while connected to the MQTT broker", {},
+                      [pub] { return pub->state() == PublisherState::kConnected ? 1.0 : 0.0; });
+  for (int k = 0; k < kOutboxKindCount; ++k) {
+    const MetricLabels kind = {{"kind", OutboxKindName(static_cast<OutboxKind>(k))}};
+    m->AddCallbackCounter("edgesight_uplink_payload_bytes_total",
+                          "payload bytes handed to the broker since start", kind,
+                          [pub, k] { return static_cast<double>(pub->stats().bytes_sent[k]); });
+  }
+  m->AddCallbackCounter("edgesight_uplink_acked_total", "outbox entries the broker acknowledged",
+                        {}, [pub] { return static_cast<double>(pub->stats().acked); });
 }
 
 }  // namespace es

@@ -24,6 +24,7 @@
 #include <string>
 
 #include "app/outbox_hook.h"
+#include "core/metrics_registry.h"
 #include "uplink/mqtt_publisher.h"
 #include "uplink/outbox.h"
 #include "uplink/outbox_event_id_source.h"
@@ -44,6 +45,10 @@ class UplinkRuntime {
   MqttPublisher* publisher() const { return publisher_.get(); }
   void Finish(double drain_timeout_s);
   nlohmann::json Summary() const;
+  // Live figures on `metrics`: outbox depth, oldest age, dropped entries per kind and last
+  // write health; with a broker, connection state and payload bytes acknowledged per kind.
+  // The callbacks read this runtime: stop every reader of `metrics` before destroying it.
+  void RegisterMetrics(MetricsRegistry* metrics);
   // "uplink: never connected to <broker>: <why>" when the publisher never had a connection;
   // "" otherwise (a broker that went away later is store-and-forward, not a degradation).
   std::string Degraded() const;

@@ -19,6 +19,7 @@
 #include "source/source_options.h"
 #include "track/byte_track_options.h"
 #include "uplink/uplink_config.h"
+#include "http/http_options.h"
 
 namespace es {
 
@@ -43,6 +44,7 @@ struct AppConfig {
   RecordingOptions recording;          // YAML section `recording` (event clips; dir "" = off)
   UplinkConfig uplink;                 // YAML section `uplink` (outbox, MQTT broker)
   PtzConfig ptz;                       // YAML section `ptz` (PTZ linkage; driver "" = off)
+  HttpOptions http;                    // YAML section `http` (operations API; listen "" = off)
 };
 
 }  // namespace es

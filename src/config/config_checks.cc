@@ -10,6 +10,7 @@
 #include "analytics/geometry.h"
 #include "config/config_schema.h"
 #include "config/did_you_mean.h"
+#include "http/http_options.h"
 
 namespace es {
 namespace {
@@ -233,6 +234,7 @@ Status ValidateConfig(const AppConfig& config) {
   ES_RETURN_IF_ERROR(CheckAnalytics(config));
   ES_RETURN_IF_ERROR(CheckRecording(config));
   ES_RETURN_IF_ERROR(CheckAlarm(config));
+  ES_RETURN_IF_ERROR(ValidateHttpOptions(config.http));
   return CheckPtz(config);
 }
 

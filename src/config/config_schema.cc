@@ -127,6 +127,7 @@ std::vector<SectionSpec> BuildSchema() {
   using RO = RecordingOptions;
   using UC = UplinkConfig;
   using PZ = PtzConfig;
+  using HO = HttpOptions;
   using PL = PtzLinkageOptions;
   constexpr auto kL = &PtzConfig::linkage;
   constexpr double kMiB = 1 << 20;
@@ -262,6 +263,8 @@ std::vector<SectionSpec> BuildSchema() {
                        "stop after this many frames; 0 = until the source ends")
                   .Add("stop_timeout_s", &PO::stop_timeout_s, Closed(1, 600),
                        "after SIGINT/SIGTERM, finish the stop within this or exit 1")
+                  .Add("stall_after_s", &PO::stall_after_s, OpenClosed(0, 3600),
+                       "/readyz: a camera whose last frame is older than this is not ready")
                   .Build());
   s.push_back(Section<OO>("output", &AppConfig::output, "local outputs")
                   .Add("events_out", &OO::events_out, AnyValue(),
@@ -426,6 +429,31 @@ std::vector<SectionSpec> BuildSchema() {
                "head position (GetStatus) is polled this often while frames arrive")
           .AddList(PtzClassPriorityListSpec())
           .AddList(PtzZoneListSpec())
+          .Build());
+  s.push_back(
+      Section<HO>("http", &AppConfig::http,
+                  "operations API: metrics, health, cameras, live settings (docs/operations.md; "
+                  "--http overrides listen)")
+          .Add("listen", &HO::listen, AnyValue(),
+               "HOST:PORT to serve on (127.0.0.1:8080; port 0 = any free port); empty = off; "
+               "an address off loopback needs token_file")
+          .Add("token_file", &HO::token_file, AnyValue(),
+               "file whose first line is the bearer token (>= 16 characters) or sha256:<hex "
+               "digest>; needed for PATCH, and for every request off loopback")
+          .Add("tls_cert", &HO::tls_cert, AnyValue(), "PEM certificate: serve HTTPS (with tls_key)")
+          .Add("tls_key", &HO::tls_key, AnyValue(), "PEM private key of tls_cert")
+          .Add("max_body_bytes", &HO::max_body_bytes, Closed(1024, 16 * kMiB),
+               "larger request bodies get 413")
+          .Add("rate_per_s", &HO::rate_per_s, Closed(0.1, 100000),
+               "requests per second per client address on average; faster ones get 429")
+          .Add("rate_burst", &HO::rate_burst, Closed(1, 100000),
+               "requests a client may send at once before rate_per_s applies")
+          .Add("detector_stall_s", &HO::detector_stall_s, OpenClosed(0, 3600),
+               "/readyz: a detection request waiting longer than this means the detector is stuck")
+          .Add("live_fps", &HO::live_fps, Closed(0.1, 30),
+               "live view and snapshots: frames per second taken from each camera at most")
+          .Add("live_max_width", &HO::live_max_width, Closed(64, 4096),
+               "live view: wider frames are downscaled to this width")
           .Build());
   return s;
 }

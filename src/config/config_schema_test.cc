@@ -29,7 +29,8 @@ const void* Address(FieldRef ref) {
 TEST(ConfigSchemaTest, SectionsInDocumentOrder) {
   EXPECT_EQ(SectionNames(),
             (std::vector<std::string>{"source", "detector", "gate", "tracker", "pipeline", "output",
-                                      "analytics", "alarm", "recording", "uplink", "ptz"}));
+                                      "analytics", "alarm", "recording", "uplink", "ptz",
+                                      "http"}));
 }
 
 TEST(ConfigSchemaTest, EveryFieldBindsItsOwnStorage) {
@@ -51,7 +52,7 @@ TEST(ConfigSchemaTest, EveryFieldBindsItsOwnStorage) {
   // Every field of the option structs is configurable: scalars here, the record lists
   // (analytics.zones, analytics.lines, alarm.rules, ptz.class_priority, ptz.zone) as ListSpecs.
   // ptz: 7 driver keys + 21 PtzLinkageOptions scalars.
-  EXPECT_EQ(count, 14u + 12u + 5u + 23u + 8u + 3u + 4u + 2u + 18u + 11u + 28u);
+  EXPECT_EQ(count, 14u + 12u + 5u + 23u + 9u + 3u + 4u + 2u + 18u + 11u + 28u + 10u);
   EXPECT_EQ(FindSection("analytics")->FieldNames(),
             (std::vector<std::string>{"anchor", "end_after_s", "loiter_update_s",
                                       "line_hysteresis_px", "zones", "lines"}));

@@ -18,7 +18,7 @@ namespace {
 const std::vector<std::string> kPerCameraSections = {"source",    "gate",      "tracker",
                                                      "pipeline",  "output",    "analytics",
                                                      "recording", "ptz"};
-const std::vector<std::string> kDeviceSections = {"detector", "alarm", "uplink"};
+const std::vector<std::string> kDeviceSections = {"detector", "alarm", "uplink", "http"};
 const std::vector<std::string> kCameraKeys = {"id", "role", "pair"};
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {

@@ -100,6 +100,9 @@ TEST(SiteConfigTest, ErrorsNameTheCameraAndTheKeyPath) {
   EXPECT_EQ(SiteError("cameras:\n  - id: a\n    source: x.mp4\n    detector:\n      type: hog\n"),
             "site.yaml: cameras[0].detector: is device-wide (one detector for every camera); "
             "set it at the top level");
+  EXPECT_EQ(SiteError("cameras:\n  - id: a\n    source: x.mp4\n    http:\n      listen: ':1'\n"),
+            "site.yaml: cameras[0].http: is device-wide (one http for every camera); "
+            "set it at the top level");
   EXPECT_EQ(SiteError("cameras:\n  - id: a\n    sourse: x.mp4\n"),
             "site.yaml: cameras[0].sourse: unknown key (did you mean 'source'?)");
   EXPECT_EQ(SiteError("analytics:\n  zones:\n    - name: door\n"

@@ -18,9 +18,9 @@ enum class Kind { kCounter, kGauge, kHistogram };
 // registry mutex and never changes afterwards, so readers may use it without the mutex.
 struct Series {
   MetricLabels labels;
-  std::unique_ptr<Counter> counter;      // kCounter
+  std::unique_ptr<Counter> counter;      // kCounter, plain
   std::unique_ptr<Gauge> gauge;          // kGauge, plain
-  std::function<double()> read;          // kGauge, callback
+  std::function<double()> read;          // kCounter or kGauge, callback
   std::unique_ptr<Histogram> histogram;  // kHistogram
 };
 
@@ -142,13 +142,21 @@ struct FamilyView {
   std::vector<const Series*> series;
 };
 
-double ReadGauge(const Series& s) {
-  if (s.gauge) return s.gauge->value();
+double ReadCallback(const Series& s) {
   try {
     return s.read();
   } catch (...) {
     return std::numeric_limits<double>::quiet_NaN();
   }
+}
+
+double ReadGauge(const Series& s) { return s.gauge ? s.gauge->value() : ReadCallback(s); }
+
+// A callback counter that is NaN or negative reads as 0.
+uint64_t ReadCounter(const Series& s) {
+  if (s.counter) return s.counter->value();
+  const double v = ReadCallback(s);
+  return v >= 0 && std::isfinite(v) ? static_cast<uint64_t>(v) : 0;
 }
 
 // Shortest text that reads back as the same double, fixed-point for decimal exponents in
@@ -293,7 +301,10 @@ Counter* MetricsRegistry::GetCounter(const std::string& name, const std::string&
                                      MetricLabels labels) {
   std::lock_guard lock(mu_);
   Family* family = FamilyFor(families_, name, help, Kind::kCounter, labels);
-  if (Series* s = Find(family, labels)) return s->counter.get();
+  if (Series* s = Find(family, labels)) {
+    if (!s->counter) Fail(name, "this series is a callback counter");
+    return s->counter.get();
+  }
   auto s = std::make_unique<Series>();
   s->labels = std::move(labels);
   s->counter = std::make_unique<Counter>();
@@ -331,10 +342,21 @@ Histogram* MetricsRegistry::GetHistogram(const std::string& name, const std::str
 
 void MetricsRegistry::AddCallbackGauge(const std::string& name, const std::string& help,
                                        MetricLabels labels, std::function<double()> read) {
+  AddCallback(name, help, std::move(labels), std::move(read), /*counter=*/false);
+}
+
+void MetricsRegistry::AddCallbackCounter(const std::string& name, const std::string& help,
+                                         MetricLabels labels, std::function<double()> read) {
+  AddCallback(name, help, std::move(labels), std::move(read), /*counter=*/true);
+}
+
+void MetricsRegistry::AddCallback(const std::string& name, const std::string& help,
+                                  MetricLabels labels, std::function<double()> read, bool counter) {
   if (!read) Fail(name, "empty callback");
   std::lock_guard lock(mu_);
-  Family* family = FamilyFor(families_, name, help, Kind::kGauge, labels);
-  if (Find(family, labels) != nullptr) Fail(name, "callback gauge on a series that exists");
+  Family* family =
+      FamilyFor(families_, name, help, counter ? Kind::kCounter : Kind::kGauge, labels);
+  if (Find(family, labels) != nullptr) Fail(name, "callback on a series that exists");
   auto s = std::make_unique<Series>();
   s->labels = std::move(labels);
   s->read = std::move(read);
@@ -384,7 +406,7 @@ std::string MetricsRegistry::PrometheusText() const {
     for (const Series* s : view.series) {
       switch (f.kind) {
         case Kind::kCounter:
-          AppendSample(out, f.name, "", s->labels, std::to_string(s->counter->value()));
+          AppendSample(out, f.name, "", s->labels, std::to_string(ReadCounter(*s)));
           break;
         case Kind::kGauge:
           AppendSample(out, f.name, "", s->labels, FormatDouble(ReadGauge(*s)));
@@ -416,7 +438,7 @@ nlohmann::json MetricsRegistry::ToJson() const {
       nlohmann::json j = {{"labels", LabelsJson(s->labels)}};
       switch (f.kind) {
         case Kind::kCounter:
-          j["value"] = s->counter->value();
+          j["value"] = ReadCounter(*s);
           break;
         case Kind::kGauge:
           j["value"] = ReadGauge(*s);
@@ -448,7 +470,7 @@ nlohmann::json MetricsRegistry::ToJson() const {
 
 uint64_t MetricsRegistry::CounterValue(const std::string& name, const MetricLabels& labels) const {
   const Series* s = FindLocked(mu_, families_, name, Kind::kCounter, labels);
-  return s ? s->counter->value() : 0;
+  return s ? ReadCounter(*s) : 0;
 }
 
 double MetricsRegistry::GaugeValue(const std::string& name, const MetricLabels& labels) const {

@@ -136,6 +136,10 @@ class MetricsRegistry {
   // without the registry mutex, and must be thread-safe. Its family may also hold plain gauges.
   void AddCallbackGauge(const std::string& name, const std::string& help, MetricLabels labels,
                         std::function<double()> read);
+  // A counter kept by someone else (bytes the uplink acknowledged, persisted in the outbox):
+  // read on the reader's thread like a callback gauge; it must never decrease.
+  void AddCallbackCounter(const std::string& name, const std::string& help, MetricLabels labels,
+                          std::function<double()> read);
 
   // Prometheus text exposition format 0.0.4: # HELP / # TYPE once per family, families sorted
   // by name, series in registration order, label values escaped (\\, \", \n), histograms as
@@ -149,13 +153,16 @@ class MetricsRegistry {
   nlohmann::json ToJson() const;
 
   // Value lookups for the run summary and tests: 0 / std::nullopt when absent or of another kind.
-  // GaugeValue runs the callback of a callback gauge.
+  // GaugeValue runs the callback of a callback gauge; CounterValue that of a callback counter.
   uint64_t CounterValue(const std::string& name, const MetricLabels& labels) const;
   double GaugeValue(const std::string& name, const MetricLabels& labels) const;
   std::optional<Histogram::Snapshot> HistogramSnapshot(const std::string& name,
                                                        const MetricLabels& labels) const;
 
  private:
+  void AddCallback(const std::string& name, const std::string& help, MetricLabels labels,
+                   std::function<double()> read, bool counter);
+
   mutable std::mutex mu_;
   // Sorted by name; families and their series are never removed.
   std::map<std::string, std::unique_ptr<metrics_internal::Family>, std::less<>> families_;

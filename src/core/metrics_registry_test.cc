@@ -269,6 +269,27 @@ TEST(MetricsRegistry, KindMismatchAndInvalidNamesThrow) {
   EXPECT_NE(text.find("\nlat_count 0\n"), std::string::npos);  // the histogram's own series
 }
 
+TEST(MetricsRegistry, CallbackCounterIsACounterReadAtExpositionTime) {
+  MetricsRegistry r;
+  std::atomic<double> acked{12};
+  r.AddCallbackCounter("uplink_bytes_total", "Bytes.", {{"kind", "event"}},
+                       [&] { return acked.load(); });
+  std::string text = r.PrometheusText();
+  EXPECT_NE(text.find("# TYPE uplink_bytes_total counter\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("uplink_bytes_total{kind=\"event\"} 12\n"), std::string::npos) << text;
+  acked = 40;
+  EXPECT_EQ(r.CounterValue("uplink_bytes_total", {{"kind", "event"}}), 40u);
+  EXPECT_EQ(r.ToJson()["uplink_bytes_total"][0]["value"], 40u);
+  // Not a plain counter, and nonsense reads as 0 rather than a huge integer.
+  EXPECT_THROW(r.GetCounter("uplink_bytes_total", "Bytes.", {{"kind", "event"}}),
+               std::logic_error);
+  acked = -1;
+  EXPECT_EQ(r.CounterValue("uplink_bytes_total", {{"kind", "event"}}), 0u);
+  EXPECT_THROW(r.AddCallbackCounter("uplink_bytes_total", "Bytes.", {{"kind", "event"}},
+                                    [] { return 1.0; }),
+               std::logic_error);
+}
+
 TEST(MetricsRegistry, CallbackGaugeIsReadAtExpositionTime) {
   MetricsRegistry r;
   std::atomic<int> depth{3};

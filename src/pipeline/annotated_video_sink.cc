@@ -3,20 +3,11 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "detect/coco_classes.h"
 #include "pipeline/frame_sink.h"
+#include "pipeline/overlay.h"
 
 namespace es {
 namespace {
-
-cv::Scalar ColorForId(int id) {
-  // Golden-angle hue walk: neighbouring ids get clearly different colours.
-  const double hue = std::fmod(static_cast<double>(id) * 137.508, 360.0) / 2.0;  // OpenCV 0..180
-  cv::Mat hsv(1, 1, CV_8UC3, cv::Scalar(hue, 200, 255)), bgr;
-  cv::cvtColor(hsv, bgr, cv::COLOR_HSV2BGR);
-  const auto c = bgr.at<cv::Vec3b>(0, 0);
-  return {static_cast<double>(c[0]), static_cast<double>(c[1]), static_cast<double>(c[2])};
-}
 
 class AnnotatedVideoSink : public FrameSink {
  public:
@@ -32,9 +23,7 @@ class AnnotatedVideoSink : public FrameSink {
     const cv::Mat& src = p.frame.image;
     if (!writer_.isOpened()) ES_RETURN_IF_ERROR(OpenWriter(src.size()));
     cv::Mat img = src.clone();
-    for (const auto& d : p.detections) {
-      cv::rectangle(img, cv::Rect2f(d.box.x, d.box.y, d.box.w, d.box.h), {160, 160, 160}, 1);
-    }
+    DrawDetections(p.detections, &img);
     std::map<int, bool> seen;
     for (const auto& t : p.tracks) {
       auto& trail = trails_[t.id];
@@ -43,20 +32,14 @@ class AnnotatedVideoSink : public FrameSink {
       seen[t.id] = true;
       const cv::Scalar color = ColorForId(t.id);
       for (size_t i = 1; i < trail.size(); ++i) cv::line(img, trail[i - 1], trail[i], color, 2);
-      cv::rectangle(img, cv::Rect2f(t.box.x, t.box.y, t.box.w, t.box.h), color,
-                    t.predicted ? 1 : 2);
-      const std::string label =
-          "#" + std::to_string(t.id) + " " + std::string(CocoClassName(t.class_id));
-      cv::putText(img, label, {static_cast<int>(t.box.x), static_cast<int>(t.box.y) - 4},
-                  cv::FONT_HERSHEY_SIMPLEX, 0.5, color, 1, cv::LINE_AA);
     }
+    DrawTracks(p.tracks, &img);
     for (auto it = trails_.begin(); it != trails_.end();) {
       it = seen.count(it->first) ? std::next(it) : trails_.erase(it);
     }
-    const std::string hud = p.frame.meta.stream_id + " frame " + std::to_string(p.frame.meta.seq) +
-                            " tracks " + std::to_string(p.tracks.size()) + " detector " +
-                            DetectDecisionName(p.decision);
-    cv::putText(img, hud, {8, 20}, cv::FONT_HERSHEY_SIMPLEX, 0.55, {0, 255, 255}, 1, cv::LINE_AA);
+    DrawHud(p.frame.meta.stream_id + " frame " + std::to_string(p.frame.meta.seq) + " tracks " +
+                std::to_string(p.tracks.size()) + " detector " + DetectDecisionName(p.decision),
+            &img);
     try {
       writer_.write(img);
     } catch (const cv::Exception& e) {

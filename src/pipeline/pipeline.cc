@@ -1,6 +1,7 @@
 #include "pipeline/pipeline.h"
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -43,6 +44,9 @@ struct Pipeline::Impl {
     Histogram* detect = nullptr;
     Histogram* wait = nullptr;
     Histogram* g2d = nullptr;
+    Gauge* up = nullptr;          // 1 while the source is open and delivering
+    Gauge* last_frame = nullptr;  // wall time of the last frame read (Unix seconds)
+    Gauge* queued = nullptr;      // frames waiting for the detect stage
   } live;
   uint64_t dropped_seen = 0;  // capture thread
 
@@ -66,6 +70,17 @@ struct Pipeline::Impl {
                                 "time waiting for the shared detector", cam);
     live.g2d = r->GetHistogram("edgesight_glass_to_decision_seconds",
                                "capture to decision latency", cam);
+    live.up = r->GetGauge("edgesight_camera_up", "1 while the camera's capture runs (source open or reconnecting)",
+                          cam);
+    live.last_frame = r->GetGauge("edgesight_last_frame_timestamp_seconds",
+                                  "wall time the camera's last frame was read", cam);
+    live.queued = r->GetGauge("edgesight_queue_depth", "frames waiting in a stage's queue",
+                              {{"camera", parts.camera}, {"queue", "detect"}});
+  }
+
+  static double WallSeconds() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
   }
 
   Impl(PipelineParts p, PipelineOptions o)
@@ -114,6 +129,7 @@ struct Pipeline::Impl {
       return;
     }
     info = parts.source->info();  // sources pace themselves (SourceOptions::realtime)
+    if (live.up) live.up->Set(1);
     while (!stop) {
       if (options.max_frames > 0 && frames_read >= static_cast<uint64_t>(options.max_frames)) break;
       FramePacket p;
@@ -128,19 +144,25 @@ struct Pipeline::Impl {
       }
       p.decode_time = p.frame.meta.decode;
       ++frames_read;
-      if (live.read) live.read->Add();
+      if (live.read) {
+        live.read->Add();
+        live.last_frame->Set(WallSeconds());
+      }
       if (!q_detect.Push(std::move(p))) break;
       if (live.dropped) {
         const uint64_t d = q_detect.dropped();
         live.dropped->Add(d - dropped_seen);
         dropped_seen = d;
+        live.queued->Set(static_cast<double>(q_detect.size()));
       }
     }
+    if (live.up) live.up->Set(0);
     q_detect.Close();
   }
 
   void DetectLoop() {
     while (auto p = q_detect.Pop()) {
+      if (live.queued) live.queued->Set(static_cast<double>(q_detect.size()));
       if (Status s = parts.detect->Process(&*p); !s.ok()) return Fail(s);
       if (!q_track.Push(std::move(*p))) break;
     }

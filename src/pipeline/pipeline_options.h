@@ -23,6 +23,8 @@ struct PipelineOptions {
   // After SIGINT/SIGTERM, the whole stop (frames in flight, clips, outbox drain) must finish
   // within this; past it the process exits 1 naming what it abandoned.
   double stop_timeout_s = 10.0;
+  // Readiness (/readyz): a camera whose last frame is older than this is not ready.
+  double stall_after_s = 5.0;
 };
 
 struct OutputOptions {

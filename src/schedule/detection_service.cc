@@ -87,6 +87,42 @@ CameraScheduleStats DetectionService::stats(int cam) const {
   return scheduler_.stats(cam);
 }
 
+Duration DetectionService::OldestWait(Timestamp now) const {
+  std::lock_guard lock(mu_);
+  Duration oldest;
+  for (const Camera& c : cameras_) {
+    if (c.image != nullptr && !c.done) oldest = std::max(oldest, now - c.enqueued);
+  }
+  return oldest;
+}
+
+void DetectionService::RegisterMetrics(MetricsRegistry* m) {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard lock(mu_);
+    for (const Camera& c : cameras_) ids.push_back(c.id);
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const int cam = static_cast<int>(i);
+    const MetricLabels labels = {{"camera", ids[i]}};
+    m->AddCallbackGauge("edgesight_detection_period_seconds",
+                        "achieved detection period (mean gap between runs)", labels,
+                        [this, cam] { return stats(cam).mean_gap_s; });
+    m->AddCallbackGauge("edgesight_detection_effective_period_seconds",
+                        "period the scheduler aims at now (target stretched by shedding)", labels,
+                        [this, cam] { return stats(cam).effective_period.seconds(); });
+    m->AddCallbackCounter("edgesight_detection_shed_total",
+                          "times load shedding stretched the camera's period beyond its target",
+                          labels, [this, cam] { return static_cast<double>(stats(cam).shed); });
+    m->AddCallbackCounter("edgesight_detection_starved_total",
+                          "runs that came later than the camera's max_period_s", labels,
+                          [this, cam] { return static_cast<double>(stats(cam).starved); });
+  }
+  m->AddCallbackGauge("edgesight_detector_oldest_wait_seconds",
+                      "how long the oldest unanswered detection request has waited", {},
+                      [this] { return OldestWait(SteadyNow()).seconds(); });
+}
+
 Result<DetectionResult> DetectionService::Request(int cam, const cv::Mat& image, Timestamp now) {
   std::unique_lock lock(mu_);
   if (stop_ || !started_) return Cancelled("detection service is not running");

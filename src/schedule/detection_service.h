@@ -19,6 +19,8 @@
 // Thread-safety: every method is thread-safe; the detectors run on the service thread only.
 #pragma once
 
+#include "core/metrics_registry.h"
+
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -52,6 +54,13 @@ class DetectionService {
   void UpdateCamera(int cam, CameraSchedule schedule);
   void SetArmed(int cam, bool armed);
   CameraScheduleStats stats(int cam) const;
+  // How long the oldest request not yet answered has waited at `now` (steady clock); zero when
+  // none waits. A detector that hangs shows here (/readyz).
+  Duration OldestWait(Timestamp now) const;
+  // Live figures on `metrics`, per camera added so far: achieved and effective detection
+  // period, runs, shed and starved counts; and the oldest wait. The callbacks read this
+  // service: stop every reader of `metrics` before destroying it.
+  void RegisterMetrics(MetricsRegistry* metrics);
 
  private:
   class CameraClient;

@@ -103,6 +103,21 @@ TEST(DetectionServiceTest, DetectorErrorsGoBackToTheirCameraAndTheServiceGoesOn)
   EXPECT_TRUE(c->Detect(kImage, SteadyNow()).ok());
 }
 
+TEST(DetectionServiceTest, OldestWaitShowsARequestThatIsNotAnswered) {
+  DetectionService service(
+      std::make_unique<CountingDetector>(0.5f, std::chrono::milliseconds(300)));
+  auto a = service.Client(service.AddCamera("a", Every(0)));
+  service.Start();
+  const Timestamp asked = SteadyNow();
+  EXPECT_EQ(service.OldestWait(asked).us, 0);
+  std::jthread t([&] { (void)a->Detect(kImage, asked); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Waiting (the detector sleeps): measured from when it was asked.
+  EXPECT_EQ(service.OldestWait(asked + Duration::Seconds(7)).us, Duration::Seconds(7).us);
+  t.join();
+  EXPECT_EQ(service.OldestWait(SteadyNow()).us, 0);
+}
+
 TEST(DetectionServiceTest, StopCancelsWaitersAndRequestsAfterStop) {
   DetectionService service(
       std::make_unique<CountingDetector>(0.5f, std::chrono::milliseconds(200)));

@@ -268,7 +268,13 @@ void MqttPublisher::SayGoodbye() {
   }
 }
 
+void MqttPublisher::SetReadiness(std::function<nlohmann::ordered_json()> readiness) {
+  std::lock_guard<std::mutex> lock(mu_);
+  readiness_ = std::move(readiness);
+}
+
 void MqttPublisher::PublishStatus() {
+  std::function<nlohmann::ordered_json()> readiness;
   StatusSnapshot snap;
   snap.device = options_.device_id;
   const int64_t now = WallNow();
@@ -291,7 +297,9 @@ void MqttPublisher::PublishStatus() {
     snap.disconnects = stats_.disconnects;
     snap.inflight = static_cast<int>(inflight_.size());
     snap.last_error = stats_.last_error;
+    readiness = readiness_;
   }
+  if (readiness) snap.readiness = readiness();
   const std::string topic = StatusTopic(options_.device_id);
   const std::string payload = OnlineStatusJson(snap);
   last_status_ = SteadyNow();

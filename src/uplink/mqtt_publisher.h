@@ -38,6 +38,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -113,6 +114,9 @@ class MqttPublisher {
   MqttPublisher& operator=(const MqttPublisher&) = delete;
 
   Status Start();
+  // What the retained status reports as "readiness" from now on (status_message.h), computed
+  // on the drain thread each time a status goes out; it must be thread-safe and outlive Stop().
+  void SetReadiness(std::function<nlohmann::ordered_json()> readiness);
   // Disconnects and joins the drain thread; unacknowledged entries stay in the outbox.
   void Stop();
   // Wakes the drain thread (call after Outbox::Append for low latency).
@@ -160,6 +164,7 @@ class MqttPublisher {
   bool refusal_reported_ = false;
   Timestamp down_since_;
   PublisherStats stats_;
+  std::function<nlohmann::ordered_json()> readiness_;
   std::thread thread_;
 
   // Drain-thread only.

@@ -242,6 +242,8 @@ TEST_F(PublisherTest, PeriodicStatusJsonIsRetainedAndAccounted) {
   o.wall_now = [this] { return wall_us_.load(); };
   MakePublisher(o);
   AppendN(3);
+  EXPECT_EQ(nlohmann::json::parse(OnlineStatusJson({})).count("readiness"), 0u);  // none given
+  pub_->SetReadiness([] { return nlohmann::ordered_json{{"ready", false}}; });
   ASSERT_TRUE(pub_->Start().ok());
   fake_->Connect();
   auto status_count = [&] {
@@ -265,6 +267,7 @@ TEST_F(PublisherTest, PeriodicStatusJsonIsRetainedAndAccounted) {
   EXPECT_EQ(last["outbox"]["depth"], 0);
   EXPECT_EQ(last["publisher"]["state"], "connected");
   EXPECT_EQ(last["publisher"]["acked"], 3);
+  EXPECT_EQ(last["readiness"]["ready"], false);  // what the runtime says, as /readyz
   const int64_t ev_bytes = 3 * MqttPublishWireBytes(25, 11);  // topic 25, {"id":"mN"}
   EXPECT_EQ(last["sent_bytes"]["hour"]["event"], ev_bytes);
   EXPECT_EQ(last["sent_bytes"]["total"]["event"], ev_bytes);

@@ -159,7 +159,13 @@ Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path,
 Status Outbox::RollbackLocked(Status s) {
   (void)ExecLocked("ROLLBACK");
   (void)LoadStateLocked();  // the mirror may have been changed by a partial eviction
+  if (s.code() != StatusCode::kInvalidArgument) write_error_ = s.ToString();  // not the caller's
   return s;
+}
+
+std::string Outbox::LastWriteError() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return write_error_;
 }
 
 Status Outbox::ExecLocked(const char* sql) {
@@ -268,7 +274,7 @@ Result<int64_t> Outbox::Append(OutboxKind kind, std::string_view topic, std::str
   }
   ES_RETURN_IF_ERROR(CheckWritable());
   std::lock_guard<std::mutex> lock(mu_);
-  ES_RETURN_IF_ERROR(ExecLocked("BEGIN IMMEDIATE"));
+  if (Status b = ExecLocked("BEGIN IMMEDIATE"); !b.ok()) return RollbackLocked(b);
   auto fail = [this](Status s) { return RollbackLocked(std::move(s)); };
   Status room = MakeRoomLocked(kind, size);
   if (!room.ok()) {
@@ -288,6 +294,7 @@ Result<int64_t> Outbox::Append(OutboxKind kind, std::string_view topic, std::str
   if (!seq.ok()) return fail(seq.status());
   Status commit = ExecLocked("COMMIT");
   if (!commit.ok()) return fail(commit);
+  write_error_.clear();
   return seq;
 }
 
@@ -332,7 +339,7 @@ Result<std::vector<int64_t>> Outbox::AppendBatch(
   }
   ES_RETURN_IF_ERROR(CheckWritable());
   std::lock_guard<std::mutex> lock(mu_);
-  ES_RETURN_IF_ERROR(ExecLocked("BEGIN IMMEDIATE"));
+  if (Status b = ExecLocked("BEGIN IMMEDIATE"); !b.ok()) return RollbackLocked(b);
   auto fail = [this](Status s) { return RollbackLocked(std::move(s)); };
   std::vector<int64_t> seqs;
   for (size_t i = 0; i < records.size(); ++i) {
@@ -366,6 +373,7 @@ Result<std::vector<int64_t>> Outbox::AppendBatch(
   }
   Status commit = ExecLocked("COMMIT");
   if (!commit.ok()) return fail(commit);
+  write_error_.clear();
   return seqs;
 }
 

@@ -170,6 +170,9 @@ class Outbox {
   // Age of the oldest unacknowledged entry at wall time `now_unix_us`; zero when empty.
   Duration OldestAge(int64_t now_unix_us = WallNowMicros());
   OutboxStats Stats();
+  // Why the last Append/AppendBatch failed to commit (disk full, I/O error); "" once one has
+  // succeeded since. A record refused as invalid by the caller's mistake does not count.
+  std::string LastWriteError();
 
   // Increments and returns the persistent counter `name` (first call returns 1).
   Result<int64_t> NextEventCounter(std::string_view name = "event");
@@ -195,6 +198,7 @@ class Outbox {
   Status CheckWritable() const;
 
   std::mutex mu_;
+  std::string write_error_;  // see LastWriteError()
   sqlite3* db_ = nullptr;
   std::string path_;
   OutboxOptions options_;

@@ -63,6 +63,27 @@ TEST(OutboxTest, AppendPeekAckInOrder) {
   EXPECT_EQ(box->Stats().total_bytes(), 0);
 }
 
+TEST(OutboxTest, LastWriteErrorSaysWhyCommitsFailUntilOneSucceeds) {
+  TempDir dir;
+  OutboxOptions o;
+  o.busy_timeout_ms = 50;
+  auto box = MustOpen(dir.file("o.db"), o);
+  ASSERT_TRUE(box);
+  EXPECT_EQ(box->LastWriteError(), "");
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("o.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_FALSE(box->Append(OutboxKind::kEvent, "t", "p", "id1").ok());
+  EXPECT_NE(box->LastWriteError().find("locked"), std::string::npos) << box->LastWriteError();
+  // The caller's own mistake (an entry over max_bytes) does not make the outbox unhealthy...
+  ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  EXPECT_TRUE(box->Append(OutboxKind::kEvent, "t", "p", "id2").ok());
+  EXPECT_EQ(box->LastWriteError(), "");
+  EXPECT_FALSE(box->Append(OutboxKind::kEvent, "t", std::string(o.max_bytes + 1, 'x'), "id3").ok());
+  EXPECT_EQ(box->LastWriteError(), "");
+}
+
 TEST(OutboxTest, BinaryPayloadRoundTrips) {
   TempDir dir;
   auto box = MustOpen(dir.file("o.db"));

@@ -36,6 +36,7 @@ std::string OnlineStatusJson(const StatusSnapshot& s) {
                     {"acked", s.acked},           {"resent", s.resent},
                     {"connects", s.connects},     {"disconnects", s.disconnects},
                     {"inflight", s.inflight},     {"last_error", s.last_error}};
+  if (!s.readiness.is_null()) j["readiness"] = s.readiness;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

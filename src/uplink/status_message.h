@@ -9,7 +9,9 @@
 //                          "total":{"event":b,"crop":b,"status":b}},
 //            "bandwidth":{"cap_bytes_per_hour":C,"crops_deferred":true|false},
 //            "publisher":{"state":"connected","published":n,"acked":n,"resent":n,
-//                         "connects":n,"disconnects":n,"inflight":n,"last_error":""}}
+//                         "connects":n,"disconnects":n,"inflight":n,"last_error":""},
+//            "readiness":{"ready":true,"checks":{..},"failed":[..]}}  -- as /readyz
+//            (docs/operations.md); absent when the runtime gives none
 //   offline {"v":1,"state":"offline","device":"edge0"}  -- the MQTT last will, published by the
 //            broker when the device vanishes without a clean disconnect.
 // "sent_bytes" are wire bytes acknowledged by the broker (bandwidth_budget.h) in the current
@@ -19,6 +21,7 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "uplink/outbox.h"
@@ -41,6 +44,7 @@ struct StatusSnapshot {
   int64_t published = 0, acked = 0, resent = 0, connects = 0, disconnects = 0;
   int inflight = 0;
   std::string last_error;
+  nlohmann::ordered_json readiness;  // null = absent
 };
 
 // The "online" status JSON (one line).

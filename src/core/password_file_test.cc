@@ -1,4 +1,4 @@
-#include "app/password_file.h"
+#include "core/password_file.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
