@@ -212,6 +212,86 @@ TEST(OperationsApi, HealthMetricsCamerasAndLiveSettings) {
   EXPECT_EQ(summary["schedule"]["settings_version"], 2) << summary.dump();
 }
 
+TEST(OperationsApi, EventsWithCropsAndClipsWithRanges) {
+  const std::string dir = TempDir();
+  {
+    std::ofstream cfg(dir + "/site.yaml");
+    cfg << "analytics:\n  zones:\n    - name: yard\n"
+        << "      polygon: [[0, 0], [640, 0], [640, 480], [0, 480]]\n"
+        << "recording:\n  dir: " << dir << "/clips\n  pre_event_s: 1\n  post_event_s: 1\n"
+        << "  max_clip_s: 3\n";
+  }
+  Edge edge({"--config", dir + "/site.yaml", "--source", "synthetic:crowd", "--realtime",
+             "--detector", "motion", "--max-frames", "3000"},
+            dir);
+  ASSERT_TRUE(edge.Answers()) << edge.err();
+  auto c = edge.Client();
+  // Zone events arrive, and some track ends with a crop.
+  json zone, cropped;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        const json page = Body(c.Get("/api/events?camera=cam0&limit=500"));
+        for (const json& e : page.value("events", json::array())) {
+          if (e["type"] == "zone" && zone.is_null()) zone = e;
+          if (e["has_crop"] == true && cropped.is_null()) cropped = e;
+        }
+        return !zone.is_null() && !cropped.is_null();
+      },
+      40))
+      << edge.err();
+  EXPECT_EQ(zone["zone"], "yard");
+  EXPECT_GT(zone["t_unix_ms"].get<int64_t>(), 1700000000000);
+  auto r = c.Get("/api/events/crop?id=" + cropped["id"].get<std::string>());
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->get_header_value("Content-Type"), "image/jpeg");
+  EXPECT_EQ(static_cast<unsigned char>(r->body[0]), 0xFF);
+  EXPECT_EQ(StatusOf(c, "/api/events/crop?id=edge0/cam0/999999999"), 404);
+  // Filters and pages.
+  const json tracks = Body(c.Get("/api/events?type=track&limit=2"));
+  ASSERT_EQ(tracks["events"].size(), 2u);
+  for (const json& e : tracks["events"]) EXPECT_EQ(e["type"], "track");
+  const int64_t next = tracks["next_before"].get<int64_t>();
+  const json older = Body(c.Get("/api/events?type=track&limit=2&before=" + std::to_string(next)));
+  ASSERT_FALSE(older["events"].empty());
+  EXPECT_LT(older["events"][0]["seq"].get<int64_t>(), next);
+  for (const char* bad : {"/api/events?limit=0", "/api/events?limit=x", "/api/events?type=cat",
+                          "/api/events?since=-5", "/api/events?track=1.5"}) {
+    r = c.Get(bad);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << bad;
+    EXPECT_FALSE(Body(r).value("error", "").empty()) << bad;
+  }
+
+  // The clip an event names, with a byte range (a browser seeking); names never leave the dir.
+  std::string clip;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        for (const json& e : Body(c.Get("/api/events?limit=500")).value("events", json::array())) {
+          if (e.contains("clip")) clip = e["clip"];
+        }
+        return !clip.empty() && std::filesystem::exists(dir + "/clips/" + clip) &&
+               std::filesystem::file_size(dir + "/clips/" + clip) > 1000;
+      },
+      30));
+  r = c.Get("/api/cameras/cam0/clips/" + clip, {{"Range", "bytes=100-199"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 206);
+  EXPECT_EQ(r->body.size(), 100u);
+  EXPECT_EQ(r->get_header_value("Accept-Ranges"), "bytes");
+  EXPECT_EQ(r->get_header_value("Content-Range").rfind("bytes 100-199/", 0), 0u);
+  std::ifstream file(dir + "/clips/" + clip, std::ios::binary);
+  std::string head(200, '\0');
+  file.read(head.data(), 200);
+  EXPECT_EQ(r->body, head.substr(100, 100));
+  for (const char* bad : {"/api/cameras/cam0/clips/..", "/api/cameras/cam0/clips/%2e%2e",
+                          "/api/cameras/cam0/clips/.hidden", "/api/cameras/cam0/clips/a%20b"}) {
+    EXPECT_EQ(StatusOf(c, bad), 400) << bad;
+  }
+  EXPECT_EQ(StatusOf(c, "/api/cameras/cam0/clips/..%2f..%2fetc%2fpasswd"), 404);
+  EXPECT_EQ(StatusOf(c, "/api/cameras/cam0/clips/nope.mp4"), 404);
+}
+
 TEST(OperationsApi, ReadinessFailsWhileTheCameraIsDownAndRecovers) {
   const std::string dir = TempDir();
   const int rtsp_port = FreePort();

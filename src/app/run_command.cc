@@ -11,7 +11,8 @@
 #include "alarm/alarm_dispatcher.h"
 #include "app/alarm_hook.h"
 #include "app/armed_hook.h"
-#include "app/device_api.h"
+#include "ops/device_api.h"
+#include "ops/event_store_hook.h"
 #include "app/ptz_hook.h"
 #include "app/source_usage_hook.h"
 #include "app/uplink_runtime.h"
@@ -34,6 +35,7 @@ struct Device {
   std::unique_ptr<DetectionService> detection;
   std::map<std::string, std::shared_ptr<LiveCameraConfig>> live;  // by camera id
   std::map<std::string, std::shared_ptr<LiveView>> views;         // by camera id, with http
+  std::shared_ptr<EventStore> events;                             // with http
   bool credentials_refused = false;  // a PTZ head refused them (the uplink says it itself)
   std::map<std::string, std::shared_ptr<LensPair>> lens_pairs;  // by the wide camera's id
   // Last, so it stops first: its routes read everything above.
@@ -153,6 +155,10 @@ Result<std::unique_ptr<Pipeline>> BuildCamera(const SiteCamera& cam, bool shared
     parts.hooks.push_back(std::make_unique<PtzConfirmHook>(lens, ids, dev->id, cam.id));
   }
   ES_RETURN_IF_ERROR(AddDecisionHooks(c, dev, cam.role == "wide" ? lens : nullptr, &parts));
+  if (dev->events) {  // after the outbox: delivery first, the local copy second
+    ES_ASSIGN_OR_RETURN(auto hook, MakeEventStoreHook(dev->events, dev->id, c.uplink.crop_max_side));
+    parts.hooks.push_back(std::move(hook));
+  }
   // Last: it only steers the scheduler, after the events are committed.
   std::set<std::string> armed;
   for (const ZoneOptions& z : c.analytics.zones) {
@@ -189,6 +195,12 @@ Status OpenDevice(const AppConfig& c, Device* dev) {
       ->Set(1);
   if (!c.http.listen.empty()) {  // bound now: a taken port fails before any camera starts
     ES_ASSIGN_OR_RETURN(dev->http, HttpServer::Bind(c.http));
+    EventStoreOptions eo;
+    eo.path = c.http.events_db;
+    eo.max_events = c.http.events_max;
+    eo.max_age_s = c.http.events_max_age_s;
+    ES_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> events, EventStore::Open(eo));
+    dev->events = std::move(events);
   }
   dev->detection = std::make_unique<DetectionService>(std::move(shared));
   if (!c.alarm.rules.empty()) {
@@ -251,13 +263,15 @@ std::shared_ptr<ApiDevice> DeviceView(const SiteConfig& site, const HttpOptions&
   api->detection = dev->detection.get();
   api->outbox = dev->uplink ? dev->uplink->outbox() : nullptr;
   api->detector_stall_s = o.detector_stall_s;
+  api->events = dev->events;
   api->started = SteadyNow();
   for (size_t i = 0; i < site.cameras.size(); ++i) {
     const SiteCamera& cam = site.cameras[i];
     auto view = dev->views.find(cam.id);
     api->cameras.push_back({cam.id, RedactSource(cam.config.source.uri), cam.role,
                             static_cast<int>(i), dev->live.at(cam.id),
-                            view == dev->views.end() ? nullptr : view->second});
+                            view == dev->views.end() ? nullptr : view->second,
+                            cam.config.recording.dir});
   }
   return api;
 }

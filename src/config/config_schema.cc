@@ -454,6 +454,12 @@ std::vector<SectionSpec> BuildSchema() {
                "live view and snapshots: frames per second taken from each camera at most")
           .Add("live_max_width", &HO::live_max_width, Closed(64, 4096),
                "live view: wider frames are downscaled to this width")
+          .Add("events_db", &HO::events_db, AnyValue(),
+               "SQLite file of the local event store (API, dashboard); empty = in memory")
+          .Add("events_max", &HO::events_max, Closed(100, 100000000),
+               "the event store keeps at most this many events, oldest deleted first")
+          .Add("events_max_age_s", &HO::events_max_age_s, AtLeast(0),
+               "... and none older than this; 0 = no age limit")
           .Build());
   return s;
 }

@@ -37,6 +37,11 @@ struct HttpOptions {
   // preview's largest width (larger frames are downscaled).
   double live_fps = 5;
   int live_max_width = 960;
+  // Local event store for the API and dashboard (ops/event_store.h): SQLite file ("" = in
+  // memory), at most events_max events, none older than events_max_age_s (0 = no limit).
+  std::string events_db;
+  int64_t events_max = 100000;
+  double events_max_age_s = 0;
 };
 
 struct ListenAddress {

@@ -65,7 +65,7 @@ double CropQuality(const TrackOutput& t, int fw, int fh, const CropOptions& o, b
 
 Result<std::unique_ptr<CropCollector>> CropCollector::Create(Outbox* outbox, CropOptions o,
                                                              MqttPublisher* publisher) {
-  if (outbox == nullptr) return InvalidArgument("crops: no outbox");
+  if (outbox == nullptr && !o.on_crop) return InvalidArgument("crops: no outbox");
   if (o.device.empty()) return InvalidArgument("crops: device id must not be empty");
   if (o.max_side < 16) return InvalidArgument("crops: max_side must be >= 16");
   if (o.jpeg_quality < 1 || o.jpeg_quality > 100 || o.min_quality < 1 ||
@@ -156,6 +156,14 @@ Status CropCollector::Commit(const Key& key, const Held& h) {
   const std::string payload = EncodeCropPayload(
       nlohmann::json(hdr),
       std::string_view(reinterpret_cast<const char*>(jpeg->first.data()), jpeg->first.size()));
+  const std::string_view bytes(reinterpret_cast<const char*>(jpeg->first.data()),
+                               jpeg->first.size());
+  if (o_.on_crop) o_.on_crop(CropView{stream, key.second, h.start_id, h.end_id, bytes});
+  if (outbox_ == nullptr) {
+    stats_.committed++;
+    stats_.bytes += static_cast<int64_t>(bytes.size());
+    return Status::Ok();
+  }
   auto seq = outbox_->Append(OutboxKind::kCrop, CropTopic(o_.device, stream), payload, id);
   if (!seq.ok()) {
     stats_.dropped++;

@@ -16,6 +16,8 @@
 //   min_quality and then downscaled until it fits max_jpeg_bytes) framed as crop_payload.h,
 //   Outbox::Append(kCrop, "edgesight/v1/<device>/<stream>/crops", payload, id) with
 //   id = "<track start event id>/crop", linked to the event ids of the track's start and end.
+//   With options.on_crop the crop also goes there; the outbox may then be null (crops for a
+//   local consumer only).
 // - Crops are optional: a crop that cannot be encoded or that the outbox refuses under its size
 //   policy (outbox full, or a crop larger than the whole outbox) is counted in stats().dropped and
 //   the call returns OK. An outbox I/O failure is returned (and counted); the caller decides
@@ -27,6 +29,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string_view>
 #include <map>
 #include <memory>
 #include <string>
@@ -41,8 +45,20 @@
 
 namespace es {
 
+// A committed crop, for a consumer besides the outbox (the local event store).
+struct CropView {
+  std::string stream;
+  int track_id = 0;
+  std::string start_id;  // the track's start event id ("" if the track had none)
+  std::string end_id;
+  std::string_view jpeg;
+};
+
 struct CropOptions {
   std::string device = "edge0";
+  // Also called with every crop committed (after the outbox took it, or instead of the outbox
+  // when there is none); on the collector's thread.
+  std::function<void(const CropView&)> on_crop;
   int max_side = 256;                  // longest side of the JPEG, px (never upscaled); >= 16
   int jpeg_quality = 80;               // first try, 1..100
   int min_quality = 40;                // lowest quality before downscaling further

@@ -155,6 +155,35 @@ TEST_F(CropCollectorTest, BestViewIsCommittedAtTrackEndWithEventIds) {
   EXPECT_EQ(c->stats().committed, 1);
 }
 
+TEST_F(CropCollectorTest, ALocalConsumerGetsTheCropWithOrWithoutAnOutbox) {
+  std::vector<std::pair<CropView, std::string>> seen;
+  CropOptions o;
+  o.device = "dev";
+  o.on_crop = [&](const CropView& v) { seen.emplace_back(v, std::string(v.jpeg)); };
+  auto local = CropCollector::Create(nullptr, o);  // no outbox: the consumer only
+  ASSERT_TRUE(local.ok()) << local.status().ToString();
+  const BBox b{200, 100, 60, 120};
+  ASSERT_TRUE((*local)
+                  ->OnFrame(MakeFrame(0, b, {0, 0, 255}), {Track(3, b, 0.9f)},
+                            {TrackEvent(3, EventPhase::kStart, "dev/cam/1", "dev/cam/1")})
+                  .ok());
+  ASSERT_TRUE((*local)
+                  ->OnFrame(MakeFrame(1, b, {0, 0, 255}), {},
+                            {TrackEvent(3, EventPhase::kEnd, "dev/cam/2", "dev/cam/1")})
+                  .ok());
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].first.stream, "cam");
+  EXPECT_EQ(seen[0].first.track_id, 3);
+  EXPECT_EQ(seen[0].first.start_id, "dev/cam/1");
+  EXPECT_EQ(seen[0].first.end_id, "dev/cam/2");
+  ASSERT_GT(seen[0].second.size(), 100u);
+  EXPECT_EQ(static_cast<unsigned char>(seen[0].second[0]), 0xFF);  // JPEG
+  EXPECT_EQ((*local)->stats().committed, 1);
+  EXPECT_TRUE(Crops().empty());
+  // Without an outbox and without a consumer there is nowhere to put crops.
+  EXPECT_FALSE(CropCollector::Create(nullptr, CropOptions{}).ok());
+}
+
 TEST_F(CropCollectorTest, JpegIsBoundedAndDownscaled) {
   CropOptions o;
   o.max_side = 200;

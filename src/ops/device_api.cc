@@ -1,7 +1,14 @@
-#include "app/device_api.h"
+#include "ops/device_api.h"
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <chrono>
+#include <climits>
 #include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
 
 namespace es {
 
@@ -54,6 +61,75 @@ nlohmann::ordered_json CameraJson(const ApiDevice& d, const ApiCamera& c, double
 void SendJson(httplib::Response& res, const nlohmann::ordered_json& j, int status = 200) {
   res.status = status;
   res.set_content(j.dump(), "application/json");
+}
+
+// ?camera=&type=&track=&since=&until=&before=&limit=; one-line errors naming the parameter.
+Result<EventQuery> ParseEventQuery(const httplib::Request& req) {
+  EventQuery q;
+  q.camera = req.get_param_value("camera");
+  q.type = req.get_param_value("type");
+  if (!q.type.empty() && q.type != "track" && q.type != "zone" && q.type != "loiter" &&
+      q.type != "line" && q.type != "ptz") {
+    return InvalidArgument("type: expected track, zone, loiter, line or ptz, got '" + q.type +
+                           "'");
+  }
+  auto integer = [&](const char* name, int64_t lo, int64_t hi, int64_t* out) -> Status {
+    if (!req.has_param(name)) return Status::Ok();
+    const std::string text = req.get_param_value(name);
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < lo ||
+        v > hi) {
+      return InvalidArgument(std::string(name) + ": expected an integer in [" +
+                             std::to_string(lo) + ", " + std::to_string(hi) + "], got '" +
+                             text.substr(0, 40) + "'");
+    }
+    *out = v;
+    return Status::Ok();
+  };
+  constexpr int64_t kMax = INT64_MAX / 2;
+  int64_t track = -1, limit = 50;
+  ES_RETURN_IF_ERROR(integer("track", 0, INT32_MAX, &track));
+  ES_RETURN_IF_ERROR(integer("since", 0, kMax, &q.since_ms));
+  ES_RETURN_IF_ERROR(integer("until", 0, kMax, &q.until_ms));
+  ES_RETURN_IF_ERROR(integer("before", 0, kMax, &q.before));
+  ES_RETURN_IF_ERROR(integer("limit", 1, 500, &limit));
+  if (track >= 0) q.track_id = static_cast<int>(track);
+  q.limit = static_cast<int>(limit);
+  return q;
+}
+
+// A clip file of the camera's recording directory. The name is one path component of
+// [A-Za-z0-9._-] not starting with '.', so no request can leave the directory.
+void ServeClip(const ApiCamera& c, const std::string& name, httplib::Response& res) {
+  const bool safe = !name.empty() && name.size() <= 255 && name[0] != '.' &&
+                    std::all_of(name.begin(), name.end(), [](unsigned char ch) {
+                      return std::isalnum(ch) || ch == '.' || ch == '_' || ch == '-';
+                    });
+  if (!safe) return JsonError(res, 400, "clip name: expected a file name of [A-Za-z0-9._-]");
+  if (c.clip_dir.empty()) return JsonError(res, 404, "camera " + c.id + " records no clips");
+  const std::string path = c.clip_dir + "/" + name;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || !std::filesystem::is_regular_file(path, ec)) {
+    return JsonError(res, 404, "no clip '" + name + "' for camera " + c.id);
+  }
+  std::string type = "application/octet-stream";
+  if (name.ends_with(".mp4")) type = "video/mp4";
+  if (name.ends_with(".mkv")) type = "video/x-matroska";
+  if (name.ends_with(".ts")) type = "video/mp2t";
+  auto file = std::make_shared<std::ifstream>(path, std::ios::binary);
+  res.set_header("Accept-Ranges", "bytes");  // browsers seek only when told they may
+  res.set_content_provider(
+      static_cast<size_t>(size), type,
+      [file](size_t offset, size_t length, httplib::DataSink& sink) {
+        std::vector<char> buf(std::min<size_t>(length, 64 * 1024));
+        file->seekg(static_cast<std::streamoff>(offset));
+        file->read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        const std::streamsize got = file->gcount();
+        if (got <= 0) return false;
+        return sink.write(buf.data(), static_cast<size_t>(got));
+      });
 }
 
 }  // namespace
@@ -156,6 +232,39 @@ void AddDeviceRoutes(std::shared_ptr<const ApiDevice> device, HttpServer* server
                                sink.write("\r\n", 2);
                       });
                 }));
+  server->Route("GET", R"(/api/cameras/([^/]+)/clips/([^/]+))", HttpAccess::kRead,
+                with_camera([](const ApiCamera& c, const Request& req, Response& res) {
+                  ServeClip(c, req.matches[2], res);
+                }));
+  server->Route("GET", "/api/events", HttpAccess::kRead, [d](const Request& req, Response& res) {
+    if (!d->events) return JsonError(res, 503, "no event store");
+    auto q = ParseEventQuery(req);
+    if (!q.ok()) return JsonError(res, 400, q.status().message());
+    auto rows = d->events->Query(*q);
+    if (!rows.ok()) return JsonError(res, 500, rows.status().message());
+    nlohmann::json list = nlohmann::json::array();
+    for (StoredEvent& e : *rows) {
+      nlohmann::json j = std::move(e.event);
+      j["seq"] = e.seq;
+      j["t_unix_ms"] = e.t_unix_ms;
+      j["has_crop"] = e.has_crop;
+      list.push_back(std::move(j));
+    }
+    const bool more = static_cast<int>(rows->size()) == q->limit;
+    nlohmann::json body = {{"events", std::move(list)}};
+    body["next_before"] = more ? nlohmann::json(rows->back().seq) : nlohmann::json(nullptr);
+    res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                    "application/json");
+  });
+  server->Route("GET", "/api/events/crop", HttpAccess::kRead, [d](const Request& req, Response& res) {
+    if (!d->events) return JsonError(res, 503, "no event store");
+    if (!req.has_param("id")) return JsonError(res, 400, "id: missing (an event id)");
+    auto crop = d->events->CropOf(req.get_param_value("id"));
+    if (!crop.ok()) return JsonError(res, 500, crop.status().message());
+    if (!crop->has_value()) return JsonError(res, 404, "no crop for event '" + req.get_param_value("id") + "'");
+    res.set_header("Cache-Control", "max-age=3600");
+    res.set_content(**crop, "image/jpeg");
+  });
   server->Route("GET", R"(/api/cameras/([^/]+)/settings)", HttpAccess::kRead,
                 with_camera([](const ApiCamera& c, const Request&, Response& res) {
                   res.set_content(c.live->SettingsJson().dump(), "application/json");

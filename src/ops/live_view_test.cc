@@ -1,4 +1,4 @@
-#include "pipeline/live_view.h"
+#include "ops/live_view.h"
 
 #include <gtest/gtest.h>
 

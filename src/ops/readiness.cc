@@ -1,4 +1,4 @@
-#include "app/readiness.h"
+#include "ops/readiness.h"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "pipeline/live_view.h"
+#include "ops/live_view.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>

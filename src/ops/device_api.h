@@ -2,7 +2,7 @@
 //
 // Routes (JSON unless said; docs/operations.md):
 //   GET   /healthz                   the process answers: {"status": "alive", "device", "uptime_s"}
-//   GET   /readyz                    200 ready / 503 not, body from app/readiness.h
+//   GET   /readyz                    200 ready / 503 not, body from ops/readiness.h
 //   GET   /metrics                   Prometheus text exposition of the live metrics registry
 //   GET   /api/metrics               the same registry as JSON (p50/p99 per histogram)
 //   GET   /api/cameras               every camera: id, source, role, state, live figures
@@ -11,6 +11,13 @@
 //                                    (503 before the first frame)
 //   GET   /api/cameras/{id}/live.mjpg     the same as a live MJPEG stream
 //                                    (multipart/x-mixed-replace) at most http.live_fps
+//   GET   /api/cameras/{id}/clips/{name}  a clip of its recording directory (HTTP Range works,
+//                                    so a browser can seek); names are [A-Za-z0-9._-], never
+//                                    a path
+//   GET   /api/events                events, newest first: ?camera=&type=&track=&since=&until=
+//                                    (wall ms)&before=(seq, paging)&limit=(1..500, 50);
+//                                    {"events": [...], "next_before": seq | null}
+//   GET   /api/events/crop?id=ID     the JPEG of the event's track (404 when none)
 //   GET   /api/cameras/{id}/settings its live settings {"version", "gate", "pipeline"}
 //   PATCH /api/cameras/{id}/settings change them (bearer token; config/live_patch.h): 200 with
 //                                    the new settings, or 400 {"error": the config file's message}
@@ -25,11 +32,12 @@
 #include <string>
 #include <vector>
 
-#include "app/readiness.h"
+#include "ops/event_store.h"
+#include "ops/readiness.h"
 #include "core/metrics_registry.h"
 #include "http/http_server.h"
 #include "pipeline/live_camera_config.h"
-#include "pipeline/live_view.h"
+#include "ops/live_view.h"
 #include "schedule/detection_service.h"
 #include "uplink/outbox.h"
 
@@ -42,6 +50,7 @@ struct ApiCamera {
   int index = 0;       // in the detection service
   std::shared_ptr<LiveCameraConfig> live;
   std::shared_ptr<LiveView> view;  // null: no live view
+  std::string clip_dir;            // recording.dir ("" = no recording)
 };
 
 struct ApiDevice {
@@ -50,6 +59,7 @@ struct ApiDevice {
   const DetectionService* detection = nullptr;
   Outbox* outbox = nullptr;  // null without an uplink
   double detector_stall_s = 10;
+  std::shared_ptr<EventStore> events;  // null: no event store
   Timestamp started;
   std::vector<ApiCamera> cameras;
 };
