@@ -9,7 +9,8 @@ OUT      ?= out
 export ES_CACHE
 
 CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=Release \
-  -DES_ORT_DIR=$(ES_CACHE)/ort-0.4.9 -DES_MODEL_DIR=$(ES_CACHE)/models
+  -DES_ORT_DIR=$(ES_CACHE)/ort-0.4.9 -DES_MODEL_DIR=$(ES_CACHE)/models \
+  -DES_UPLOT_DIR=$(ES_CACHE)/web/uplot-1.6.32
 
 .PHONY: all setup configure build build-app demo test bench clean
 
@@ -33,6 +34,8 @@ demo: build-app
 	./$(BUILD)/edgesight run --source $(VIDEO) \
 	  --annotate $(OUT)/demo.mp4 --events-out $(OUT)/demo-events.jsonl
 	@echo "annotated video: $(OUT)/demo.mp4   per-frame JSON: $(OUT)/demo-events.jsonl"
+	@echo "dashboard: ./$(BUILD)/edgesight run --source $(VIDEO) --realtime --http 127.0.0.1:8080" \
+	  "  then open http://127.0.0.1:8080/"
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j2 --timeout 600

@@ -5,6 +5,7 @@
 #                                                  ONNX Runtime C/C++ API (from an npm package)
 #   $CACHE/models/nanodet-m-416.onnx               default detector, converted from TF.js
 #   $CACHE/models/nanodet-tfjs/{nanodet.json, nanodet.bin, LICENSE}   conversion source
+#   $CACHE/web/uplot-1.6.32/{uPlot.iife.min.js, uPlot.min.css, LICENSE}   dashboard charts (MIT)
 # CACHE = ${ES_CACHE:-$HOME/.cache/edgesight}.  Idempotent: what exists and verifies is kept and
 # nothing is downloaded.  Quiet on success (one line per thing done); one-line errors, exit 1.
 # Needs: npm, tar, sha256sum, /usr/bin/python3 with python3-numpy and python3-onnx.
@@ -143,4 +144,25 @@ if ! has_sha "$MODEL" "$MODEL_SHA"; then
   mkdir -p "$(dirname "$MODEL")"
   mv -f "$out" "$MODEL"
   say "NanoDet ONNX -> $MODEL"
+fi
+
+# --- uPlot (the dashboard's charts) --------------------------------------------------------------
+UPLOT_PKG="uplot@1.6.32"
+UPLOT_TGZ_SHA=4b8a8191e425658e3ea8c8c1314b0fc679c861ee3a1af2b20c7b16ba50b5133d
+UPLOT_JS_SHA=19c8d4c6ad88929a79f4ae49d6f7161566dfd0ba3d15cc495e974f787eb78f1f
+UPLOT_CSS_SHA=df630c6a8d6f8eeaff264b50f73ce5b114f646ffd9a0bb74f049b0a00135fa04
+UPLOT_DIR="$CACHE/web/uplot-1.6.32"
+if ! has_sha "$UPLOT_DIR/uPlot.iife.min.js" "$UPLOT_JS_SHA" ||
+   ! has_sha "$UPLOT_DIR/uPlot.min.css" "$UPLOT_CSS_SHA"; then
+  tgz="$(npm_pack "$UPLOT_PKG" "$UPLOT_TGZ_SHA")"
+  x="$TMP/uplot"
+  mkdir -p "$x"
+  tar -xzf "$tgz" -C "$x" package/dist/uPlot.iife.min.js package/dist/uPlot.min.css package/LICENSE ||
+    die "cannot unpack $UPLOT_PKG"
+  has_sha "$x/package/dist/uPlot.iife.min.js" "$UPLOT_JS_SHA" || die "uPlot.iife.min.js: wrong sha256"
+  has_sha "$x/package/dist/uPlot.min.css" "$UPLOT_CSS_SHA" || die "uPlot.min.css: wrong sha256"
+  mkdir -p "$UPLOT_DIR"
+  cp "$x/package/dist/uPlot.iife.min.js" "$x/package/dist/uPlot.min.css" "$UPLOT_DIR/"
+  cp "$x/package/LICENSE" "$UPLOT_DIR/LICENSE"
+  say "uPlot ($UPLOT_PKG) -> $UPLOT_DIR"
 fi

@@ -323,6 +323,30 @@ TEST(OperationsApi, ReadinessFailsWhileTheCameraIsDownAndRecovers) {
   StopProcess(rtsp);
 }
 
+// On a terminal (a pty from script(1)): a progress line on stderr and a human summary; the
+// JSON goes to --summary-json. Without one (every other test), stdout is the JSON.
+TEST(RunOnATerminal, ShowsProgressAndAHumanSummary) {
+  const std::string dir = TempDir();
+  const std::string cmd = kBin + " run --source " + kVtest +
+                          " --detector motion --realtime --max-frames 40 --summary-json " +
+                          dir + "/summary.json";
+  const auto r = RunProcess({"script", "-qec", cmd, "/dev/null"}, 120);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("/40 frames"), std::string::npos) << r.out;  // progress, with a total
+  EXPECT_NE(r.out.find(" fps"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("40 frames in "), std::string::npos) << r.out;  // the human summary
+  EXPECT_NE(r.out.find("glass-to-decision p50 "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("status: ok"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\"frames_read\""), std::string::npos) << "no JSON on a terminal";
+  std::ifstream in(dir + "/summary.json");
+  const json s = json::parse(in, nullptr, false);
+  ASSERT_FALSE(s.is_discarded());
+  EXPECT_EQ(s["frames_read"], 40);
+  // --json: the JSON on a terminal too.
+  const auto j = RunProcess({"script", "-qec", cmd + " --json", "/dev/null"}, 120);
+  EXPECT_NE(j.out.find("\"frames_read\": 40"), std::string::npos) << j.out;
+}
+
 TEST(OperationsApi, BadHttpSettingsAreOneLineErrors) {
   auto r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--max-frames", "5", "--http",
                            "0.0.0.0:0"}),

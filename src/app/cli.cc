@@ -7,9 +7,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <unistd.h>
+
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <iostream>
+#include <optional>
 #include <opencv2/core/utils/logger.hpp>
 #include <string>
 #include <vector>
@@ -20,6 +24,7 @@
 #include "app/eval_command.h"
 #include "app/exit_codes.h"
 #include "app/onvif_emulator_command.h"
+#include "app/progress.h"
 #include "app/run_command.h"
 #include "app/shutdown_signals.h"
 #include "app/track_command.h"
@@ -38,9 +43,10 @@ constexpr size_t kMaxArgumentBytes = 4096;
 struct RunFlags {
   std::vector<std::string> sources;
   std::string config, detector, events_out, annotate, device = "edge0";
-  std::string mqtt, outbox, http;
+  std::string mqtt, outbox, http, summary_json;
   int max_frames = -1;
   bool realtime = false;
+  bool json = false;
   std::vector<std::string> sets;
 };
 
@@ -143,23 +149,43 @@ void AddRunFlags(CLI::App* cmd, RunFlags* f) {
   cmd->add_option("--set", f->sets, "override a config key, e.g. --set tracker.track_thresh=0.6");
 }
 
+// `run` only: how the summary is shown.
+void AddSummaryFlags(CLI::App* cmd, RunFlags* f) {
+  cmd->add_flag("--json", f->json,
+                "print the JSON summary also on a terminal (it is printed whenever stdout is not "
+                "one)");
+  cmd->add_option("--summary-json", f->summary_json, "also write the JSON summary to this file");
+}
+
 int RunRun(const RunFlags& flags) {
   auto site = ResolveSite(flags);
   if (!site.ok()) return ReportError(site.status());
   const AppConfig& first = site->cameras.front().config;
   ShutdownSignals signals(Duration::Seconds(first.pipeline.stop_timeout_s));
   const SiteReloader reload = [&flags] { return ResolveSite(flags); };
-  SiteRunResult r = RunSite(*site, flags.device, &signals, reload);
+  SiteRunResult r = RunSite(*site, flags.device, &signals, reload, isatty(STDERR_FILENO) == 1);
   signals.SetPhase("printing the summary");
   const bool refused = r.credentials_refused;  // already said on stderr when it happened
   Status status = r.status;
+  std::optional<nlohmann::ordered_json> summary;
   if (site->cameras.size() == 1) {
     const RunResult one = SingleCameraResult(std::move(r), first);
-    if (one.summary.frames_read > 0 || one.status.ok()) {
-      std::cout << one.summary.ToJson().dump(2) << std::endl;
-    }
+    if (one.summary.frames_read > 0 || one.status.ok()) summary = one.summary.ToJson();
   } else if (!r.cameras.empty()) {
-    std::cout << r.ToJson(flags.device).dump(2) << std::endl;
+    summary = r.ToJson(flags.device);
+  }
+  if (summary) {
+    // People on a terminal get a few lines; scripts and pipes get the JSON (as does --json).
+    if (isatty(STDOUT_FILENO) == 1 && !flags.json) {
+      std::cout << HumanSummary(*summary) << std::flush;
+    } else {
+      std::cout << summary->dump(2) << std::endl;
+    }
+    if (!flags.summary_json.empty()) {
+      std::ofstream file(flags.summary_json);
+      file << summary->dump(2) << "\n";
+      if (!file) status = Internal("--summary-json: cannot write '" + flags.summary_json + "'");
+    }
   }
   signals.Disarm();
   if (!status.ok()) return ReportError(status);
@@ -195,6 +221,7 @@ int Main(int argc, char** argv) {
   RunFlags run_flags;
   CLI::App* run = app.add_subcommand("run", "run the pipeline on a source and print a summary");
   AddRunFlags(run, &run_flags);
+  AddSummaryFlags(run, &run_flags);
 
   RunFlags bench_flags;
   std::string bench_out;

@@ -13,6 +13,7 @@
 #include "app/armed_hook.h"
 #include "ops/device_api.h"
 #include "ops/event_store_hook.h"
+#include "app/progress.h"
 #include "app/ptz_hook.h"
 #include "app/source_usage_hook.h"
 #include "app/uplink_runtime.h"
@@ -264,6 +265,7 @@ std::shared_ptr<ApiDevice> DeviceView(const SiteConfig& site, const HttpOptions&
   api->outbox = dev->uplink ? dev->uplink->outbox() : nullptr;
   api->detector_stall_s = o.detector_stall_s;
   api->events = dev->events;
+  api->web_dir = o.web_dir;
   api->started = SteadyNow();
   for (size_t i = 0; i < site.cameras.size(); ++i) {
     const SiteCamera& cam = site.cameras[i];
@@ -317,7 +319,7 @@ std::vector<RunResult> RunAll(std::vector<std::unique_ptr<Pipeline>>& pipelines,
 }  // namespace
 
 SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
-                      ShutdownSignals* signals, const SiteReloader& reload) {
+                      ShutdownSignals* signals, const SiteReloader& reload, bool progress) {
   SiteRunResult out;
   Device dev;
   dev.id = device;
@@ -341,7 +343,12 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
   if (dev.uplink) dev.uplink->RegisterMetrics(&dev.metrics);
   dev.detection->Start();
   ServeDeviceView(site, first.http, &dev);
+  std::vector<std::string> ids;
+  for (const SiteCamera& cam : site.cameras) ids.push_back(cam.id);
+  ProgressReporter reporter(&dev.metrics, ids);
+  if (progress) reporter.Start();
   out.cameras = RunAll(pipelines, &dev, signals, reload);
+  reporter.Stop();
   dev.detection->Stop();
   for (size_t i = 0; i < out.cameras.size(); ++i) {
     RunResult& r = out.cameras[i];

@@ -45,8 +45,11 @@ using SiteReloader = std::function<Result<SiteConfig>()>;
 // of each running camera (camera_settings.h: gate, detection interval, period, its bound,
 // priority) from its next frame on; anything else needs a restart. The summary's
 // schedule.settings_version counts the snapshots a camera has had (1 = never changed).
+// With progress, a status line on stderr shows each camera's progress while it runs
+// (app/progress.h; the CLI asks for it only on a terminal).
 SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
-                      ShutdownSignals* signals, const SiteReloader& reload = {});
+                      ShutdownSignals* signals, const SiteReloader& reload = {},
+                      bool progress = false);
 
 // The single-camera summary of a one-camera site run ("uplink" among its hooks, the device's
 // degradations in its own).

@@ -460,6 +460,8 @@ std::vector<SectionSpec> BuildSchema() {
                "the event store keeps at most this many events, oldest deleted first")
           .Add("events_max_age_s", &HO::events_max_age_s, AtLeast(0),
                "... and none older than this; 0 = no age limit")
+          .Add("web_dir", &HO::web_dir, AnyValue(),
+               "the dashboard's files (served at /); empty = those built with the binary")
           .Build());
   return s;
 }

@@ -40,6 +40,8 @@ struct HttpOptions {
   // Local event store for the API and dashboard (ops/event_store.h): SQLite file ("" = in
   // memory), at most events_max events, none older than events_max_age_s (0 = no limit).
   std::string events_db;
+  // The dashboard's files (index.html, app.js, ...); "" = the ones built with the binary.
+  std::string web_dir;
   int64_t events_max = 100000;
   double events_max_age_s = 0;
 };

@@ -99,25 +99,36 @@ Result<EventQuery> ParseEventQuery(const httplib::Request& req) {
   return q;
 }
 
-// A clip file of the camera's recording directory. The name is one path component of
-// [A-Za-z0-9._-] not starting with '.', so no request can leave the directory.
-void ServeClip(const ApiCamera& c, const std::string& name, httplib::Response& res) {
-  const bool safe = !name.empty() && name.size() <= 255 && name[0] != '.' &&
-                    std::all_of(name.begin(), name.end(), [](unsigned char ch) {
-                      return std::isalnum(ch) || ch == '.' || ch == '_' || ch == '-';
-                    });
-  if (!safe) return JsonError(res, 400, "clip name: expected a file name of [A-Za-z0-9._-]");
-  if (c.clip_dir.empty()) return JsonError(res, 404, "camera " + c.id + " records no clips");
-  const std::string path = c.clip_dir + "/" + name;
+// One path component of [A-Za-z0-9._-] not starting with '.': joined to a directory, it
+// cannot leave it.
+bool IsPlainFileName(const std::string& name) {
+  return !name.empty() && name.size() <= 255 && name[0] != '.' &&
+         std::all_of(name.begin(), name.end(), [](unsigned char ch) {
+           return std::isalnum(ch) || ch == '.' || ch == '_' || ch == '-';
+         });
+}
+
+std::string ContentTypeOf(const std::string& name) {
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {".mp4", "video/mp4"},         {".mkv", "video/x-matroska"}, {".ts", "video/mp2t"},
+      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},   {".png", "image/png"}, {".svg", "image/svg+xml"}};
+  for (const auto& [ext, type] : kTypes) {
+    if (name.ends_with(ext)) return type;
+  }
+  return "application/octet-stream";
+}
+
+// A file of `dir` (the name is checked by the caller), streamed; HTTP Range works.
+void ServeFile(const std::string& dir, const std::string& name, httplib::Response& res) {
+  if (!IsPlainFileName(name)) return JsonError(res, 400, "expected a file name of [A-Za-z0-9._-]");
+  const std::string path = dir + "/" + name;
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec || !std::filesystem::is_regular_file(path, ec)) {
-    return JsonError(res, 404, "no clip '" + name + "' for camera " + c.id);
+    return JsonError(res, 404, "no file '" + name + "'");
   }
-  std::string type = "application/octet-stream";
-  if (name.ends_with(".mp4")) type = "video/mp4";
-  if (name.ends_with(".mkv")) type = "video/x-matroska";
-  if (name.ends_with(".ts")) type = "video/mp2t";
+  const std::string type = ContentTypeOf(name);
   auto file = std::make_shared<std::ifstream>(path, std::ios::binary);
   res.set_header("Accept-Ranges", "bytes");  // browsers seek only when told they may
   res.set_content_provider(
@@ -130,6 +141,15 @@ void ServeClip(const ApiCamera& c, const std::string& name, httplib::Response& r
         if (got <= 0) return false;
         return sink.write(buf.data(), static_cast<size_t>(got));
       });
+}
+
+// A clip of the camera's recording directory.
+void ServeClip(const ApiCamera& c, const std::string& name, httplib::Response& res) {
+  if (!IsPlainFileName(name)) {
+    return JsonError(res, 400, "clip name: expected a file name of [A-Za-z0-9._-]");
+  }
+  if (c.clip_dir.empty()) return JsonError(res, 404, "camera " + c.id + " records no clips");
+  ServeFile(c.clip_dir, name, res);
 }
 
 }  // namespace
@@ -170,6 +190,12 @@ void AddDeviceRoutes(std::shared_ptr<const ApiDevice> device, HttpServer* server
   using httplib::Request;
   using httplib::Response;
   std::shared_ptr<const ApiDevice> d = std::move(device);
+  const std::string web = d->web_dir.empty() ? ES_WEB_DIR : d->web_dir;
+  server->Route("GET", "/", HttpAccess::kRead, [web](const Request&, Response& res) {
+    ServeFile(web, "index.html", res);
+  });
+  server->Route("GET", R"(/web/([^/]+))", HttpAccess::kRead,
+                [web](const Request& req, Response& res) { ServeFile(web, req.matches[1], res); });
   server->Route("GET", "/healthz", HttpAccess::kRead, [d](const Request&, Response& res) {
     SendJson(res, {{"status", "alive"},
                    {"device", d->id},

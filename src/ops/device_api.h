@@ -1,6 +1,7 @@
 // Device API: the routes of the operations HTTP server (http/http_server.h) for a running site.
 //
 // Routes (JSON unless said; docs/operations.md):
+//   GET   /, /web/{file}            the dashboard (web/: index.html, app.js, style.css, uPlot)
 //   GET   /healthz                   the process answers: {"status": "alive", "device", "uptime_s"}
 //   GET   /readyz                    200 ready / 503 not, body from ops/readiness.h
 //   GET   /metrics                   Prometheus text exposition of the live metrics registry
@@ -60,6 +61,7 @@ struct ApiDevice {
   Outbox* outbox = nullptr;  // null without an uplink
   double detector_stall_s = 10;
   std::shared_ptr<EventStore> events;  // null: no event store
+  std::string web_dir;                 // the dashboard; "" = the one built with the binary
   Timestamp started;
   std::vector<ApiCamera> cameras;
 };

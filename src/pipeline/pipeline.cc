@@ -47,6 +47,7 @@ struct Pipeline::Impl {
     Gauge* up = nullptr;          // 1 while the source is open and delivering
     Gauge* last_frame = nullptr;  // wall time of the last frame read (Unix seconds)
     Gauge* queued = nullptr;      // frames waiting for the detect stage
+    Gauge* declared = nullptr;    // frames this run will read, when the source says (-1: live)
   } live;
   uint64_t dropped_seen = 0;  // capture thread
 
@@ -76,6 +77,9 @@ struct Pipeline::Impl {
                                   "wall time the camera's last frame was read", cam);
     live.queued = r->GetGauge("edgesight_queue_depth", "frames waiting in a stage's queue",
                               {{"camera", parts.camera}, {"queue", "detect"}});
+    live.declared = r->GetGauge("edgesight_source_declared_frames",
+                                "frames this run will read, as the source declares (-1: unknown)",
+                                cam);
   }
 
   static double WallSeconds() {
@@ -129,7 +133,13 @@ struct Pipeline::Impl {
       return;
     }
     info = parts.source->info();  // sources pace themselves (SourceOptions::realtime)
-    if (live.up) live.up->Set(1);
+    if (live.up) {
+      live.up->Set(1);
+      int64_t total = info.frame_count;
+      if (options.max_frames > 0) total = total > 0 ? std::min<int64_t>(total, options.max_frames)
+                                                    : options.max_frames;
+      live.declared->Set(static_cast<double>(total));
+    }
     while (!stop) {
       if (options.max_frames > 0 && frames_read >= static_cast<uint64_t>(options.max_frames)) break;
       FramePacket p;
