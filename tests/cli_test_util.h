@@ -38,6 +38,16 @@ inline std::vector<std::string> Cmd(std::vector<std::string> args, bool offline 
   return argv;
 }
 
+// DIR/site.yaml for the synthetic scenes (640x480): one zone "yard" over the whole frame and
+// 3-second clips in DIR/clips, so zone events, crops and clips come quickly.
+inline void WriteYardSite(const std::string& dir) {
+  std::ofstream cfg(dir + "/site.yaml");
+  cfg << "analytics:\n  zones:\n    - name: yard\n"
+      << "      polygon: [[0, 0], [640, 0], [640, 480], [0, 480]]\n"
+      << "recording:\n  dir: " << dir << "/clips\n  pre_event_s: 1\n  post_event_s: 1\n"
+      << "  max_clip_s: 3\n";
+}
+
 inline json Summary(const ProcessResult& r) {
   const auto start = r.out.find('{');
   if (start == std::string::npos) return json();

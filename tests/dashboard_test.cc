@@ -39,13 +39,7 @@ std::string BodyData(const std::string& dom, const std::string& name) {
 
 TEST(Dashboard, ShowsLiveCamerasEventsWithCropsAndPlaysAClip) {
   const std::string dir = TempDir();
-  {
-    std::ofstream cfg(dir + "/site.yaml");
-    cfg << "analytics:\n  zones:\n    - name: yard\n"
-        << "      polygon: [[0, 0], [640, 0], [640, 480], [0, 480]]\n"
-        << "recording:\n  dir: " << dir << "/clips\n  pre_event_s: 1\n  post_event_s: 1\n"
-        << "  max_clip_s: 3\n";
-  }
+  WriteYardSite(dir);
   const int port = FreePort();
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   const int edge = StartProcess({kBin, "run", "--config", dir + "/site.yaml", "--source",

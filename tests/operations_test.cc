@@ -214,13 +214,7 @@ TEST(OperationsApi, HealthMetricsCamerasAndLiveSettings) {
 
 TEST(OperationsApi, EventsWithCropsAndClipsWithRanges) {
   const std::string dir = TempDir();
-  {
-    std::ofstream cfg(dir + "/site.yaml");
-    cfg << "analytics:\n  zones:\n    - name: yard\n"
-        << "      polygon: [[0, 0], [640, 0], [640, 480], [0, 480]]\n"
-        << "recording:\n  dir: " << dir << "/clips\n  pre_event_s: 1\n  post_event_s: 1\n"
-        << "  max_clip_s: 3\n";
-  }
+  WriteYardSite(dir);
   Edge edge({"--config", dir + "/site.yaml", "--source", "synthetic:crowd", "--realtime",
              "--detector", "motion", "--max-frames", "3000"},
             dir);
