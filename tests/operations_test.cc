@@ -268,6 +268,10 @@ TEST(OperationsApi, EventsWithCropsAndClipsWithRanges) {
                std::filesystem::file_size(dir + "/clips/" + clip) > 1000;
       },
       30));
+  // The recorder's figures are live metrics too.
+  EXPECT_TRUE(WaitUntil(
+      [&] { return Metric(c, "edgesight_recording_clips_total{camera=\"cam0\"}") >= 1; }, 20));
+  EXPECT_GT(Metric(c, "edgesight_recording_bytes_total{camera=\"cam0\"}"), 1000);
   r = c.Get("/api/cameras/cam0/clips/" + clip, {{"Range", "bytes=100-199"}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 206);

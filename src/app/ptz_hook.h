@@ -56,13 +56,15 @@ class PtzHook final : public DecisionHook {
   bool credentials_refused() const { return refused_; }
   // Dual lens in one process: the hook tells the PTZ camera what it follows (lens_pair.h).
   void SetLensPair(std::shared_ptr<LensPair> pair) { pair_ = std::move(pair); }
+  // For live metrics read on other threads (stats() is thread-safe); expires with the hook.
+  std::weak_ptr<const PtzLinkage> linkage() const { return linkage_; }
 
  private:
   PtzHook() = default;
 
   std::shared_ptr<PtzDriver> driver_;
   std::shared_ptr<SimulatorDriver> sim_;  // set for driver simulator
-  std::unique_ptr<PtzLinkage> linkage_;
+  std::shared_ptr<PtzLinkage> linkage_;
   std::shared_ptr<LensPair> pair_;
   std::string probe_ = "skipped";  // "ok", "skipped" or the error line
   bool probe_failed_ = false;

@@ -11,8 +11,10 @@
 #include "alarm/alarm_dispatcher.h"
 #include "app/alarm_hook.h"
 #include "app/armed_hook.h"
+#include "app/component_metrics.h"
 #include "ops/device_api.h"
 #include "ops/event_store_hook.h"
+#include "ops/thermal.h"
 #include "app/progress.h"
 #include "app/ptz_hook.h"
 #include "app/source_usage_hook.h"
@@ -62,6 +64,7 @@ Status AddDecisionHooks(const AppConfig& c, Device* dev, std::shared_ptr<LensPai
     auto recorder = Recorder::Create(c.recording, stream);
     if (!recorder.ok()) return recorder.status();
     std::shared_ptr<Recorder> rec = std::move(recorder).value();
+    RegisterRecorderMetrics(&dev->metrics, stream, rec);
     packet_consumers.push_back([rec](const AVPacket& p, const AVStream& st) { rec->OnPacket(p, st); });
     parts->hooks.push_back(std::make_unique<RecorderHook>(rec));
   }
@@ -88,6 +91,7 @@ Status AddDecisionHooks(const AppConfig& c, Device* dev, std::shared_ptr<LensPai
     if (!ptz.ok()) return ptz.status();
     if ((*ptz)->credentials_refused()) dev->credentials_refused = true;
     if (lens) (*ptz)->SetLensPair(std::move(lens));
+    RegisterPtzMetrics(&dev->metrics, stream, (*ptz)->linkage());
     parts->hooks.push_back(std::move(ptz).value());
   }
   return Status::Ok();
@@ -188,6 +192,7 @@ Status OpenDevice(const AppConfig& c, Device* dev) {
   if (c.detector.type != "motion") {
     ES_ASSIGN_OR_RETURN(shared, MakeDetector(c.detector));
   }
+  RegisterThermalMetrics(&dev->metrics);
   dev->metrics.GetGauge("edgesight_build_info", "edgesight's version", {{"version", "0.1.0"}})
       ->Set(1);
   dev->metrics
@@ -207,6 +212,7 @@ Status OpenDevice(const AppConfig& c, Device* dev) {
   if (!c.alarm.rules.empty()) {
     ES_ASSIGN_OR_RETURN(std::unique_ptr<AlarmDispatcher> alarms, AlarmDispatcher::Create(c.alarm));
     dev->alarms = std::move(alarms);
+    RegisterAlarmMetrics(&dev->metrics, dev->alarms);
   }
   return Status::Ok();
 }
