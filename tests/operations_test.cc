@@ -340,6 +340,15 @@ TEST(RunOnATerminal, ShowsProgressAndAHumanSummary) {
   const json s = json::parse(in, nullptr, false);
   ASSERT_FALSE(s.is_discarded());
   EXPECT_EQ(s["frames_read"], 40);
+  // Commands that work through a list show which item they are on.
+  const auto track = RunProcess({"script", "-qec",
+                                 kBin + " track --mot-dir " + std::string(ES_SOURCE_DIR) +
+                                     "/tests/data/mot --out-dir " + dir + "/res",
+                                 "/dev/null"},
+                                120);
+  EXPECT_EQ(track.exit_code, 0) << track.out;
+  EXPECT_NE(track.out.find("[1/4] "), std::string::npos) << track.out;
+  EXPECT_NE(track.out.find("[4/4] "), std::string::npos) << track.out;
   // --json: the JSON on a terminal too.
   const auto j = RunProcess({"script", "-qec", cmd + " --json", "/dev/null"}, 120);
   EXPECT_NE(j.out.find("\"frames_read\": 40"), std::string::npos) << j.out;

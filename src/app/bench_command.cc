@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/exit_codes.h"
+#include "app/progress.h"
 #include "app/run_command.h"
 #include "detect/inference_engine.h"
 
@@ -52,7 +53,9 @@ int RunBench(const AppConfig& base, const std::string& out_path) {
   variants.push_back({"nanodet+gate/paced", "nanodet", "auto", 2, true, 1, true});
 
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  StepProgress progress(variants.size());
   for (const auto& v : variants) {
+    progress.Step(v.name);
     AppConfig c = base;
     c.detector.type = v.type;
     c.detector.engine = v.engine;

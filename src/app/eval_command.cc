@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/exit_codes.h"
+#include "app/progress.h"
 #include "track/hota.h"
 #include "track/mot_io.h"
 #include "track/mot_metrics.h"
@@ -176,7 +177,9 @@ Result<nlohmann::ordered_json> EvaluateMot(const EvalArgs& args) {
   std::vector<HotaResult> hota;
   SequenceResult combined;
   combined.name = "COMBINED";
+  StepProgress progress(inputs.size());
   for (const SequenceInput& in : inputs) {
+    progress.Step(in.name);
     ES_ASSIGN_OR_RETURN(SequenceResult r, EvaluateSequence(in, opt));
     rows.push_back(Row(r));
     clear.push_back(r.clear);

@@ -1,6 +1,8 @@
 #include "app/progress.h"
 
 #include <chrono>
+#include <unistd.h>
+
 #include <cmath>
 
 namespace es {
@@ -77,6 +79,37 @@ void ProgressReporter::Stop() {
   stop_ = true;
   thread_.join();
   std::fprintf(out_, "\r\033[K");
+  std::fflush(out_);
+}
+
+StepProgress::StepProgress(size_t total, std::FILE* out)
+    : total_(total), out_(out), enabled_(isatty(fileno(out)) == 1),
+      start_(std::chrono::steady_clock::now()) {}
+
+StepProgress::~StepProgress() {
+  if (enabled_ && done_ > 0) {
+    std::fprintf(out_, "\r\033[K");
+    std::fflush(out_);
+  }
+}
+
+std::string StepProgress::Line(size_t i, size_t total, const std::string& what,
+                               double elapsed_s) {
+  std::string line = "[" + std::to_string(i) + "/" + std::to_string(total) + "] " + what + "  " +
+                     Clock(elapsed_s) + " elapsed";
+  if (i > 1) {
+    const double per_step = elapsed_s / static_cast<double>(i - 1);
+    line += ", ETA " + Clock(per_step * static_cast<double>(total - i + 1));
+  }
+  return line;
+}
+
+void StepProgress::Step(const std::string& what) {
+  ++done_;
+  if (!enabled_) return;
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  std::fprintf(out_, "\r\033[K%s", Line(done_, total_, what, elapsed).c_str());
   std::fflush(out_);
 }
 

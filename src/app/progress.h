@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -43,5 +44,24 @@ class ProgressReporter {
 };
 
 std::string HumanSummary(const nlohmann::ordered_json& summary);
+
+// Progress of a command that works through a list (bench variants, track and eval sequences):
+// "[3/7] MOT17-04  0:12 elapsed, ETA 0:16" on stderr, rewritten in place, only when stderr is a
+// terminal; the destructor erases it.
+class StepProgress {
+ public:
+  explicit StepProgress(size_t total, std::FILE* out = stderr);
+  ~StepProgress();
+  void Step(const std::string& what);  // starting step number (calls so far + 1)
+  // The line for step i of total after `elapsed_s` (ETA from the mean step so far).
+  static std::string Line(size_t i, size_t total, const std::string& what, double elapsed_s);
+
+ private:
+  const size_t total_;
+  std::FILE* out_;
+  const bool enabled_;
+  size_t done_ = 0;
+  std::chrono::steady_clock::time_point start_;
+};
 
 }  // namespace es

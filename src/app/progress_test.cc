@@ -16,6 +16,11 @@ TEST(Progress, LineShowsFramesRateAndTimeLeftPerCamera) {
             "gate 1000/1000 frames 0.0 fps | yard 90 frames 0.0 fps");
 }
 
+TEST(Progress, StepLineWithElapsedAndTimeLeft) {
+  EXPECT_EQ(StepProgress::Line(1, 7, "MOT17-02", 0.4), "[1/7] MOT17-02  0:00 elapsed");
+  EXPECT_EQ(StepProgress::Line(3, 7, "MOT17-04", 12), "[3/7] MOT17-04  0:12 elapsed, ETA 0:30");
+}
+
 TEST(Progress, HumanSummaryOfOneCameraAndOfASite) {
   nlohmann::ordered_json one = {
       {"source", "vtest.avi"}, {"frames", 795},       {"frames_dropped", 0},

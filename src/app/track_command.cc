@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "app/exit_codes.h"
+#include "app/progress.h"
 #include "config/app_config.h"
 #include "config/config_loader.h"
 #include "track/byte_tracker.h"
@@ -175,7 +176,9 @@ Result<nlohmann::ordered_json> TrackMot(const TrackArgs& args) {
   ES_ASSIGN_OR_RETURN(ByteTrackOptions options, ResolveTrackerOptions(args));
   ES_ASSIGN_OR_RETURN(std::vector<SequenceJob> jobs, ListJobs(args));
   nlohmann::ordered_json seqs = nlohmann::ordered_json::array();
+  StepProgress progress(jobs.size());
   for (const SequenceJob& job : jobs) {
+    progress.Step(job.name);
     ES_ASSIGN_OR_RETURN(MotFile det, ReadMotFile(job.det_path));
     ES_ASSIGN_OR_RETURN(double fps, ResolveFps(args, job.det_path));
     std::vector<MotRow> rows = TrackMotDetections(det, fps, options);
