@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -942,6 +943,64 @@ TEST(CliPtz, OnvifEmulatorBadFlagsAreOneLineErrors) {
       RunProcess({kBin, "onvif-emulator", "--user", "u", "--password-file", "/nonexistent/p"}, 30);
   EXPECT_EQ(missing.exit_code, 2);
   ExpectOneLineError(missing);
+}
+
+// ---- the README documents every flag each command accepts (and no command grows silently) ----
+
+// The flags `edgesight CMD --help` lists.
+std::set<std::string> HelpFlags(const std::string& command) {
+  const auto r = RunProcess({kBin, command, "--help"}, 30);
+  std::set<std::string> flags;
+  std::istringstream in(r.out);
+  std::string line;
+  const std::regex flag(R"(^\s+(?:-\w, )?(--[a-z][a-z-]*))");
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (std::regex_search(line, m, flag) && m[1] != "--help") flags.insert(m[1]);
+  }
+  return flags;
+}
+
+// The README's "Command line" block, lines grouped by the command they describe (a line that
+// starts with "edgesight CMD", and the indented lines after it).
+std::map<std::string, std::string> ReadmeCommands() {
+  std::ifstream in(std::string(ES_SOURCE_DIR) + "/README.md");
+  std::string line, current;
+  std::map<std::string, std::string> out;
+  bool in_section = false, in_block = false;
+  while (std::getline(in, line)) {
+    if (line.rfind("## Command line", 0) == 0) in_section = true;
+    if (!in_section) continue;
+    if (line.rfind("```", 0) == 0) {
+      if (in_block) break;
+      in_block = true;
+      continue;
+    }
+    if (!in_block) continue;
+    if (line.rfind("edgesight ", 0) == 0) {
+      std::istringstream words(line);
+      std::string bin;
+      words >> bin >> current;
+    }
+    if (!current.empty()) out[current] += line + "\n";
+  }
+  return out;
+}
+
+TEST(CliDocs, ReadmeDocumentsEveryFlagOfEveryCommand) {
+  const auto readme = ReadmeCommands();
+  for (const char* command : {"run", "bench", "track", "eval", "calibrate", "uplink-stats",
+                              "ptz-sim", "onvif-emulator"}) {
+    ASSERT_TRUE(readme.count(command)) << "README's Command line block lacks `edgesight "
+                                       << command << "`";
+    const std::set<std::string> flags = HelpFlags(command);
+    EXPECT_FALSE(flags.empty()) << command;
+    for (const std::string& f : flags) {
+      const std::regex word(f + "(?![a-z-])");
+      EXPECT_TRUE(std::regex_search(readme.at(command), word))
+          << "README does not document `edgesight " << command << " " << f << "`";
+    }
+  }
 }
 
 }  // namespace

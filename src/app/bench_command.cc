@@ -70,6 +70,7 @@ int RunBench(const AppConfig& base, const std::string& out_path) {
     c.recording.dir.clear();
     c.uplink = {};
     c.alarm.rules.clear();
+    c.http = {};
     RunResult r = BuildAndRun(c, "bench", /*signals=*/nullptr);
     if (!r.status.ok()) return ReportError(r.status.WithContext("bench " + v.name));
     const RunSummary& s = r.summary;

@@ -118,7 +118,8 @@ Result<AppConfig> ResolveConfig(const RunFlags& f) {
   return site.cameras.front().config;
 }
 
-void AddRunFlags(CLI::App* cmd, RunFlags* f) {
+// What to run on, for `run` and `bench`.
+void AddSourceFlags(CLI::App* cmd, RunFlags* f) {
   cmd->add_option("--source", f->sources,
                   "video file, rtsp://host:port/path, or synthetic:NAME (crowd, walk, empty); "
                   "repeat for several cameras in one process (ids cam0, cam1, ...)");
@@ -128,6 +129,15 @@ void AddRunFlags(CLI::App* cmd, RunFlags* f) {
                   "[,engine=ort|opencv][,threads=N]");
   cmd->add_option("--max-frames", f->max_frames, "stop after N frames (0 = until the end)")
       ->check(CLI::Range(0, std::numeric_limits<int>::max()));
+  cmd->add_flag("--realtime", f->realtime,
+                "play files and synthetic scenes at their frame rate like a camera (frames the "
+                "detector cannot keep up with are dropped); default: every frame, as fast as "
+                "possible");
+  cmd->add_option("--set", f->sets, "override a config key, e.g. --set tracker.track_thresh=0.6");
+}
+
+// Where the results go, for `run` only (the bench measures the pipeline without them).
+void AddOutputFlags(CLI::App* cmd, RunFlags* f) {
   cmd->add_option("--events-out", f->events_out, "write one JSON object per frame (JSON lines)");
   cmd->add_option("--annotate", f->annotate, "write an annotated video (.mp4)");
   cmd->add_option("--device", f->device, "this device's id, the first part of event ids")
@@ -142,11 +152,6 @@ void AddRunFlags(CLI::App* cmd, RunFlags* f) {
   cmd->add_option("--http", f->http,
                   "serve metrics, health, cameras and live settings on HOST:PORT, e.g. "
                   "127.0.0.1:8080 (docs/operations.md; overrides http.listen)");
-  cmd->add_flag("--realtime", f->realtime,
-                "play files and synthetic scenes at their frame rate like a camera (frames the "
-                "detector cannot keep up with are dropped); default: every frame, as fast as "
-                "possible");
-  cmd->add_option("--set", f->sets, "override a config key, e.g. --set tracker.track_thresh=0.6");
 }
 
 // `run` only: how the summary is shown.
@@ -220,7 +225,8 @@ int Main(int argc, char** argv) {
 
   RunFlags run_flags;
   CLI::App* run = app.add_subcommand("run", "run the pipeline on a source and print a summary");
-  AddRunFlags(run, &run_flags);
+  AddSourceFlags(run, &run_flags);
+  AddOutputFlags(run, &run_flags);
   AddSummaryFlags(run, &run_flags);
 
   RunFlags bench_flags;
@@ -229,7 +235,7 @@ int Main(int argc, char** argv) {
       "bench",
       "measure the pipeline on a source: each detector and engine, with and without "
       "the motion gate and the detection interval; prints JSON");
-  AddRunFlags(bench, &bench_flags);
+  AddSourceFlags(bench, &bench_flags);
   bench->add_option("--out", bench_out, "also write the JSON report to this file");
 
   uint64_t ptz_seed = 42;
