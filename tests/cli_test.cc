@@ -396,6 +396,12 @@ TEST(CliUplink, EventsOfAnOfflineRunArriveWithTheNextRunAndIdsNeverRepeat) {
   EXPECT_GT(st["sent"]["total"]["crop"].get<int64_t>(), 0);
   EXPECT_GT(st["comparison"]["camera_hours"].get<double>(), 0);
   EXPECT_GT(st["comparison"]["reduction_pct"].get<double>(), 90);
+  // One source for the byte figures: the first run sent nothing, so what the second run's
+  // summary says it sent is what uplink-stats counts in total, kind by kind.
+  EXPECT_EQ(s1["uplink"]["sent_bytes"]["all"], 0);
+  for (const char* kind : {"event", "crop", "status", "all", "messages"}) {
+    EXPECT_EQ(s2["uplink"]["sent_bytes"][kind], st["sent"]["total"][kind]) << kind;
+  }
   const auto missing = RunProcess({kBin, "uplink-stats", "--outbox", dir + "/nope.db"}, 30);
   EXPECT_EQ(missing.exit_code, 2);
   ExpectOneLineError(missing);

@@ -6,6 +6,7 @@
 #include "app/exit_codes.h"
 #include "app/mqtt_url.h"
 #include "core/password_file.h"
+#include "uplink/status_message.h"
 
 namespace es {
 
@@ -29,6 +30,7 @@ Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& c
   OutboxOptions oo;
   oo.max_bytes = config.max_outbox_bytes;
   ES_ASSIGN_OR_RETURN(rt->outbox_, Outbox::Open(path, oo));
+  ES_ASSIGN_OR_RETURN(rt->sent_at_start_, rt->outbox_->SentTotal());
   if (!config.mqtt.empty()) {
     PublisherOptions po;
     po.device_id = device;
@@ -100,9 +102,12 @@ nlohmann::json UplinkRuntime::Summary() const {
     j["acked"] = st.acked;
     j["resent"] = st.resent;
     j["connects"] = st.connects;
-    j["bytes_sent"] = {{"event", st.bytes_sent[0]}, {"crop", st.bytes_sent[1]},
-                       {"status", st.bytes_sent[2]}};
     if (!st.last_error.empty()) j["last_error"] = st.last_error;
+  }
+  // Wire bytes the broker acknowledged during this run, counted where `uplink-stats` counts
+  // them (the outbox), so the two never disagree.
+  if (auto now = outbox_->SentTotal(); now.ok()) {
+    j["sent_bytes"] = SentBytesJson(SentSince(*now, sent_at_start_));
   }
   return j;
 }
@@ -128,9 +133,12 @@ void UplinkRuntime::RegisterMetrics(MetricsRegistry* m) {
                       [pub] { return pub->state() == PublisherState::kConnected ? 1.0 : 0.0; });
   for (int k = 0; k < kOutboxKindCount; ++k) {
     const MetricLabels kind = {{"kind", OutboxKindName(static_cast<OutboxKind>(k))}};
-    m->AddCallbackCounter("edgesight_uplink_payload_bytes_total",
-                          "payload bytes handed to the broker since start", kind,
-                          [pub, k] { return static_cast<double>(pub->stats().bytes_sent[k]); });
+    m->AddCallbackCounter("edgesight_uplink_sent_bytes_total",
+                          "wire bytes the broker acknowledged (persisted: as uplink-stats)", kind,
+                          [box, k] {
+                            auto total = box->SentTotal();
+                            return total.ok() ? static_cast<double>(total->bytes[k]) : 0.0;
+                          });
   }
   m->AddCallbackCounter("edgesight_uplink_acked_total", "outbox entries the broker acknowledged",
                         {}, [pub] { return static_cast<double>(pub->stats().acked); });

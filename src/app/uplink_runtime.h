@@ -64,6 +64,7 @@ class UplinkRuntime {
   std::unique_ptr<MqttPublisher> publisher_;
   std::map<std::string, std::shared_ptr<OutboxEventIdSource>> ids_;  // by stream
   int64_t depth_at_finish_ = -1;
+  SentBytes sent_at_start_;  // the outbox's acknowledged bytes when this run opened it
   std::atomic<bool> refused_{false};
 };
 

@@ -10,6 +10,7 @@
 #include "app/exit_codes.h"
 #include "uplink/bandwidth_budget.h"
 #include "uplink/outbox.h"
+#include "uplink/status_message.h"
 
 namespace es {
 namespace {
@@ -23,14 +24,6 @@ std::string HourStart(int64_t hour) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:00:00Z", &tm);
   return buf;
-}
-
-nlohmann::ordered_json SentJson(const SentBytes& s) {
-  nlohmann::ordered_json j;
-  for (int k = 0; k < kOutboxKindCount; ++k) j[OutboxKindName(static_cast<OutboxKind>(k))] = s.bytes[k];
-  j["all"] = s.total_bytes();
-  j["messages"] = s.messages[0] + s.messages[1] + s.messages[2];
-  return j;
 }
 
 bool IsH26x(const std::string& codec) {
@@ -111,11 +104,11 @@ Result<nlohmann::ordered_json> UplinkStats(const UplinkStatsArgs& args, int64_t 
     if (next < rows->size() && (*rows)[next].hour == h) s = (*rows)[next++];
     nlohmann::ordered_json j;
     j["hour_start"] = HourStart(h);
-    const nlohmann::ordered_json sent = SentJson(s);
+    const nlohmann::ordered_json sent = SentBytesJson(s);
     for (const auto& [k, v] : sent.items()) j[k] = v;
     hours.push_back(j);
   }
-  r["sent"] = {{"total", SentJson(*total)}, {"hours", hours}};
+  r["sent"] = {{"total", SentBytesJson(*total)}, {"hours", hours}};
 
   auto sources = box.SourceUsages();
   if (!sources.ok()) return wrap(sources.status());

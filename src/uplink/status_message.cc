@@ -13,6 +13,23 @@ nlohmann::ordered_json PerKind(const std::array<int64_t, kOutboxKindCount>& v) {
 
 }  // namespace
 
+nlohmann::ordered_json SentBytesJson(const SentBytes& s) {
+  nlohmann::ordered_json j;
+  for (int k = 0; k < kOutboxKindCount; ++k) j[OutboxKindName(static_cast<OutboxKind>(k))] = s.bytes[k];
+  j["all"] = s.total_bytes();
+  j["messages"] = s.messages[0] + s.messages[1] + s.messages[2];
+  return j;
+}
+
+SentBytes SentSince(const SentBytes& now, const SentBytes& before) {
+  SentBytes d;
+  for (int k = 0; k < kOutboxKindCount; ++k) {
+    d.bytes[k] = now.bytes[k] - before.bytes[k];
+    d.messages[k] = now.messages[k] - before.messages[k];
+  }
+  return d;
+}
+
 std::string OnlineStatusJson(const StatusSnapshot& s) {
   nlohmann::ordered_json j;
   j["v"] = kStatusSchemaVersion;

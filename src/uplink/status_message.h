@@ -47,6 +47,13 @@ struct StatusSnapshot {
   nlohmann::ordered_json readiness;  // null = absent
 };
 
+// {"event": bytes, "crop": bytes, "status": bytes, "all": bytes, "messages": n}: the wire bytes
+// the broker acknowledged, as the outbox counts them (bandwidth_budget.h). The one way these
+// figures are printed: the run summary, `uplink-stats`.
+nlohmann::ordered_json SentBytesJson(const SentBytes& s);
+// a - b per kind (the bytes acknowledged between two readings of Outbox::SentTotal()).
+SentBytes SentSince(const SentBytes& now, const SentBytes& before);
+
 // The "online" status JSON (one line).
 std::string OnlineStatusJson(const StatusSnapshot& s);
 // The last will: {"v":1,"state":"offline","device":...}.
