@@ -772,6 +772,31 @@ TEST(CliPtz, DualLensPairRunsInOneProcess) {
   EXPECT_EQ(static_cast<int>(starts.size()), c["confirmations"].get<int>());
 }
 
+// A calibration whose points disagree by degrees is used (the head still moves) but never
+// silently: one warning line on stderr, and the run's status is degraded with the reason.
+TEST(CliPtz, ABadlyFittingCalibrationIsUsedButSaidOutLoud) {
+  const std::string dir = TempDir();
+  std::string points = PtzPoints({{40, 40}, {320, 40}, {600, 40}, {40, 240}, {320, 240},
+                                  {600, 240}, {40, 440}, {320, 440}, {600, 440}});
+  points += "100 300 -30 25\n";  // a landmark read off the wrong way: tens of degrees out
+  std::ofstream(dir + "/bad.txt") << points;
+  const auto r = RunProcess(
+      PtzRun({"ptz.driver=simulator", "ptz.calibration_file=" + dir + "/bad.txt"}, 40), 120);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("edgesight: warning: ptz.calibration_file: residuals up to "),
+            std::string::npos)
+      << r.err;
+  const json s = Summary(r);
+  EXPECT_NE(s["ptz"].value("calibration_warning", "").find("measure the points again"),
+            std::string::npos);
+  EXPECT_EQ(s["status"].get<std::string>().rfind("degraded: ptz: ptz.calibration_file: ", 0), 0u)
+      << s["status"];
+  // The good points: no warning.
+  const auto good = RunProcess(
+      PtzRun({"ptz.driver=simulator", "ptz.calibration_file=" + WritePtzPoints(dir)}, 40), 120);
+  EXPECT_EQ(good.err.find("warning"), std::string::npos) << good.err;
+}
+
 TEST(CliPtz, SimulatorHeadFollowsTheWalkers) {
   const std::string dir = TempDir();
   const std::string points = WritePtzPoints(dir);

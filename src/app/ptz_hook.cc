@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
 #include "app/exit_codes.h"
 #include "core/password_file.h"
+#include "ptz/calibration_file.h"
 #include "ptz/onvif_ptz_client.h"
 
 namespace es {
@@ -44,6 +47,17 @@ Result<std::unique_ptr<PtzHook>> PtzHook::Create(const PtzConfig& config) {
   }
   // The calibration (and the options) first: a bad file is bad input, whatever the head does.
   ES_ASSIGN_OR_RETURN(hook->linkage_, PtzLinkage::Create(config.linkage, hook->driver_));
+  // A calibration that fits its points badly is used, but never silently.
+  auto residuals = LoadCalibrationResiduals(config.linkage.calibration_file);
+  if (residuals.ok() && residuals->has_value() && (*residuals)->max_deg > kCalibrationWarnDeg) {
+    char line[256];
+    std::snprintf(line, sizeof(line),
+                  "ptz.calibration_file: residuals up to %.1f deg (rms %.1f) over %.1f deg: the "
+                  "head will miss its targets; measure the points again (edgesight calibrate)",
+                  (*residuals)->max_deg, (*residuals)->rms_deg, kCalibrationWarnDeg);
+    hook->calibration_warning_ = line;
+    std::fprintf(stderr, "edgesight: warning: %s\n", line);
+  }
   if (hook->sim_) {
     hook->sim_->StartRealtime();
   } else {
@@ -98,6 +112,7 @@ Status PtzHook::Finish() {
 }
 
 std::string PtzHook::Degraded() const {
+  if (!calibration_warning_.empty()) return "ptz: " + calibration_warning_;
   const nlohmann::json j = Summary();
   if (j.value("health", "") != "degraded") return {};
   return "ptz: " + j.value("last_error", std::string("head degraded"));
@@ -113,6 +128,7 @@ nlohmann::json PtzHook::Summary() const {
   }
   j["driver"] = driver_->Describe();
   j["probe"] = probe_;
+  if (!calibration_warning_.empty()) j["calibration_warning"] = calibration_warning_;
   if (sim_) {
     const PtzStatus head = sim_->TrueStatus();
     j["head"] = {{"pan_deg", head.pan_deg}, {"tilt_deg", head.tilt_deg}, {"zoom", head.zoom}};

@@ -67,6 +67,7 @@ class PtzHook final : public DecisionHook {
   std::shared_ptr<PtzLinkage> linkage_;
   std::shared_ptr<LensPair> pair_;
   std::string probe_ = "skipped";  // "ok", "skipped" or the error line
+  std::string calibration_warning_;  // residuals above kCalibrationWarnDeg
   bool probe_failed_ = false;
   bool refused_ = false;
   bool finished_ = false;

@@ -193,6 +193,19 @@ Status CheckPtz(const AppConfig& c) {
   if (!p.driver.empty() && p.onvif_profile.empty()) {
     return InvalidArgument("ptz.onvif_profile: must not be empty");
   }
+  // ONVIF ReferenceTokens are at most 64 characters (ONVIF Core, tt:ReferenceToken); a control
+  // character has no place in one.
+  for (const auto& [key, token] : {std::pair<const char*, const std::string*>{
+                                       "ptz.onvif_profile", &p.onvif_profile},
+                                   {"ptz.onvif_configuration", &p.onvif_configuration}}) {
+    const bool printable = std::all_of(token->begin(), token->end(),
+                                       [](unsigned char ch) { return ch >= 0x20 && ch != 0x7f; });
+    if (token->size() > 64 || !printable) {
+      return InvalidArgument(std::string(key) +
+                             ": expected an ONVIF token (at most 64 printable characters), got " +
+                             QuoteString(token->substr(0, 80)));
+    }
+  }
   if (!p.driver.empty() && l.calibration_file.empty()) {
     return InvalidArgument("ptz.calibration_file: required when ptz.driver is " + p.driver +
                            " (fit one with edgesight calibrate)");

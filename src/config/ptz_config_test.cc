@@ -137,6 +137,10 @@ TEST(PtzConfigTest, TypeRangeAndNameErrorsNameTheKey) {
   EXPECT_THAT(LoadError("ptz:\n  zone: [[0, 0], [1, x], [2, 2]]\n"),
               HasSubstr("ptz.zone[1]: expected a point [x, y] of numbers"));
   EXPECT_THAT(LoadError("ptz:\n  zone: [[0, 0], [10, 0]]\n"), HasSubstr("ptz.zone: "));
+  EXPECT_THAT(LoadError("ptz:\n  onvif_profile: " + std::string(65, 'p') + "\n"),
+              HasSubstr("ptz.onvif_profile: expected an ONVIF token (at most 64 printable"));
+  EXPECT_THAT(LoadError("ptz:\n  onvif_configuration: \"a\\tb\"\n"),
+              HasSubstr("ptz.onvif_configuration: expected an ONVIF token"));
   EXPECT_THAT(LoadError("ptz:\n  zone: [[0, 0], [10, 10], [10, 0], [0, 10]]\n"),
               HasSubstr("ptz.zone: "));  // self-intersecting (a bow tie)
   EXPECT_THAT(LoadError("ptz:\n  target_fill: 1.5\n"),

@@ -189,9 +189,10 @@ Status SaveCalibration(const std::string& path, const CalibrationFit& fit, int p
   return Status::Ok();
 }
 
-Result<RayCalibration> LoadCalibration(const std::string& path) {
-  ES_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-  // JSON or points: the first character that is not blank and not in a comment line.
+namespace {
+
+// JSON or points: the first character that is not blank and not in a comment line is '{'.
+bool LooksLikeJson(const std::string& text) {
   char first = 0;
   bool comment = false;
   for (char ch : text) {
@@ -206,7 +207,33 @@ Result<RayCalibration> LoadCalibration(const std::string& path) {
       break;
     }
   }
-  if (first == '{') {
+  return first == '{';
+}
+
+}  // namespace
+
+Result<std::optional<CalibrationResiduals>> LoadCalibrationResiduals(const std::string& path) {
+  ES_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  if (LooksLikeJson(text)) {
+    const nlohmann::json j =
+        nlohmann::json::parse(text.substr(text.find('{')), nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return InvalidArgument(path + ": not valid JSON");
+    if (!j.contains("fit") || !j["fit"].is_object()) return std::optional<CalibrationResiduals>();
+    const nlohmann::json& fit = j["fit"];
+    CalibrationResiduals r;
+    r.rms_deg = fit.value("rms_deg", 0.0);
+    r.max_deg = fit.value("max_deg", 0.0);
+    return std::optional<CalibrationResiduals>(r);
+  }
+  ES_ASSIGN_OR_RETURN(CalibrationPointsFile f, ParseCalibrationPoints(text, path));
+  auto fit = FitCalibration(f.points, f.fit);
+  if (!fit.ok()) return Status(fit.status().code(), path + ": " + fit.status().message());
+  return std::optional<CalibrationResiduals>(CalibrationResiduals{fit->rms_deg, fit->max_deg});
+}
+
+Result<RayCalibration> LoadCalibration(const std::string& path) {
+  ES_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  if (LooksLikeJson(text)) {
     // Drop leading '#' comment lines (JSON has none of its own).
     const size_t start = text.find('{');
     const nlohmann::json j =

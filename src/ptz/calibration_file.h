@@ -30,6 +30,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,5 +63,17 @@ Status SaveCalibration(const std::string& path, const CalibrationFit& fit, int p
 // so a bad points file fails here with the fit's error). Told apart by the first non-blank,
 // non-comment character ('{' = JSON).
 Result<RayCalibration> LoadCalibration(const std::string& path);
+
+// How well the calibration file fits its points: the "fit" of a fitted JSON file, or the fit
+// of a points file. nullopt for a JSON file without "fit" (written by hand). Errors as above.
+struct CalibrationResiduals {
+  double rms_deg = 0;
+  double max_deg = 0;
+};
+Result<std::optional<CalibrationResiduals>> LoadCalibrationResiduals(const std::string& path);
+
+// Residuals above this (degrees) make a follow miss its target by a good part of a zoomed-in
+// frame: the run says so on stderr and in its status (the calibration is still used).
+inline constexpr double kCalibrationWarnDeg = 1.0;
 
 }  // namespace es
