@@ -81,3 +81,7 @@ run_case "MOT row at frame 999,999,999" eval --gt "$w/huge-frame.txt" --res "$w/
 run_case "foreign SQLite database as outbox" run --source synthetic:walk "${src[@]}" --outbox "$w/app.db"
 run_case "outbox in a missing directory" run --source synthetic:walk "${src[@]}" --outbox "$w/no/dir/o.db"
 run_case "unreachable broker (degraded, not an error)" run --source synthetic:walk "${src[@]}" --mqtt mqtt://127.0.0.1:1 --outbox "$w/o.db"
+run_case "API on all interfaces without a token" run --source synthetic:walk --max-frames 5 --http 0.0.0.0:8080
+run_case "--http without a host" run --source synthetic:walk --max-frames 5 --http 8080
+run_case "API token file missing" run --source synthetic:walk --max-frames 5 --http 127.0.0.1:0 --set http.token_file="$w/no-token"
+run_case "ONVIF profile token of 65 characters" run --source synthetic:walk --max-frames 5 --set ptz.onvif_profile="$(printf 'p%.0s' $(seq 65))"

@@ -364,7 +364,7 @@ TEST(OperationsApi, BadHttpSettingsAreOneLineErrors) {
   r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--max-frames", "5", "--http", "8080"}), 60);
   EXPECT_EQ(r.exit_code, 2);
   ExpectOneLineError(r);
-  EXPECT_NE(r.err.find("http.listen: '8080' has no port"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("http.listen: '8080' is not HOST:PORT"), std::string::npos) << r.err;
   r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--max-frames", "5", "--set",
                       "http.listen=127.0.0.1:0", "--set", "http.token_file=/nonexistent/token"}),
                  60);

@@ -9,7 +9,7 @@ namespace es {
 Result<ListenAddress> ParseListen(const std::string& listen, const std::string& key) {
   auto bad = [&](const std::string& why) {
     return InvalidArgument(key + ": '" + listen + "' " + why +
-                           " (expected HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080)");
+                           " (for example 127.0.0.1:8080 or [::1]:8080)");
   };
   ListenAddress a;
   std::string host, port;
@@ -25,7 +25,7 @@ Result<ListenAddress> ParseListen(const std::string& listen, const std::string& 
     a.loopback = IN6_IS_ADDR_LOOPBACK(&v6);
   } else {
     const size_t colon = listen.rfind(':');
-    if (colon == std::string::npos) return bad("has no port");
+    if (colon == std::string::npos) return bad("is not HOST:PORT");
     host = listen.substr(0, colon);
     port = listen.substr(colon + 1);
     if (host == "localhost") host = "127.0.0.1";
