@@ -1,7 +1,7 @@
 // Config loader: YAML text -> validated AppConfig, and `--set key=value` overrides.
 //
 // Contract: the YAML document is a mapping of sections (source, detector, gate, tracker,
-// pipeline, output, analytics, alarm, recording, uplink) whose keys are exactly the option
+// pipeline, output, analytics, alarm, recording, uplink, ptz, http) whose keys are exactly the option
 // struct field names (config_schema.h; reference in docs/configuration.md), plus the record
 // lists analytics.zones, analytics.lines and alarm.rules (record_lists.h). Missing sections
 // and keys keep their defaults; an empty
