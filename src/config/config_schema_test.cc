@@ -119,6 +119,25 @@ TEST(ConfigSchemaTest, Descriptions) {
   EXPECT_EQ(ExpectedValue(*FindSection("source")->Find("uri")), "a string");
 }
 
+// The format section of docs/configuration.md counts and lists the top-level sections.
+TEST(ConfigSchemaTest, FormatDocListsEverySection) {
+  std::ifstream in(std::string(ES_SOURCE_DIR) + "/docs/configuration.md");
+  const std::string doc((std::istreambuf_iterator<char>(in)), {});
+  const size_t at = doc.find("top-level sections: ");
+  ASSERT_NE(at, std::string::npos);
+  const std::string list = doc.substr(at, doc.find(". ", at) - at);
+  const char* kCounts[] = {"", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight",
+                           "Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen"};
+  const size_t n = SectionNames().size();
+  ASSERT_LT(n, std::size(kCounts));
+  EXPECT_EQ(doc.substr(doc.rfind("- ", at) + 2, at - doc.rfind("- ", at) - 3), kCounts[n])
+      << "docs/configuration.md counts the sections wrongly";
+  for (const std::string& name : SectionNames()) {
+    EXPECT_NE(list.find("`" + name + "`"), std::string::npos)
+        << "docs/configuration.md does not list section " << name;
+  }
+}
+
 // docs/configuration.md is written by hand; this keeps its reference table equal to the schema.
 // Rows look like: | `tracker.track_thresh` | float | `0.5` | `[0, 1]` | meaning |
 // Record lists have a row for the list (`analytics.zones`) and one per record key
