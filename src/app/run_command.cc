@@ -279,7 +279,7 @@ std::shared_ptr<ApiDevice> DeviceView(const SiteConfig& site, const HttpOptions&
     api->cameras.push_back({cam.id, RedactSource(cam.config.source.uri), cam.role,
                             static_cast<int>(i), dev->live.at(cam.id),
                             view == dev->views.end() ? nullptr : view->second,
-                            cam.config.recording.dir});
+                            cam.config.recording.dir, cam.config.pipeline.stall_after_s});
   }
   return api;
 }

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <set>
 
 #include "config/config_checks.h"
@@ -56,8 +57,26 @@ nlohmann::json LiveSettingsJson(const AppConfig& config) {
   return out;
 }
 
+namespace {
+
+// Live settings are two levels deep; anything much deeper is not a settings patch (and a
+// body nested thousands deep must not recurse through the conversion below).
+int Depth(const nlohmann::json& j, int limit) {
+  if (limit <= 0 || !j.is_structured()) return 0;
+  int deepest = 0;
+  for (const auto& v : j) deepest = std::max(deepest, Depth(v, limit - 1));
+  return deepest + 1;
+}
+
+}  // namespace
+
 Result<AppConfig> ApplyLivePatch(const AppConfig& current, const nlohmann::json& patch) {
   if (!patch.is_object()) return InvalidArgument("settings: expected a JSON object");
+  constexpr int kMaxDepth = 8;
+  if (Depth(patch, kMaxDepth + 1) > kMaxDepth) {
+    return InvalidArgument("settings: nested deeper than " + std::to_string(kMaxDepth) +
+                           " levels (live settings are section.key)");
+  }
   AppConfig next = current;
   try {
     ES_RETURN_IF_ERROR(ApplyDocument(ToYamlNode(patch), &next));

@@ -47,6 +47,7 @@ TEST(LivePatch, ErrorsAreTheConfigFilesAndNonLiveKeysAreRefused) {
            Case{R"({"detector": {"score_threshold": 0.2}})", "detector: not a live setting"},
            Case{R"({"gaet": {}})", "unknown section"},
            Case{R"([1])", "settings: expected a JSON object"},
+           Case{R"({"gate": {"a": [[[[[[[[[[1]]]]]]]]]]}})", "settings: nested deeper than 8"},
        }) {
     auto r = ApplyLivePatch(c, nlohmann::json::parse(k.patch));
     ASSERT_FALSE(r.ok()) << k.patch;

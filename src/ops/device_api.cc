@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -14,10 +13,7 @@ namespace es {
 
 namespace {
 
-double WallSeconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+double WallSeconds() { return static_cast<double>(WallNowMicros()) * 1e-6; }
 
 double Round3(double v) { return std::round(v * 1000) / 1000; }
 
@@ -176,7 +172,7 @@ ReadinessInput MeasureReadiness(const ApiDevice& d) {
     rc.up = d.metrics->GaugeValue("edgesight_camera_up", cam) > 0;
     const double last = d.metrics->GaugeValue("edgesight_last_frame_timestamp_seconds", cam);
     if (last > 0) rc.last_frame_age_s = std::max(0.0, now - last);
-    rc.stall_after_s = c.live->config().pipeline.stall_after_s;
+    rc.stall_after_s = c.stall_after_s;
     in.cameras.push_back(std::move(rc));
   }
   in.detector_wait_s = d.detection->OldestWait(SteadyNow()).seconds();

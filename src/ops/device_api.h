@@ -52,6 +52,7 @@ struct ApiCamera {
   std::shared_ptr<LiveCameraConfig> live;
   std::shared_ptr<LiveView> view;  // null: no live view
   std::string clip_dir;            // recording.dir ("" = no recording)
+  double stall_after_s = 5;        // pipeline.stall_after_s (not a live setting)
 };
 
 struct ApiDevice {

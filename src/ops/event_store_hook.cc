@@ -1,16 +1,11 @@
 #include "ops/event_store_hook.h"
 
-#include <chrono>
 
 namespace es {
 
 namespace {
 
-int64_t WallMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t WallMillis() { return WallNowMicros() / 1000; }
 
 }  // namespace
 
