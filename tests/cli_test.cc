@@ -696,10 +696,18 @@ TEST(CliBadInput, BadFlagsAndSpecs) {
 TEST(CliBadInput, UnwritableOutputs) {
   for (const char* flag : {"--events-out", "--annotate"}) {
     const auto r = RunProcess(
-        Cmd({"run", "--source", "synthetic:walk", flag, "/nonexistent-dir/out.file"}), 60);
+        Cmd({"run", "--source", "synthetic:walk", flag, "/nonexistent-dir/out.mp4"}), 60);
     EXPECT_EQ(r.exit_code, 2) << flag;
     ExpectOneLineError(r);
+    EXPECT_NE(r.err.find("/nonexistent-dir/out.mp4"), std::string::npos) << r.err;
   }
+  // The annotated video's container follows its extension; one we do not write is refused.
+  const std::string dir = TempDir();
+  const auto r = RunProcess(
+      Cmd({"run", "--source", "synthetic:walk", "--annotate", dir + "/out.avi"}), 60);
+  EXPECT_EQ(r.exit_code, 2);
+  ExpectOneLineError(r);
+  EXPECT_NE(r.err.find(".mp4, .m4v, .mov, .mkv or .ts"), std::string::npos) << r.err;
 }
 
 // ---- PTZ in the pipeline (ptz: section) ----

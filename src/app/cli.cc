@@ -139,7 +139,7 @@ void AddSourceFlags(CLI::App* cmd, RunFlags* f) {
 // Where the results go, for `run` only (the bench measures the pipeline without them).
 void AddOutputFlags(CLI::App* cmd, RunFlags* f) {
   cmd->add_option("--events-out", f->events_out, "write one JSON object per frame (JSON lines)");
-  cmd->add_option("--annotate", f->annotate, "write an annotated video (.mp4)");
+  cmd->add_option("--annotate", f->annotate, "write an annotated video (.mp4, .mkv or .ts)");
   cmd->add_option("--device", f->device, "this device's id, the first part of event ids")
       ->capture_default_str();
   cmd->add_option("--mqtt", f->mqtt,

@@ -20,6 +20,7 @@
 #include "app/source_usage_hook.h"
 #include "app/uplink_runtime.h"
 #include "detect/detector.h"
+#include "record/annotated_video_sink.h"
 #include "record/recorder_hook.h"
 #include "schedule/detection_service.h"
 #include "source/ffmpeg_source.h"

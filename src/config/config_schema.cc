@@ -270,7 +270,7 @@ std::vector<SectionSpec> BuildSchema() {
                   .Add("events_out", &OO::events_out, AnyValue(),
                        "JSON lines file, one object per frame; empty = off")
                   .Add("annotate", &OO::annotate, AnyValue(),
-                       "annotated video file (boxes, ids, trails); empty = off")
+                       "annotated video file (boxes, ids, trails): .mp4, .m4v, .mov, .mkv or .ts; empty = off")
                   .Add("trail_length", &OO::trail_length, Closed(0, 1000),
                        "points per trail in the annotated video")
                   .Build());

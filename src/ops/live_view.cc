@@ -1,8 +1,8 @@
 #include "ops/live_view.h"
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/jpeg_codec.h"
 #include "pipeline/overlay.h"
 
 namespace es {
@@ -64,10 +64,10 @@ LiveView::Jpeg LiveView::Latest() {
   DrawHud(camera_ + " frame " + std::to_string(shot->frame) + " tracks " +
               std::to_string(shot->tracks.size()),
           &img);
-  std::vector<uchar> buf;
-  cv::imencode(".jpg", img, buf, {cv::IMWRITE_JPEG_QUALITY, 80});
-  Jpeg out{shot->seq, std::make_shared<const std::string>(buf.begin(), buf.end())};
+  Result<std::vector<uint8_t>> jpg = EncodeJpeg(img, 80);
   std::lock_guard lock(mu_);
+  if (!jpg.ok()) return encoded_;  // frames are 8-bit BGR: cannot happen; keep the last one
+  Jpeg out{shot->seq, std::make_shared<const std::string>(jpg->begin(), jpg->end())};
   encoded_ = out;
   return out;
 }

@@ -2,8 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <opencv2/imgcodecs.hpp>
 #include <thread>
+
+#include "core/jpeg_codec.h"
 
 namespace es {
 namespace {
@@ -28,8 +29,9 @@ TEST(LiveView, KeepsAtMostMaxFpsAndEncodesOncePerFrame) {
   view.Offer(Packet(1));
   const LiveView::Jpeg a = view.Latest();
   ASSERT_EQ(a.seq, 1u);
-  const cv::Mat decoded = cv::imdecode(
-      std::vector<uchar>(a.bytes->begin(), a.bytes->end()), cv::IMREAD_COLOR);
+  const Result<cv::Mat> jpg = DecodeJpeg(*a.bytes);
+  ASSERT_TRUE(jpg.ok()) << jpg.status().ToString();
+  const cv::Mat& decoded = *jpg;
   EXPECT_EQ(decoded.cols, 640);  // downscaled from 1280
   EXPECT_EQ(decoded.rows, 360);
   EXPECT_EQ(view.Latest().bytes.get(), a.bytes.get());  // the same frame is encoded once

@@ -30,10 +30,6 @@ class FrameSink {
 //  "events":[]}
 Result<std::unique_ptr<FrameSink>> MakeJsonLinesSink(const std::string& path);
 
-// Annotated video: detections (thin), tracks (thick, colour per id, id label), trails.
-// Writes H.264 (avc1) when the FFmpeg build can, else MPEG-4 Part 2 (mp4v), at the source's
-// frame rate (25 if the source does not know it).
-Result<std::unique_ptr<FrameSink>> MakeAnnotatedVideoSink(const std::string& path,
-                                                          int trail_length);
+// The annotated video sink lives in record/annotated_video_sink.h (it encodes with FFmpeg).
 
 }  // namespace es

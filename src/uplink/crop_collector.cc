@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/jpeg_codec.h"
 #include "uplink/crop_payload.h"
 
 namespace es {
@@ -26,13 +26,11 @@ Result<std::pair<std::vector<uchar>, int>> EncodeBounded(const cv::Mat& img, con
   try {
     while (true) {
       for (int q = o.jpeg_quality;; q = std::max(o.min_quality, q - 10)) {
-        std::vector<uchar> buf;
-        if (!cv::imencode(".jpg", cur, buf, {cv::IMWRITE_JPEG_QUALITY, q})) {
-          return Internal("JPEG encoder failed");
-        }
-        if (static_cast<int64_t>(buf.size()) <= o.max_jpeg_bytes) {
+        Result<std::vector<uint8_t>> buf = EncodeJpeg(cur, q);
+        if (!buf.ok()) return buf.status();
+        if (static_cast<int64_t>(buf->size()) <= o.max_jpeg_bytes) {
           *used = cur;
-          return std::make_pair(std::move(buf), q);
+          return std::make_pair(std::move(buf).value(), q);
         }
         if (q <= o.min_quality) break;
       }

@@ -12,7 +12,7 @@
 // - A track's crop is committed when the frame's events contain the track's "track"/"end"
 //   event (after this frame's tracks were rated), on Flush(track_id) or FlushAll() (end of run),
 //   and, to bound memory, when more than max_tracks tracks are held (the track seen longest ago
-//   goes first). Committing = JPEG (cv::imencode, quality jpeg_quality, lowered in steps down to
+//   goes first). Committing = JPEG (libjpeg-turbo, quality jpeg_quality, lowered in steps down to
 //   min_quality and then downscaled until it fits max_jpeg_bytes) framed as crop_payload.h,
 //   Outbox::Append(kCrop, "edgesight/v1/<device>/<stream>/crops", payload, id) with
 //   id = "<track start event id>/crop", linked to the event ids of the track's start and end.

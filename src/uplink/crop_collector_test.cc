@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/jpeg_codec.h"
 #include "uplink/crop_payload.h"
 
 namespace es {
@@ -141,9 +141,9 @@ TEST_F(CropCollectorTest, BestViewIsCommittedAtTrackEndWithEventIds) {
   EXPECT_EQ(h["box"], nlohmann::json::array({200.0, 100.0, 60.0, 120.0}));
   EXPECT_EQ(h["content_type"], "image/jpeg");
   // The JPEG shows the red box of frame 1 (BGR (0,0,255)) with its grey context margin.
-  std::vector<uchar> bytes(msg->jpeg.begin(), msg->jpeg.end());
-  cv::Mat img = cv::imdecode(bytes, cv::IMREAD_COLOR);
-  ASSERT_FALSE(img.empty());
+  const Result<cv::Mat> decoded = DecodeJpeg(msg->jpeg);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  const cv::Mat& img = *decoded;
   EXPECT_EQ(img.cols, h["width"].get<int>());
   EXPECT_EQ(img.rows, h["height"].get<int>());
   cv::Vec3b center = img.at<cv::Vec3b>(img.rows / 2, img.cols / 2);
