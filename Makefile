@@ -12,7 +12,7 @@ CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=Release \
   -DES_ORT_DIR=$(ES_CACHE)/ort-0.4.9 -DES_MODEL_DIR=$(ES_CACHE)/models \
   -DES_UPLOT_DIR=$(ES_CACHE)/web/uplot-1.6.32
 
-.PHONY: all setup configure build build-app demo test bench clean
+.PHONY: all setup configure build build-app demo test bench deb clean
 
 all: build
 
@@ -39,6 +39,16 @@ demo: build-app
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j2 --timeout 600
+
+# The Debian package: $(BUILD)/deb/edgesight_<version>-1_<arch>.deb (docs/packaging.md).
+ARCH ?= $(shell dpkg --print-architecture)
+deb: build-app
+	@if [ "$(ARCH)" != "$(shell dpkg --print-architecture)" ]; then \
+	  echo "make deb: ARCH=$(ARCH): cross-building is not supported yet (docs/packaging.md)" >&2; \
+	  exit 2; fi
+	@cmake --build $(BUILD) --target es_changelog
+	@cd $(BUILD) && cpack -G DEB -B deb > cpack.log 2>&1 || (cat cpack.log; exit 1)
+	@ls $(BUILD)/deb/*.deb
 
 bench: build-app
 	./$(BUILD)/edgesight bench --source $(VIDEO)

@@ -1,6 +1,5 @@
 #include "app/cli.h"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -23,6 +22,7 @@
 #include "app/detector_spec.h"
 #include "app/eval_command.h"
 #include "app/exit_codes.h"
+#include "app/log_line.h"
 #include "app/onvif_emulator_command.h"
 #include "app/progress.h"
 #include "app/run_command.h"
@@ -207,17 +207,16 @@ int Main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const size_t n = std::strlen(argv[i]);
     if (n > kMaxArgumentBytes) {
-      std::fprintf(stderr, "edgesight: error: argument %d is %zu bytes long (the limit is %zu)\n",
-                   i, n, kMaxArgumentBytes);
+      LogLine(LogLevel::kError, "error: argument " + std::to_string(i) + " is " +
+                                    std::to_string(n) + " bytes long (the limit is " +
+                                    std::to_string(kMaxArgumentBytes) + ")");
       return kExitBadInput;
     }
   }
   // Library chatter on stderr would break the one-line error contract; errors arrive as Status.
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
   // Warnings go to stderr: stdout carries only the machine-readable summary.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("edgesight"));
-  spdlog::set_pattern("%^[%l]%$ %v");
-  spdlog::set_level(spdlog::level::warn);
+  ConfigureLogging();
 
   CLI::App app{"edgesight: edge-first video analytics"};
   app.require_subcommand(1);
@@ -264,7 +263,7 @@ int Main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::fprintf(stderr, "edgesight: error: %s (see --help)\n", e.what());
+    LogLine(LogLevel::kError, std::string("error: ") + e.what() + " (see --help)");
     return kExitBadInput;
   }
 

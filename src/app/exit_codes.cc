@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app/log_line.h"
+
 namespace es {
 
 int ExitCodeFor(const Status& status) {
@@ -22,7 +24,7 @@ int ExitCodeFor(const Status& status) {
 
 int ReportError(const Status& status) {
   const std::string line = OneLine(status.message());
-  std::fprintf(stderr, "edgesight: error: %s\n", line.c_str());
+  LogLine(LogLevel::kError, "error: " + line);
   return ExitCodeFor(status);
 }
 

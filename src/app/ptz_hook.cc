@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "app/exit_codes.h"
+#include "app/log_line.h"
 #include "core/password_file.h"
 #include "ptz/calibration_file.h"
 #include "ptz/onvif_ptz_client.h"
@@ -56,7 +57,7 @@ Result<std::unique_ptr<PtzHook>> PtzHook::Create(const PtzConfig& config) {
                   "head will miss its targets; measure the points again (edgesight calibrate)",
                   (*residuals)->max_deg, (*residuals)->rms_deg, kCalibrationWarnDeg);
     hook->calibration_warning_ = line;
-    std::fprintf(stderr, "edgesight: warning: %s\n", line);
+    LogLine(LogLevel::kWarning, std::string("warning: ") + line);
   }
   if (hook->sim_) {
     hook->sim_->StartRealtime();

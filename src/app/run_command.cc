@@ -12,11 +12,13 @@
 #include "app/alarm_hook.h"
 #include "app/armed_hook.h"
 #include "app/component_metrics.h"
+#include "app/log_line.h"
 #include "ops/device_api.h"
 #include "ops/event_store_hook.h"
 #include "ops/thermal.h"
 #include "app/progress.h"
 #include "app/ptz_hook.h"
+#include "app/service_notifier.h"
 #include "app/source_usage_hook.h"
 #include "app/uplink_runtime.h"
 #include "detect/detector.h"
@@ -248,15 +250,14 @@ Status CombinedStatus(const std::vector<RunResult>& cameras) {
 void Reload(const SiteReloader& reload, Device* dev) {
   auto next = reload();
   if (!next.ok()) {
-    std::fprintf(stderr, "edgesight: reload: %s (settings unchanged)\n",
-                 next.status().ToString().c_str());
+    LogLine(LogLevel::kWarning,
+            "reload: " + next.status().ToString() + " (settings unchanged)");
     return;
   }
   for (const SiteCamera& cam : next->cameras) {
     auto it = dev->live.find(cam.id);
     if (it == dev->live.end()) {
-      std::fprintf(stderr, "edgesight: reload: camera %s is new; restart to add it\n",
-                   cam.id.c_str());
+      LogLine(LogLevel::kWarning, "reload: camera " + cam.id + " is new; restart to add it");
       continue;
     }
     it->second->Replace(cam.config);
@@ -296,15 +297,18 @@ void ServeDeviceView(const SiteConfig& site, const HttpOptions& o, Device* dev) 
   if (!dev->http) return;
   AddDeviceRoutes(view, dev->http.get());
   dev->http->Start();
-  std::fprintf(stderr, "edgesight: http: serving on %s\n", dev->http->url().c_str());
+  LogLine(LogLevel::kInfo, "http: serving on " + dev->http->url());
 }
 
 // Runs every pipeline on its own thread until all have ended.
 std::vector<RunResult> RunAll(std::vector<std::unique_ptr<Pipeline>>& pipelines, Device* dev,
-                              ShutdownSignals* signals, const SiteReloader& reload) {
+                              ShutdownSignals* signals, const SiteReloader& reload,
+                              ServiceNotifier* notifier) {
   if (signals != nullptr) {
-    signals->SetPhase("frames in flight, open episodes, the clip being written");
-    signals->OnStop([&pipelines] {
+    static constexpr const char* kPhase = "frames in flight, open episodes, the clip being written";
+    signals->SetPhase(kPhase);
+    signals->OnStop([&pipelines, notifier] {
+      notifier->Stopping(kPhase);
       for (auto& p : pipelines) p->Stop();
     });
     if (reload) signals->OnReload([&reload, dev] { Reload(reload, dev); });
@@ -354,7 +358,15 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
   for (const SiteCamera& cam : site.cameras) ids.push_back(cam.id);
   ProgressReporter reporter(&dev.metrics, ids);
   if (progress) reporter.Start();
-  out.cameras = RunAll(pipelines, &dev, signals, reload);
+  // systemd (Type=notify): ready now; the watchdog is fed while the shared detector moves.
+  ServiceNotifier notifier([&dev, stall_s = first.http.detector_stall_s]() -> std::string {
+    const double waited = dev.detection->OldestWait(SteadyNow()).seconds();
+    if (waited <= stall_s) return "";
+    return "the detector is stuck: a request has waited " + std::to_string(waited) +
+           " s (http.detector_stall_s " + std::to_string(stall_s) + ")";
+  });
+  notifier.Ready(std::to_string(pipelines.size()) + " camera(s) running");
+  out.cameras = RunAll(pipelines, &dev, signals, reload, &notifier);
   reporter.Stop();
   dev.detection->Stop();
   for (size_t i = 0; i < out.cameras.size(); ++i) {

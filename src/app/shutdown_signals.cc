@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "app/log_line.h"
+
 namespace es {
 namespace {
 
@@ -75,10 +77,8 @@ void ShutdownSignals::ForceExit(const std::string& why) {
     std::lock_guard lock(mu_);
     phase = phase_;
   }
-  std::fprintf(stderr,
-               "edgesight: error: %s; abandoned: %s (events already committed stay in the "
-               "outbox)\n",
-               why.c_str(), phase.c_str());
+  LogLine(LogLevel::kError, "error: " + why + "; abandoned: " + phase +
+                                " (events already committed stay in the outbox)");
   std::fflush(stderr);
   _exit(1);
 }

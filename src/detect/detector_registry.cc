@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/install_dir.h"
 #include "detect/cnn_detector.h"
 #include "detect/detector.h"
 #include "detect/hog_detector.h"
@@ -70,8 +71,10 @@ Result<std::unique_ptr<Detector>> MakeDetector(const DetectorOptions& options) {
 }
 
 std::string DefaultNanoDetModelPath() {
+  // ES_MODEL_DIR in the environment, else the installed package's, else the build's.
   const char* env = std::getenv("ES_MODEL_DIR");
-  const std::string dir = (env != nullptr && env[0] != '\0') ? env : ES_MODEL_DIR;
+  std::string dir = (env != nullptr && env[0] != '\0') ? env : InstalledDataDir("models");
+  if (dir.empty()) dir = ES_MODEL_DIR;
   return dir + "/nanodet-m-416.onnx";
 }
 

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/install_dir.h"
+
 namespace es {
 
 namespace {
@@ -186,7 +188,9 @@ void AddDeviceRoutes(std::shared_ptr<const ApiDevice> device, HttpServer* server
   using httplib::Request;
   using httplib::Response;
   std::shared_ptr<const ApiDevice> d = std::move(device);
-  const std::string web = d->web_dir.empty() ? ES_WEB_DIR : d->web_dir;
+  // http.web_dir, else the installed package's, else the one gathered in the build tree.
+  std::string web = d->web_dir.empty() ? InstalledDataDir("web") : d->web_dir;
+  if (web.empty()) web = ES_WEB_DIR;
   server->Route("GET", "/", HttpAccess::kRead, [web](const Request&, Response& res) {
     ServeFile(web, "index.html", res);
   });
