@@ -95,6 +95,24 @@ TEST(CliRun, VtestWithNanoDetFindsPeopleAndStableTracks) {
   EXPECT_EQ(probe.out, "768,576,100\n");
 }
 
+// ONNX Runtime's own telemetry is off: nothing under $HOME/.cache/Microsoft, no
+// /tmp/mat-debug-<pid>.log (ort_engine.cc; the library did both on every start).
+TEST(CliRun, OnnxRuntimeLeavesNoTelemetryBehind) {
+  const std::string dir = TempDir();
+  const int pid = StartProcess({"/usr/bin/env", "-u", "ORT_DISABLE_TELEMETRY", "HOME=" + dir,
+                                kBin, "run", "--source", "synthetic:walk", "--max-frames", "5"},
+                               dir + "/out", dir + "/err");
+  ASSERT_EQ(WaitExit(pid, 120), 0);
+  ProcessResult r;
+  std::ifstream out(dir + "/out");
+  r.out.assign(std::istreambuf_iterator<char>(out), {});
+  EXPECT_EQ(Summary(r)["detector"], "nanodet/ort");  // the run did use ONNX Runtime
+  EXPECT_FALSE(std::filesystem::exists(dir + "/.cache/Microsoft"));
+  EXPECT_FALSE(std::filesystem::exists("/tmp/mat-debug-" + std::to_string(pid) + ".log"));
+  std::ifstream err(dir + "/err");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(err), {}), "");
+}
+
 TEST(CliRun, SyntheticSceneTracksMatchGroundTruth) {
   const std::string dir = TempDir();
   const auto r =

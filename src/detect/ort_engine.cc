@@ -3,6 +3,7 @@
 #include <onnxruntime_cxx_api.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <numeric>
 #include <utility>
@@ -10,8 +11,23 @@
 namespace es {
 namespace {
 
+// ONNX Runtime's Linux build has telemetry on by default: on every start it reads
+// /etc/machine-id, keeps a device id and an SQLite event database under
+// $HOME/.cache/Microsoft/DeveloperTools/.onnxruntime, writes /tmp/.ses and leaves an empty
+// /tmp/mat-debug-<pid>.log, and would upload to a Microsoft collector. An edge device must do
+// none of that. ORT_DISABLE_TELEMETRY is read when the library starts its telemetry, so it is
+// set at load time, before main() and any thread (a user's own value is kept).
+[[maybe_unused]] const bool kTelemetryOff = [] {
+  setenv("ORT_DISABLE_TELEMETRY", "1", /*overwrite=*/0);
+  return true;
+}();
+
 Ort::Env& SharedEnv() {
-  static Ort::Env* env = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "edgesight");  // never freed
+  static Ort::Env* env = [] {
+    auto* e = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "edgesight");  // never freed
+    e->DisableTelemetryEvents();
+    return e;
+  }();
   return *env;
 }
 
