@@ -31,7 +31,7 @@ for _ in $(seq 11); do
 done
 track_ms=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 6p | awk '{printf "%.1f", $1 / 1000}')
 
-rss() {  # peak RSS in MB of `edgesight run` over the given sources
+rss() {  # peak RSS in MiB of `edgesight run` over the given sources
   local args=()
   for s in "$@"; do args+=(--source "$s"); done
   /usr/bin/time -f "%M" -o "$TMP/rss" "$BIN" run "${args[@]}" >/dev/null 2>&1
@@ -44,8 +44,8 @@ echo "| measure | value |"
 echo "|---|---|"
 echo "| shared libraries initialised by \`edgesight run\` | $libs |"
 echo "| \`edgesight track\` on TUD-Campus (71 frames), median of 11 | $track_ms ms |"
-echo "| peak RSS, \`edgesight run\`, one 720p camera | $one MB |"
-echo "| peak RSS, \`edgesight run\`, eight 720p cameras | $eight MB |"
+echo "| peak RSS, \`edgesight run\`, one 720p camera | $one MiB |"
+echo "| peak RSS, \`edgesight run\`, eight 720p cameras | $eight MiB |"
 if [ -n "${DEB:-}" ]; then
   echo "| package $(basename "$DEB") | $(du -k "$DEB" | awk '{printf "%.1f MB", $1 / 1024}') |"
 fi

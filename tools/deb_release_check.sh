@@ -18,6 +18,7 @@ VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 command -v debootstrap >/dev/null || apt-get install -y -qq --no-install-recommends debootstrap
 
 ROOT=$(mktemp -d /tmp/edgesight-release-XXXXXX)
+chmod 0755 "$ROOT"  # the root of the new system: every user must traverse it
 cleanup() {
   for m in proc sys dev; do umount -l "$ROOT/$m" 2>/dev/null || true; done
   rm -rf "$ROOT"
@@ -42,7 +43,8 @@ echo "release check: installed ($size KiB); user: $(chroot "$ROOT" id edgesight)
 
 echo "release check: edgesight run on vtest.avi (200 frames) as user edgesight"
 chroot "$ROOT" /usr/sbin/runuser -u edgesight -- /usr/bin/edgesight run \
-  --source /tmp/vtest.avi --max-frames 200 --json >"$ROOT/tmp/summary.json" 2>"$ROOT/tmp/err"
+  --source /tmp/vtest.avi --max-frames 200 --json >"$ROOT/tmp/summary.json" 2>"$ROOT/tmp/err" ||
+  { echo "release check: edgesight run failed:" >&2; cat "$ROOT/tmp/err" >&2; exit 1; }
 python3 - "$ROOT/tmp/summary.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -59,7 +61,8 @@ sed -i 's|^cameras: \[\]|cameras:\n  - id: demo\n    source: /tmp/vtest.avi|' \
   "$ROOT/etc/edgesight/edgesight.yaml"
 chroot "$ROOT" /usr/sbin/runuser -u edgesight -- /bin/sh -c \
   'cd /var/lib/edgesight && /usr/bin/edgesight run --config /etc/edgesight/edgesight.yaml \
-   --max-frames 100 --json >/tmp/site.json'
+   --max-frames 100 --json >/tmp/site.json' ||
+  { echo "release check: the shipped configuration failed" >&2; exit 1; }
 test -f "$ROOT/var/lib/edgesight/outbox.db"
 test -f "$ROOT/var/lib/edgesight/events.db"
 echo "release check: passed"

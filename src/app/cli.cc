@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "app/allocator_policy.h"
 #include "app/bench_command.h"
 #include "app/calibrate_command.h"
 #include "app/detector_spec.h"
@@ -203,6 +204,7 @@ int Main(int argc, char** argv) {
   // Before any thread exists, so that every thread (libraries' too) inherits the mask and a
   // SIGINT/SIGTERM reaches only the watcher of `run` (shutdown_signals.h).
   BlockShutdownSignals();
+  ConfigureAllocator();
   // No flag value is this long; a huge argument would only reach libraries unchecked.
   for (int i = 1; i < argc; ++i) {
     const size_t n = std::strlen(argv[i]);
