@@ -124,5 +124,26 @@ TEST(Service, StderrLinesCarryTheirPriorityWhenStderrIsTheJournal) {
   EXPECT_EQ(other.rfind("edgesight: error: ", 0), 0u) << other;
 }
 
+// A state folder the service cannot use is a configuration error: one line naming the key and
+// exit 2, which the unit does not restart (RestartPreventExitStatus=2).
+TEST(Service, UnusableStatePathsAreOneLineAndExitTwo) {
+  const std::string dir = TempDir();
+  std::ofstream(dir + "/file") << "x";  // a file where a folder is expected
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"uplink.outbox=" + dir + "/file/outbox.db", "outbox"},
+      {"recording.dir=" + dir + "/file/clips", "recording.dir"},
+      {"http.events_db=" + dir + "/file/events.db", "event store"},
+  };
+  for (const auto& [kv, names] : cases) {
+    const ProcessResult r =
+        RunProcess({kBin, "run", "--source", "synthetic:walk", "--max-frames", "5", "--set", kv,
+                    "--http", "127.0.0.1:0"},
+                   60);
+    EXPECT_EQ(r.exit_code, 2) << kv << ": " << r.err;
+    ExpectOneLineError(r);
+    EXPECT_NE(r.err.find(names), std::string::npos) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace es::testing

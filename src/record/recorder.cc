@@ -74,7 +74,8 @@ Result<std::shared_ptr<Recorder>> Recorder::Create(RecordingOptions options, std
   std::error_code ec;
   fs::create_directories(options.dir, ec);
   if (ec || !fs::is_directory(options.dir)) {
-    return Unavailable("recording.dir '" + options.dir + "': cannot create the directory: " +
+    // A configuration problem, like an outbox that cannot be opened: exit 2, no service restart.
+    return InvalidArgument("recording.dir '" + options.dir + "': cannot create the directory: " +
                        (ec ? ec.message() : std::string("not a directory")));
   }
   std::shared_ptr<Recorder> r(new Recorder(std::move(options), std::move(stream), std::move(env)));

@@ -416,7 +416,7 @@ TEST(RecorderTest, BadOptionsAndUncreatableDirectoryAreErrors) {
   EXPECT_EQ(Recorder::Create(o, "cam").status().code(), StatusCode::kInvalidArgument);
   std::ofstream(d / "file") << "x";
   auto r = Recorder::Create(Options(d / "file/clips", 1, 1), "cam");
-  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("recording.dir"), std::string::npos);
 }
 
