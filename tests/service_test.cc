@@ -124,6 +124,31 @@ TEST(Service, StderrLinesCarryTheirPriorityWhenStderrIsTheJournal) {
   EXPECT_EQ(other.rfind("edgesight: error: ", 0), 0u) << other;
 }
 
+// Under the journal every event is one line: notice when it begins, info when it ends.
+TEST(Service, EachEventIsOneJournalLineWithItsLevel) {
+  const std::string dir = TempDir();
+  WriteYardSite(dir);
+  const std::string err = StderrWithJournalStream(
+      "$(stat -c %d:%i \"$f\")",
+      {"run", "--config", dir + "/site.yaml", "--source", "synthetic:walk", "--max-frames", "100"});
+  std::istringstream lines(err);
+  std::string line;
+  int starts = 0, ends = 0, others = 0;
+  while (std::getline(lines, line)) {
+    if (line.rfind("<5>edgesight: event ", 0) == 0 && line.find(" start camera=cam0 ") != std::string::npos) {
+      ++starts;
+    } else if (line.rfind("<6>edgesight: event ", 0) == 0 &&
+               line.find(" end camera=cam0 ") != std::string::npos) {
+      ++ends;
+    } else if (line.find("event ") != std::string::npos) {
+      ++others;
+    }
+  }
+  EXPECT_GT(starts, 0) << err;
+  EXPECT_EQ(starts, ends) << err;  // every episode ends, at the latest at the end of the run
+  EXPECT_EQ(others, 0) << err;
+}
+
 // A state folder the service cannot use is a configuration error: one line naming the key and
 // exit 2, which the unit does not restart (RestartPreventExitStatus=2).
 TEST(Service, UnusableStatePathsAreOneLineAndExitTwo) {

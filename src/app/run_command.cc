@@ -12,6 +12,7 @@
 #include "app/alarm_hook.h"
 #include "app/armed_hook.h"
 #include "app/component_metrics.h"
+#include "app/event_log_hook.h"
 #include "app/log_line.h"
 #include "ops/device_api.h"
 #include "ops/event_store_hook.h"
@@ -167,6 +168,7 @@ Result<std::unique_ptr<Pipeline>> BuildCamera(const SiteCamera& cam, bool shared
     ES_ASSIGN_OR_RETURN(auto hook, MakeEventStoreHook(dev->events, dev->id, c.uplink.crop_max_side));
     parts.hooks.push_back(std::move(hook));
   }
+  if (StderrIsJournal()) parts.hooks.push_back(std::make_unique<EventLogHook>());
   // Last: it only steers the scheduler, after the events are committed.
   std::set<std::string> armed;
   for (const ZoneOptions& z : c.analytics.zones) {
