@@ -59,7 +59,7 @@ int FfmpegDecoder::Receive(cv::Mat* bgr, int64_t* best_effort_pts) {
     av_frame_unref(frame_);
     return AVERROR(ENOSYS);
   }
-  cv::Mat out(h, w, CV_8UC3);
+  cv::Mat out = pool_.Acquire(h, w, CV_8UC3);
   uint8_t* dst[4] = {out.data, nullptr, nullptr, nullptr};
   int dst_stride[4] = {static_cast<int>(out.step[0]), 0, 0, 0};
   const int rows = sws_scale(sws_, frame_->data, frame_->linesize, 0, h, dst, dst_stride);

@@ -4,8 +4,9 @@
 // Contract: Open(stream) once per (re)connected stream; then the send/receive cycle of
 // libavcodec: Send(pkt) (nullptr = flush at end of input), Receive() until it returns
 // AVERROR(EAGAIN) (needs more input) or AVERROR_EOF (fully drained after a flush). Returns raw
-// AVERROR codes; the owning source maps them to a Status. Each received image is a freshly
-// allocated cv::Mat (frames handed downstream are never overwritten). The output size follows
+// AVERROR codes; the owning source maps them to a Status. Each received image comes from the
+// decoder's FramePool: a buffer no one references any more, or a new one (frames handed
+// downstream are never overwritten while anyone holds them). The output size follows
 // the decoded frame, so a mid-stream resolution change is handled. Thread-compatible.
 #pragma once
 
@@ -18,6 +19,8 @@ extern "C" {
 #include <cstdint>
 #include <opencv2/core.hpp>
 #include <string>
+
+#include "core/frame_pool.h"
 
 namespace es {
 
@@ -46,6 +49,7 @@ class FfmpegDecoder {
   AVCodecContext* ctx_ = nullptr;
   AVFrame* frame_ = nullptr;
   SwsContext* sws_ = nullptr;
+  FramePool pool_;
 };
 
 }  // namespace es
