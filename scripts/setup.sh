@@ -13,7 +13,7 @@ PACKAGES=(
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libsqlite3-dev libmosquitto-dev mosquitto openssl libssl-dev
   libcpp-httplib-dev libpugixml-dev libturbojpeg0-dev libsystemd-dev time prometheus chromium
-  lintian systemd
+  lintian systemd file
 )
 
 # npm: any working npm will do (some images ship Node.js from elsewhere, which conflicts with

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <opencv2/imgproc.hpp>
 
@@ -22,21 +23,21 @@ constexpr double kKeyframeIntervalS = 2;  // seekable without bloating the file
 
 // The muxer for a file name's extension, or "" when it is not a video container we write.
 std::string ContainerFor(const std::string& path) {
-  const size_t dot = path.find_last_of('.');
-  const size_t slash = path.find_last_of('/');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
-  std::string ext = path.substr(dot + 1);
+  std::string ext = std::filesystem::path(path).extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (ext == "mp4" || ext == "m4v" || ext == "mov") return "mp4";
-  if (ext == "mkv") return "mkv";
-  if (ext == "ts") return "ts";
+  if (ext == ".mp4" || ext == ".m4v" || ext == ".mov") return "mp4";
+  if (ext == ".mkv") return "mkv";
+  if (ext == ".ts") return "ts";
   return "";
 }
 
 class AnnotatedVideoSink : public FrameSink {
  public:
   AnnotatedVideoSink(std::string path, std::string container, int trail)
-      : path_(std::move(path)), container_(std::move(container)), trail_(trail) {}
+      : path_(std::move(path)),
+        context_("annotated video '" + path_ + "'"),
+        container_(std::move(container)),
+        trail_(trail) {}
 
   Status Start(const SourceInfo& info) override {
     if (info.fps > 0 && info.fps < 1000) fps_ = info.fps;
@@ -64,32 +65,36 @@ class AnnotatedVideoSink : public FrameSink {
     DrawHud(p.frame.meta.stream_id + " frame " + std::to_string(p.frame.meta.seq) + " tracks " +
                 std::to_string(p.tracks.size()) + " detector " + DetectDecisionName(p.decision),
             &img);
-    if (!encoder_) ES_RETURN_IF_ERROR(Open(img.cols, img.rows));
+    if (!writer_) ES_RETURN_IF_ERROR(Open(img.cols, img.rows));
     const int64_t pts_ms = p.frame.meta.pts_us / 1000;
     if (last_pts_ms_ != INT64_MIN && pts_ms > last_pts_ms_) step_ms_ = pts_ms - last_pts_ms_;
     last_pts_ms_ = pts_ms;
     std::vector<PacketPtr> out;
-    ES_RETURN_IF_ERROR(Annotate(encoder_->Encode(img, p.frame.meta.pts_us, &out)));
+    ES_RETURN_IF_ERROR(encoder_->Encode(img, p.frame.meta.pts_us, &out).WithContext(context_));
     return Write(out);
   }
 
   Status Close() override {
-    if (!encoder_ || closed_) return Status::Ok();
+    if (!writer_ || closed_) return Status::Ok();  // no frame, or the file never opened
     closed_ = true;
     std::vector<PacketPtr> out;
-    Status s = Annotate(encoder_->Flush(&out));
+    Status s = encoder_->Flush(&out).WithContext(context_);
     if (s.ok()) s = Write(out);
-    if (s.ok()) s = Annotate(writer_->Finish());
+    if (s.ok()) s = writer_->Finish().WithContext(context_);
     if (!s.ok()) writer_->Abort();
     return s;
   }
 
  private:
+  // Both or neither: a writer that cannot open leaves no encoder behind.
   Status Open(int width, int height) {
-    ES_ASSIGN_OR_RETURN(encoder_,
-                        Annotate(FrameEncoder::Create(width, height, fps_, kCrf, kKeyframeIntervalS)));
+    auto enc = FrameEncoder::Create(width, height, fps_, kCrf, kKeyframeIntervalS);
+    if (!enc.ok()) return enc.status().WithContext(context_);
     ::unlink(path_.c_str());  // made by MakeAnnotatedVideoSink to test the path; the writer is exclusive
-    ES_ASSIGN_OR_RETURN(writer_, Annotate(ClipWriter::Open(path_, container_, encoder_->info())));
+    auto writer = ClipWriter::Open(path_, container_, (*enc)->info());
+    if (!writer.ok()) return writer.status().WithContext(context_);
+    encoder_ = std::move(enc).value();
+    writer_ = std::move(writer).value();
     return Status::Ok();
   }
 
@@ -97,23 +102,13 @@ class AnnotatedVideoSink : public FrameSink {
   Status Write(const std::vector<PacketPtr>& packets) {
     for (const PacketPtr& pkt : packets) {
       if (pkt->duration <= 0) pkt->duration = step_ms_;  // the encoder's time base is 1/1000 s
-      ES_RETURN_IF_ERROR(Annotate(writer_->Write(*pkt)));
+      ES_RETURN_IF_ERROR(writer_->Write(*pkt).WithContext(context_));
     }
     return Status::Ok();
   }
 
-  // Names the output in an FFmpeg error ("annotated video 'PATH': ...").
-  Status Annotate(Status s) const {
-    if (s.ok()) return s;
-    return Status(s.code(), "annotated video '" + path_ + "': " + s.message());
-  }
-  template <typename T>
-  Result<T> Annotate(Result<T> r) const {
-    if (r.ok()) return r;
-    return Annotate(r.status());
-  }
-
   std::string path_;
+  std::string context_;  // names the output in every FFmpeg error
   std::string container_;
   double fps_ = 25.0;
   int64_t last_pts_ms_ = INT64_MIN;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "core/temp_dir_test_util.h"
@@ -74,6 +75,25 @@ TEST(AnnotatedVideoSink, BadPathsAndExtensionsAreRefusedBeforeTheRun) {
   const Result<std::unique_ptr<FrameSink>> gone = MakeAnnotatedVideoSink("/nonexistent/a.mp4", 10);
   EXPECT_EQ(gone.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(gone.status().message().find("/nonexistent/a.mp4"), std::string::npos);
+}
+
+// The output's folder vanishes between the start and the first frame: each frame is an error
+// naming the file, and Close() neither crashes nor pretends it wrote anything.
+TEST(AnnotatedVideoSink, AnOutputThatCannotBeOpenedAtTheFirstFrameIsAnErrorNotACrash) {
+  TempDir d;
+  const std::string dir = d / "gone";
+  std::filesystem::create_directories(dir);
+  Result<std::unique_ptr<FrameSink>> sink = MakeAnnotatedVideoSink(dir + "/a.mp4", 10);
+  ASSERT_TRUE(sink.ok());
+  std::filesystem::remove_all(dir);
+  const Status s = WriteFrames(**sink, 3);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("annotated video '" + dir + "/a.mp4'"), std::string::npos)
+      << s.ToString();
+  FramePacket p;
+  p.frame.image = cv::Mat(240, 320, CV_8UC3, cv::Scalar::all(0));
+  EXPECT_FALSE((*sink)->Consume(p).ok());  // tries again, fails again
+  EXPECT_TRUE((*sink)->Close().ok());
 }
 
 TEST(AnnotatedVideoSink, ASinkThatSawNoFrameClosesCleanly) {
