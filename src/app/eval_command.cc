@@ -73,7 +73,10 @@ Result<std::vector<SequenceInput>> ListInputs(const EvalArgs& a) {
   }
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(a.gt_dir, ec)) {
-    if (fs::is_regular_file(entry.path() / "gt" / "gt.txt", ec)) {
+    // Its own error code: a plain file beside the sequence folders (a README, checksums) makes
+    // this check fail with "not a directory", which must not end the listing.
+    std::error_code entry_ec;
+    if (fs::is_regular_file(entry.path() / "gt" / "gt.txt", entry_ec)) {
       names.push_back(entry.path().filename().string());
     }
   }

@@ -193,6 +193,9 @@ TEST_F(TrackCommand, FolderModeTracksEverySequenceAndReadsSeqinfo) {
   WriteAll(in / "A" / "seqinfo.ini", "[Sequence]\nname=A\nframeRate=30\nseqLength=5\n");
   WriteAll(in / "B" / "det" / "det.txt", WalkerDet({1, 2, 3}, 25));
   fs::create_directories(in / "not_a_sequence");
+  // Plain files beside the sequences (a README, checksums) are not sequences and no error; many
+  // of them, so that the last entry the directory listing returns is one of them.
+  for (int k = 0; k < 20; ++k) WriteAll(in / ("NOTES" + std::to_string(k) + ".md"), "x\n");
   TrackArgs a;
   a.mot_dir = in.string();
   a.out_dir = (root_ / "out").string();
