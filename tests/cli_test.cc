@@ -1060,5 +1060,41 @@ TEST(CliDocs, ReadmeDocumentsEveryFlagOfEveryCommand) {
   }
 }
 
+// `synth-mot` writes crowd sequences that `track` and `eval` read as they are; bad values and an
+// unwritable folder are one-line errors with exit code 2.
+TEST(CliSynthMot, WritesSequencesThatTrackAndEvalRead) {
+  const std::string dir = TempDir();
+  const auto r = RunProcess({kBin, "synth-mot", "--out", dir + "/seqs", "--sequences", "2",
+                             "--frames", "60", "--people", "12", "--seed", "7"},
+                            60);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = json::parse(r.out);
+  ASSERT_EQ(s["sequences"].size(), 2u);
+  EXPECT_EQ(s["sequences"][1]["name"], "crowd-2");
+  EXPECT_EQ(s["sequences"][1]["seed"], 8);
+  EXPECT_GT(s["sequences"][0]["detections"].get<int>(), 0);
+  const auto t = RunProcess({kBin, "track", "--mot-dir", dir + "/seqs", "--out-dir", dir + "/res"},
+                            60);
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const auto e = RunProcess({kBin, "eval", "--gt-dir", dir + "/seqs", "--res-dir", dir + "/res"},
+                            60);
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const json ev = json::parse(e.out);
+  EXPECT_EQ(ev["sequences"][0]["gt_format"], "mot16");
+  EXPECT_GT(ev["sequences"][2]["HOTA"].get<double>(), 10);
+
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--out", dir + "/x", "--miss-rate", "2"},
+        std::vector<std::string>{"--out", dir + "/x", "--sequences", "0"},
+        std::vector<std::string>{"--out", "/proc/edgesight-no-such-dir"},
+        std::vector<std::string>{}}) {
+    std::vector<std::string> args = {kBin, "synth-mot"};
+    args.insert(args.end(), bad.begin(), bad.end());
+    const auto b = RunProcess(args, 30);
+    EXPECT_EQ(b.exit_code, 2) << b.err;
+    ExpectOneLineError(b);
+  }
+}
+
 }  // namespace
 }  // namespace es::testing

@@ -28,6 +28,7 @@
 #include "app/progress.h"
 #include "app/run_command.h"
 #include "app/shutdown_signals.h"
+#include "app/synth_mot_command.h"
 #include "app/track_command.h"
 #include "app/uplink_stats_command.h"
 #include "config/config_checks.h"
@@ -261,6 +262,9 @@ int Main(int argc, char** argv) {
   OnvifEmulatorArgs onvif_emulator_args;
   CLI::App* onvif_emulator = AddOnvifEmulatorCommand(&app, &onvif_emulator_args);
 
+  SynthMotArgs synth_mot_args;
+  CLI::App* synth_mot = AddSynthMotCommand(&app, &synth_mot_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -279,6 +283,7 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   if (*track) return RunTrack(track_args);
+  if (*synth_mot) return RunSynthMot(synth_mot_args);
   if (*onvif_emulator) return RunOnvifEmulator(onvif_emulator_args);
   if (*bench) {
     if (bench_flags.sources.empty()) bench_flags.sources = {ES_DEFAULT_VIDEO};
