@@ -243,6 +243,12 @@ std::vector<SectionSpec> BuildSchema() {
                        "a track that never moved is not reported after this age; 0 = off")
                   .Add("static_move_frac", &TO::static_move_frac, OpenClosed(0, 10),
                        "moved = centre left a disc of this * box height (or height changed)")
+                  .Add("height_iou", &TO::height_iou, AnyValue(),
+                       "first association: IoU times the IoU of the vertical extents (ties only)")
+                  .Add("observation_reupdate", &TO::observation_reupdate, AnyValue(),
+                       "re-run a returning track's filter through interpolated observations")
+                  .Add("momentum_weight", &TO::momentum_weight, Closed(0, 10),
+                       "first association adds this * score * direction angle / pi; 0 = off")
                   .Build());
   s.push_back(Section<PO>("pipeline", &AppConfig::pipeline, "queues and scheduling")
                   .Add("detect_interval", &PO::detect_interval, Closed(1, 1000),

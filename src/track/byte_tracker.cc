@@ -20,9 +20,11 @@
 //  * score thresholds follow ByteTrackOptions (>= track_thresh is high, [low_thresh,
 //    track_thresh) is low), the Python uses strict comparisons;
 //  * IoU uses continuous pixel coordinates (no "+1");
-//  * the extensions of ByteTrackOptions (NSA noise, recovery stage 2b, duplicate_only_respawn,
-//    confirm_hits, center_dist_weight, static suppression); with nsa_kalman=false,
-//    recover_buffer=0, duplicate_only_respawn=false, confirm_hits=2, center_dist_weight=0 and
+//  * the extensions of ByteTrackOptions (height-modulated IoU with the plain-cost stage 1b,
+//    OC-SORT momentum and re-update, NSA noise, recovery stage 2b, duplicate_only_respawn,
+//    confirm_hits, center_dist_weight, static suppression); with height_iou=false,
+//    momentum_weight=0, observation_reupdate=false, nsa_kalman=false, recover_buffer=0,
+//    duplicate_only_respawn=false, confirm_hits=2, center_dist_weight=0 and
 //    static_suppress_s=0 the algorithm is the official one.
 
 namespace es {
@@ -46,7 +48,21 @@ struct STrack {
   BBox last_obs;       // last matched detection box
   bool moved = false;  // left its static disc at least once (static clutter)
   float anchor_cx = 0.f, anchor_cy = 0.f, anchor_h = 0.f;  // first measured box
+  // Observation-centric re-update: the filter right after the last matched detection, its time,
+  // and the Update() count then (frames since = update_count - obs_update).
+  KalmanFilter::State kf_obs;
+  Timestamp obs_time;
+  int64_t obs_update = 0;
+  // Observation-centric momentum: the centre of an earlier observation (about kMomentumDelta
+  // updates before the last one) and whether there is one.
+  float dir_cx = 0.f, dir_cy = 0.f;
+  bool has_dir = false;
+  float hist_cx[4] = {}, hist_cy[4] = {};  // centres of the last 4 observations (ring)
+  int64_t hist_update[4] = {};
+  int hist_len = 0;
 };
+
+constexpr int64_t kMomentumDelta = 3;  // OC-SORT's delta_t
 
 BBox MeanToBox(const KalmanFilter::StateVec& m) {
   const double h = m(3), w = m(2) * m(3);
@@ -85,6 +101,22 @@ void AddCenterPenalty(CostMatrix& cost, const std::vector<BBox>& a, const std::v
       const double ey = std::max(p.y + p.h, q.y + q.h) - std::min(p.y, q.y);
       const double c2 = ex * ex + ey * ey;
       if (c2 > 0.0) cost(i, j) += weight * (dx * dx + dy * dy) / c2;
+    }
+  }
+}
+
+// cost = 1 - (1 - cost) * HIoU: HIoU is the overlap of the boxes' vertical extents over their
+// union (Hybrid-SORT's height-modulated IoU).
+void ScaleByHeightIou(CostMatrix& cost, const std::vector<BBox>& a, const std::vector<BBox>& b) {
+  for (int i = 0; i < cost.rows(); ++i) {
+    const BBox& p = a[static_cast<size_t>(i)];
+    for (int j = 0; j < cost.cols(); ++j) {
+      if (cost(i, j) >= 1.0) continue;
+      const BBox& q = b[static_cast<size_t>(j)];
+      const float inter = std::min(p.y + p.h, q.y + q.h) - std::max(p.y, q.y);
+      const float uni = std::max(p.y + p.h, q.y + q.h) - std::min(p.y, q.y);
+      const double hiou = (inter > 0.f && uni > 0.f) ? static_cast<double>(inter) / uni : 0.0;
+      cost(i, j) = 1.0 - (1.0 - cost(i, j)) * hiou;
     }
   }
 }
@@ -141,8 +173,64 @@ struct ByteTracker::Impl {
     tr.id = next_id++;
   }
 
+  // OC-SORT's ORU: roll the filter back to the last observation and re-run it through
+  // observations interpolated linearly to d at the times of the missed updates.
+  void Reupdate(STrack& tr, const Detection& d, Timestamp t) const {
+    const int64_t n = update_count - tr.obs_update;
+    if (n <= 1 || tr.obs_update == 0) return;
+    KalmanFilter::State s = tr.kf_obs;
+    const double span = (t - tr.obs_time).seconds();
+    if (!(span > 0.0)) return;
+    const BBox& a = tr.last_obs;
+    const BBox& b = d.box;
+    auto lerp = [](float from, float to, double f) {
+      return static_cast<float>(from + f * (to - from));
+    };
+    double prev = 0.0;
+    for (int64_t k = 1; k < n; ++k) {
+      const double f = static_cast<double>(k) / static_cast<double>(n);
+      const BBox v{lerp(a.x, b.x, f), lerp(a.y, b.y, f), lerp(a.w, b.w, f), lerp(a.h, b.h, f)};
+      kf.Predict(s, f * span - prev);
+      kf.Update(s, BoxToXyah(v));
+      prev = f * span;
+    }
+    kf.Predict(s, span - prev);
+    tr.kf = s;
+  }
+
+  // Keeps what the observation-centric options need (nothing when they are off: the filter
+  // copy is the costly part).
+  void NoteObservation(STrack& tr, const BBox& b, Timestamp t) const {
+    tr.obs_update = update_count;
+    if (opt.observation_reupdate) {
+      tr.kf_obs = tr.kf;
+      tr.obs_time = t;
+    }
+    if (!(opt.momentum_weight > 0.f)) return;
+    const int slot = tr.hist_len % 4;
+    tr.hist_cx[slot] = b.cx();
+    tr.hist_cy[slot] = b.cy();
+    tr.hist_update[slot] = update_count;
+    ++tr.hist_len;
+    // The oldest kept observation no more than kMomentumDelta updates back (OC-SORT's
+    // k_previous_obs), else none.
+    tr.has_dir = false;
+    int64_t best = update_count;
+    for (int i = 0; i < std::min(tr.hist_len, 4); ++i) {
+      const int64_t u = tr.hist_update[i];
+      if (u < update_count && update_count - u <= kMomentumDelta && u < best) {
+        best = u;
+        tr.dir_cx = tr.hist_cx[i];
+        tr.dir_cy = tr.hist_cy[i];
+        tr.has_dir = true;
+      }
+    }
+  }
+
   void Apply(STrack& tr, const Detection& d, Timestamp t) {
+    if (opt.observation_reupdate) Reupdate(tr, d, t);
     kf.Update(tr.kf, BoxToXyah(d.box), NoiseScale(d.score));
+    NoteObservation(tr, d.box, t);
     ++tr.hits;
     tr.last_obs = d.box;
     NoteMotion(tr, d.box);
@@ -154,14 +242,42 @@ struct ByteTracker::Impl {
     if (!tr.activated && tr.hits >= opt.confirm_hits) Activate(tr);
   }
 
+  // OC-SORT's momentum term: cost += w * score * angle / pi, where angle is between the
+  // track's observed direction and the one from its last observation to the detection. Only
+  // pairs the cost limit already allows are changed, and they stay allowed.
+  void AddMomentum(CostMatrix& cost, const std::vector<int>& rows,
+                   const std::vector<const Detection*>& cols, double thresh) const {
+    for (int i = 0; i < cost.rows(); ++i) {
+      const STrack& tr = tracks[static_cast<size_t>(rows[static_cast<size_t>(i)])];
+      if (!tr.has_dir) continue;
+      const double lx = tr.last_obs.cx(), ly = tr.last_obs.cy();
+      double ux = lx - tr.dir_cx, uy = ly - tr.dir_cy;
+      const double un = std::hypot(ux, uy);
+      if (!(un > 1e-6)) continue;
+      ux /= un;
+      uy /= un;
+      for (int j = 0; j < cost.cols(); ++j) {
+        if (cost(i, j) > thresh) continue;
+        const Detection& d = *cols[static_cast<size_t>(j)];
+        const double vx = d.box.cx() - lx, vy = d.box.cy() - ly;
+        const double vn = std::hypot(vx, vy);
+        if (!(vn > 1e-6)) continue;
+        const double c = std::clamp((ux * vx + uy * vy) / vn, -1.0, 1.0);
+        cost(i, j) = std::min(
+            thresh, cost(i, j) + opt.momentum_weight * d.score * std::acos(c) / 3.14159265358979);
+      }
+    }
+  }
+
   Assignment Associate(const std::vector<int>& rows, const std::vector<const Detection*>& cols,
-                       bool fuse, double thresh) const {
+                       bool fuse, double thresh, bool first_stage = false) const {
     std::vector<BBox> a, b;
     a.reserve(rows.size());
     b.reserve(cols.size());
     for (int r : rows) a.push_back(tracks[r].box);
     for (const Detection* d : cols) b.push_back(d->box);
     CostMatrix cost = IouDistance(a, b);
+    if (first_stage && opt.height_iou) ScaleByHeightIou(cost, a, b);
     if (fuse) {
       std::vector<float> scores;
       scores.reserve(cols.size());
@@ -169,6 +285,7 @@ struct ByteTracker::Impl {
       FuseScore(cost, scores);
     }
     if (opt.center_dist_weight > 0.f) AddCenterPenalty(cost, a, b, opt.center_dist_weight);
+    if (first_stage && opt.momentum_weight > 0.f) AddMomentum(cost, rows, cols, thresh);
     if (opt.class_aware) {
       std::vector<int> rc, cc;
       for (int r : rows) rc.push_back(tracks[r].class_id);
@@ -263,20 +380,35 @@ struct ByteTracker::Impl {
     }
 
     // 1. High-score detections vs confirmed tracked + lost.
-    const Assignment first = Associate(pool, high, opt.fuse_score, opt.match_thresh);
+    const Assignment first = Associate(pool, high, opt.fuse_score, opt.match_thresh, true);
     for (auto [r, c] : first.matches) Apply(tracks[pool[r]], *high[c], t);
+    std::vector<int> unmatched_tracks;
+    std::vector<const Detection*> left;
+    for (int r : first.unmatched_rows) unmatched_tracks.push_back(pool[r]);
+    for (int c : first.unmatched_cols) left.push_back(high[c]);
+    // 1b. With height-modulated IoU (or momentum) the first stage only ranks candidates: what it
+    // left unmatched is matched again by the plain ByteTrack cost, so the cue breaks ties but
+    // never loses a match plain IoU would make.
+    if ((opt.height_iou || opt.momentum_weight > 0.f) && !unmatched_tracks.empty() &&
+        !left.empty()) {
+      const Assignment again = Associate(unmatched_tracks, left, opt.fuse_score, opt.match_thresh);
+      for (auto [r, c] : again.matches) Apply(tracks[unmatched_tracks[r]], *left[c], t);
+      std::vector<int> rows;
+      std::vector<const Detection*> cols;
+      for (int r : again.unmatched_rows) rows.push_back(unmatched_tracks[r]);
+      for (int c : again.unmatched_cols) cols.push_back(left[c]);
+      unmatched_tracks.swap(rows);
+      left.swap(cols);
+    }
 
     // 2. Low-score detections vs the remaining tracked (not lost) ones.
     std::vector<int> remaining;
-    for (int r : first.unmatched_rows) {
-      if (tracks[pool[r]].state == TrackState::kTracked) remaining.push_back(pool[r]);
+    for (int i : unmatched_tracks) {
+      if (tracks[i].state == TrackState::kTracked) remaining.push_back(i);
     }
     const Assignment second = Associate(remaining, low, false, opt.low_match_thresh);
     for (auto [r, c] : second.matches) Apply(tracks[remaining[r]], *low[c], t);
     for (int r : second.unmatched_rows) tracks[remaining[r]].state = TrackState::kLost;
-
-    std::vector<const Detection*> left;
-    for (int c : first.unmatched_cols) left.push_back(high[c]);
 
     // 2b. Recovery: lost tracks (including those lost just now) vs leftover high detections by
     // buffered IoU (C-BIoU), which tolerates the drift of a prediction made without detections.
@@ -316,6 +448,7 @@ struct ByteTracker::Impl {
       tr.class_id = d.class_id;
       tr.hits = 1;
       tr.last_obs = d.box;
+      NoteObservation(tr, d.box, t);
       tr.anchor_cx = d.box.cx();
       tr.anchor_cy = d.box.cy();
       tr.anchor_h = d.box.h;

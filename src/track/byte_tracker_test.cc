@@ -75,7 +75,7 @@ class ByteTrackerFpsTest : public ::testing::TestWithParam<double> {};
 
 TEST_P(ByteTrackerFpsTest, OccludedHalfASecondKeepsId) {
   const double fps = GetParam();
-  ByteTracker tracker;  // track_buffer_s = 1.0
+  ByteTracker tracker;  // default track_buffer_s (2 s)
   const Target tg{100, 200, 60, 15};
   const int n = static_cast<int>(3 * fps);
   const int gap_start = static_cast<int>(fps), gap_end = gap_start + static_cast<int>(0.5 * fps);
@@ -342,6 +342,94 @@ TEST(ByteTrackerTest, LostTracksAreForgottenNotAccumulated) {
   const auto out = tracker.Update({Det(10, 10, 40, 100)}, At(f + 2, 30));
   ASSERT_EQ(out.size(), 1u);
   EXPECT_GT(out[0].id, 1);
+}
+
+// Height-modulated IoU breaks ties: of two detections near a track, the one below it overlaps
+// more (IoU 0.5) but the one beside it has the same vertical extent (IoU 1/3, height IoU 1).
+// Plain IoU takes the one below, height-modulated IoU the one beside.
+TEST(ByteTrackerTest, HeightIouPrefersTheBoxAtTheSameHeight) {
+  for (bool hiou : {false, true}) {
+    ByteTrackOptions o;
+    o.height_iou = hiou;
+    ByteTracker tracker(o);
+    for (int f = 0; f < 5; ++f) tracker.Update({Det(100, 100, 50, 120)}, At(f, 10));
+    const auto out = tracker.Update({Det(100, 140, 50, 120), Det(125, 100, 50, 120)}, At(5, 10));
+    ASSERT_EQ(out.size(), 1u) << "height_iou " << hiou;
+    if (hiou) {
+      EXPECT_GT(out[0].box.x, 110.f);
+      EXPECT_LT(out[0].box.y, 110.f);
+    } else {
+      EXPECT_LT(out[0].box.x, 110.f);
+      EXPECT_GT(out[0].box.y, 115.f);
+    }
+  }
+}
+
+// ... but never loses a match: a lone detection at another height (IoU 1/3, height IoU 1/3)
+// still continues the track, through the plain-cost stage 1b.
+TEST(ByteTrackerTest, HeightIouNeverLosesAMatchPlainIouMakes) {
+  ByteTrackOptions o;
+  o.height_iou = true;
+  ByteTracker tracker(o);
+  for (int f = 0; f < 5; ++f) tracker.Update({Det(100, 100, 50, 120)}, At(f, 10));
+  const auto out = tracker.Update({Det(100, 160, 50, 120)}, At(5, 10));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, 1);
+}
+
+// Observation-centric re-update: a walker (60 px/s) stops behind an obstacle for the 0.9 s it
+// is hidden and reappears where it was last seen. Re-run through the interpolated observations,
+// the filter knows it stands; without, it keeps much of the old velocity and runs ahead.
+TEST(ByteTrackerTest, ObservationReupdateForgetsTheVelocityOfAStoppedTarget) {
+  double err[2] = {0, 0};
+  for (int oru = 0; oru < 2; ++oru) {
+    ByteTrackOptions o;
+    o.observation_reupdate = oru == 1;
+    ByteTracker tracker(o);
+    const double fps = 10;
+    int f = 0;
+    for (; f < 30; ++f) tracker.Update({Det(100 + 6.f * f, 200, 100, 200)}, At(f, fps));
+    const float stop_x = 100 + 6.f * (f - 1);
+    for (int k = 0; k < 8; ++k, ++f) tracker.Update({}, At(f, fps));
+    for (int k = 0; k < 2; ++k, ++f) {
+      const auto out = tracker.Update({Det(stop_x, 200, 100, 200)}, At(f, fps));
+      ASSERT_EQ(out.size(), 1u);
+      EXPECT_EQ(out[0].id, 1);
+    }
+    const auto pred = tracker.Predict(At(f + 5, fps));  // 0.5 s later; it still stands
+    ASSERT_EQ(pred.size(), 1u);
+    err[oru] = std::fabs(pred[0].box.x - stop_x);
+  }
+  EXPECT_LT(err[1], 0.5 * err[0]) << "without " << err[0] << " with " << err[1];
+}
+
+// Observation-centric momentum: of two detections near a walker's prediction, the one slightly
+// closer lies behind its last observation (against its direction). Plain IoU takes it; with the
+// momentum term the track takes the one ahead.
+TEST(ByteTrackerTest, MomentumPrefersTheDetectionAlongTheTrackDirection) {
+  for (bool momentum : {false, true}) {
+    ByteTrackOptions o;
+    o.momentum_weight = momentum ? 0.2f : 0.f;
+    ByteTracker tracker(o);
+    int f = 0;
+    float last_x = 0;
+    for (; f < 20; ++f) {
+      last_x = 100 + 6.f * f;
+      tracker.Update({Det(last_x, 200, 40, 100)}, At(f, 10));
+    }
+    const auto pred = tracker.Predict(At(f, 10));
+    ASSERT_EQ(pred.size(), 1u);
+    const float px = pred[0].box.x;  // about last_x + 6
+    const float behind = last_x - 0.5f, ahead = px + (px - behind) + 1.f;
+    const auto out =
+        tracker.Update({Det(behind, 200, 40, 100), Det(ahead, 200, 40, 100)}, At(f, 10));
+    ASSERT_EQ(out.size(), 1u);
+    if (momentum) {
+      EXPECT_GT(out[0].box.x, px) << "took the detection behind";
+    } else {
+      EXPECT_LT(out[0].box.x, px) << "plain IoU should take the closer detection";
+    }
+  }
 }
 
 }  // namespace
