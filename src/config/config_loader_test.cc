@@ -249,7 +249,8 @@ TEST(ConfigLoaderTest, OddKeysStayOnOneLine) {
             "low_thresh, new_track_thresh, match_thresh, low_match_thresh, "
             "unconfirmed_match_thresh, track_buffer_s, fuse_score, min_box_area, reference_fps, "
             "max_aspect_ratio, duplicate_iou_dist, duplicate_only_respawn, class_aware, "
-            "nsa_kalman, nsa_min_scale, center_dist_weight, confirm_hits, recover_buffer, "
+            "nsa_kalman, nsa_min_scale, adaptive_noise, center_dist_weight, confirm_hits, "
+            "recover_buffer, "
             "recover_match_thresh, recover_from_last_obs, static_suppress_s, static_move_frac, "
             "height_iou, observation_reupdate, momentum_weight])");
   EXPECT_EQ(LoadError("tracker:\n  [a, b]: 1\n"),

@@ -229,6 +229,8 @@ std::vector<SectionSpec> BuildSchema() {
                        "scale the Kalman measurement noise by (1 - detection score)")
                   .Add("nsa_min_scale", &TO::nsa_min_scale, OpenClosed(0, 1),
                        "lower bound of the NSA measurement-noise scale")
+                  .Add("adaptive_noise", &TO::adaptive_noise, AnyValue(),
+                       "estimate the Kalman measurement and process noise from the data")
                   .Add("center_dist_weight", &TO::center_dist_weight, Closed(0, 10),
                        "association cost adds this * (centre distance / enclosing diagonal)^2")
                   .Add("confirm_hits", &TO::confirm_hits, Closed(1, 100),

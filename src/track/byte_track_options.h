@@ -1,12 +1,13 @@
 // ByteTrackOptions: every threshold of the ByteTrack tracker, named and documented.
 // The ByteTrack thresholds keep the official defaults (track_thresh 0.5, match 0.8, ...). On by
-// default beyond ByteTrack: height-modulated IoU in the first association (as a tie-breaker:
-// what it leaves unmatched is matched again by plain IoU), duplicate removal only for respawns,
-// and a 2 s lost buffer (checked by leave-one-sequence-out). Measured and off by default, because
+// default beyond ByteTrack: Kalman noise estimated from the data (adaptive_noise), height-
+// modulated IoU in the first association (as a tie-breaker: what it leaves unmatched is matched
+// again by plain IoU), duplicate removal only for respawns, and a 2 s lost buffer (checked by
+// leave-one-sequence-out). Measured and off by default, because
 // they lose on crowded or noisy scenes (docs/tracking.md): NSA measurement noise, the
 // buffered-IoU recovery stage, OC-SORT's re-update and momentum, DIoU, and static-clutter
 // suppression (it cannot tell clutter from a person who stands still). Plain ByteTrack is
-// track_buffer_s=1, duplicate_only_respawn=false, height_iou=false.
+// track_buffer_s=1, duplicate_only_respawn=false, height_iou=false, adaptive_noise=false.
 #pragma once
 
 namespace es {
@@ -37,6 +38,10 @@ struct ByteTrackOptions {
   // (1 - score), clamped to [nsa_min_scale, 1]: confident boxes pull the state harder.
   bool nsa_kalman = false;
   float nsa_min_scale = 0.05f;
+  // Kalman noise estimated from the data (track/noise_adapter.h): the measurement noise from the
+  // detector's measured box jitter, the process noise from innovation consistency, so the filter
+  // fits the camera's detector and scene instead of one hand-set model.
+  bool adaptive_noise = true;
   // Association cost = 1 - IoU (score-fused in the first stage) + center_dist_weight * d^2 / c^2
   // (d: centre distance, c: diagonal of the enclosing box; 1 = DIoU). 0 = plain IoU.
   float center_dist_weight = 0.f;

@@ -7,6 +7,7 @@
 #include "track/kalman_filter.h"
 #include "track/lapjv.h"
 #include "track/matching.h"
+#include "track/noise_adapter.h"
 
 // Differences from the official Python (yolox/tracker/byte_tracker.py), all deliberate:
 //  * time instead of frames: the Kalman step uses the elapsed time, lost tracks expire after
@@ -21,11 +22,11 @@
 //    track_thresh) is low), the Python uses strict comparisons;
 //  * IoU uses continuous pixel coordinates (no "+1");
 //  * the extensions of ByteTrackOptions (height-modulated IoU with the plain-cost stage 1b,
-//    OC-SORT momentum and re-update, NSA noise, recovery stage 2b, duplicate_only_respawn,
-//    confirm_hits, center_dist_weight, static suppression); with height_iou=false,
-//    momentum_weight=0, observation_reupdate=false, nsa_kalman=false, recover_buffer=0,
-//    duplicate_only_respawn=false, confirm_hits=2, center_dist_weight=0 and
-//    static_suppress_s=0 the algorithm is the official one.
+//    OC-SORT momentum and re-update, adaptive noise, NSA noise, recovery stage 2b,
+//    duplicate_only_respawn, confirm_hits, center_dist_weight, static suppression); with
+//    adaptive_noise=false, height_iou=false, momentum_weight=0, observation_reupdate=false,
+//    nsa_kalman=false, recover_buffer=0, duplicate_only_respawn=false, confirm_hits=2,
+//    center_dist_weight=0 and static_suppress_s=0 the algorithm is the official one.
 
 namespace es {
 
@@ -60,6 +61,9 @@ struct STrack {
   float hist_cx[4] = {}, hist_cy[4] = {};  // centres of the last 4 observations (ring)
   int64_t hist_update[4] = {};
   int hist_len = 0;
+  // Adaptive noise: the centres of the last two observations and the Update() counts then.
+  float c1x = 0.f, c1y = 0.f, c2x = 0.f, c2y = 0.f;
+  int64_t c1_update = -10, c2_update = -10;
 };
 
 constexpr int64_t kMomentumDelta = 3;  // OC-SORT's delta_t
@@ -131,6 +135,7 @@ struct ByteTracker::Impl {
   std::vector<STrack> tracks;  // tracked (confirmed or not) and lost, in creation order
   int next_id = 1;
   int64_t update_count = 0;
+  NoiseAdapter noise{KalmanOptions{}.std_weight_position};
 
   // Predicts every track's state to t (no-op where it is already there) and refreshes boxes.
   void AdvanceTo(Timestamp t) {
@@ -138,7 +143,7 @@ struct ByteTracker::Impl {
       const double dt = (t - tr.kf_time).seconds();
       if (dt <= 0.0) continue;
       if (tr.state != TrackState::kTracked) tr.kf.mean(7) = 0.0;  // lost: freeze height rate
-      kf.Predict(tr.kf, dt);
+      kf.Predict(tr.kf, dt, ProcessScale());
       tr.kf_time = t;
       tr.box = MeanToBox(tr.kf.mean);
     }
@@ -152,10 +157,31 @@ struct ByteTracker::Impl {
     }
   }
 
+  double ProcessScale() const { return opt.adaptive_noise ? noise.process_scale() : 1.0; }
+
   double NoiseScale(float score) const {
-    if (!opt.nsa_kalman) return 1.0;
-    return std::clamp(1.0 - static_cast<double>(score), static_cast<double>(opt.nsa_min_scale),
-                      1.0);
+    const double r = opt.adaptive_noise ? noise.measurement_scale() : 1.0;
+    if (!opt.nsa_kalman) return r;
+    return r * std::clamp(1.0 - static_cast<double>(score), static_cast<double>(opt.nsa_min_scale),
+                          1.0);
+  }
+
+  // Feeds the noise adapter: the centre's second difference over three consecutive updates, and
+  // the innovation of a confirmed track updated on consecutive updates by a high-score box.
+  void Adapt(STrack& tr, const Detection& d, double nis) {
+    const float cx = d.box.cx(), cy = d.box.cy();
+    const bool consecutive = tr.c1_update == update_count - 1;
+    if (consecutive && tr.c2_update == update_count - 2 && d.box.h > 0.f) {
+      noise.AddJitter(std::fabs(cx - 2 * tr.c1x + tr.c2x) / d.box.h);
+      noise.AddJitter(std::fabs(cy - 2 * tr.c1y + tr.c2y) / d.box.h);
+    }
+    if (consecutive && tr.activated && d.score >= opt.track_thresh) noise.AddNis(nis);
+    tr.c2x = tr.c1x;
+    tr.c2y = tr.c1y;
+    tr.c2_update = tr.c1_update;
+    tr.c1x = cx;
+    tr.c1y = cy;
+    tr.c1_update = update_count;
   }
 
   void NoteMotion(STrack& tr, const BBox& b) const {
@@ -190,11 +216,11 @@ struct ByteTracker::Impl {
     for (int64_t k = 1; k < n; ++k) {
       const double f = static_cast<double>(k) / static_cast<double>(n);
       const BBox v{lerp(a.x, b.x, f), lerp(a.y, b.y, f), lerp(a.w, b.w, f), lerp(a.h, b.h, f)};
-      kf.Predict(s, f * span - prev);
+      kf.Predict(s, f * span - prev, ProcessScale());
       kf.Update(s, BoxToXyah(v));
       prev = f * span;
     }
-    kf.Predict(s, span - prev);
+    kf.Predict(s, span - prev, ProcessScale());
     tr.kf = s;
   }
 
@@ -229,7 +255,8 @@ struct ByteTracker::Impl {
 
   void Apply(STrack& tr, const Detection& d, Timestamp t) {
     if (opt.observation_reupdate) Reupdate(tr, d, t);
-    kf.Update(tr.kf, BoxToXyah(d.box), NoiseScale(d.score));
+    const double nis = kf.Update(tr.kf, BoxToXyah(d.box), NoiseScale(d.score));
+    if (opt.adaptive_noise) Adapt(tr, d, nis);
     NoteObservation(tr, d.box, t);
     ++tr.hits;
     tr.last_obs = d.box;
@@ -449,6 +476,9 @@ struct ByteTracker::Impl {
       tr.hits = 1;
       tr.last_obs = d.box;
       NoteObservation(tr, d.box, t);
+      tr.c1x = d.box.cx();
+      tr.c1y = d.box.cy();
+      tr.c1_update = update_count;
       tr.anchor_cx = d.box.cx();
       tr.anchor_cy = d.box.cy();
       tr.anchor_h = d.box.h;
@@ -487,6 +517,7 @@ void ByteTracker::Reset() {
   impl_->tracks.clear();
   impl_->next_id = 1;
   impl_->update_count = 0;
+  impl_->noise.Reset();
 }
 
 const ByteTrackOptions& ByteTracker::options() const { return impl_->opt; }

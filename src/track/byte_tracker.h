@@ -5,8 +5,8 @@
 // detections against the remaining tracked ones), unconfirmed tracks matched to leftovers, new
 // tracks from unmatched high detections, lost tracks removed after track_buffer_s of time.
 // Linear assignment by LAPJV. edgesight extensions (ByteTrackOptions, measured in
-// docs/tracking.md): height-modulated IoU as a first-stage tie-breaker, duplicate removal only
-// for respawns, and, off by default, NSA measurement noise, a buffered-IoU recovery stage for
+// docs/tracking.md): Kalman noise adapted to the data (track/noise_adapter.h), height-modulated
+// IoU as a first-stage tie-breaker, duplicate removal only for respawns, and, off by default, NSA measurement noise, a buffered-IoU recovery stage for
 // lost tracks, OC-SORT's observation-centric re-update and momentum, confirm_hits, a DIoU cost,
 // and static-clutter suppression (a never-moving track is not reported after
 // static_suppress_s; it still exists and counts in num_live_tracks()). Time is a Timestamp: Update()/Predict() may be called at any

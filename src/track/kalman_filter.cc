@@ -25,7 +25,7 @@ KalmanFilter::State KalmanFilter::Initiate(const MeasVec& xyah) const {
   return s;
 }
 
-void KalmanFilter::Predict(State& s, double dt_s) const {
+void KalmanFilter::Predict(State& s, double dt_s, double process_scale) const {
   if (!(dt_s > 0.0)) return;
   const double fps = options_.reference_fps;
   const double h = s.mean(3);
@@ -33,7 +33,7 @@ void KalmanFilter::Predict(State& s, double dt_s) const {
   const double sv = options_.std_weight_velocity * h * fps;
   StateVec q;  // per reference period, per-second velocity units
   q << Sq(sp), Sq(sp), Sq(1e-2), Sq(sp), Sq(sv), Sq(sv), Sq(1e-5 * fps), Sq(sv);
-  q *= dt_s * fps;  // variance accrues linearly with time: (dt / T) * Q_ref
+  q *= dt_s * fps * process_scale;  // variance accrues linearly with time: (dt / T) * Q_ref
 
   // mean = F mean; cov = F cov F^T + Q with F = [I dt*I; 0 I], written blockwise.
   s.mean.head<4>() += dt_s * s.mean.tail<4>();
@@ -58,7 +58,7 @@ void KalmanFilter::Project(const State& s, MeasVec* mean, MeasCov* cov, double n
   cov->diagonal() += r;
 }
 
-void KalmanFilter::Update(State& s, const MeasVec& xyah, double noise_scale) const {
+double KalmanFilter::Update(State& s, const MeasVec& xyah, double noise_scale) const {
   MeasVec proj_mean;
   MeasCov proj_cov;
   Project(s, &proj_mean, &proj_cov, noise_scale);
@@ -68,8 +68,10 @@ void KalmanFilter::Update(State& s, const MeasVec& xyah, double noise_scale) con
   const Eigen::Matrix<double, 8, 4> pht = s.cov.leftCols<4>();
   const MeasCov s_inv = proj_cov.inverse();
   const Eigen::Matrix<double, 8, 4> gain = pht.lazyProduct(s_inv);
-  s.mean += gain.lazyProduct(xyah - proj_mean);
+  const MeasVec innovation = xyah - proj_mean;
+  s.mean += gain.lazyProduct(innovation);
   s.cov -= gain.lazyProduct(pht.transpose());
+  return innovation.dot(s_inv.lazyProduct(innovation));
 }
 
 }  // namespace es

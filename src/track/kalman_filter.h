@@ -48,15 +48,18 @@ class KalmanFilter {
 
   // A new track from an unassociated measurement (cx, cy, a, h); velocities 0.
   State Initiate(const MeasVec& xyah) const;
-  // Advances the state by dt_s seconds (no-op for dt_s <= 0).
-  void Predict(State& s, double dt_s) const;
+  // Advances the state by dt_s seconds (no-op for dt_s <= 0). process_scale multiplies the
+  // process noise Q (1 = the model above; an adaptive caller tunes it to the data).
+  void Predict(State& s, double dt_s, double process_scale = 1.0) const;
   // Mean and covariance of the state projected into measurement space (incl. its noise, times
   // noise_scale).
   void Project(const State& s, MeasVec* mean, MeasCov* cov, double noise_scale = 1.0) const;
   // Correction step with a measurement (cx, cy, a, h). noise_scale multiplies the measurement
   // noise covariance (1 = the official filter; NSA Kalman uses 1 - detection score); values
-  // <= 0 or non-finite are treated as 1.
-  void Update(State& s, const MeasVec& xyah, double noise_scale = 1.0) const;
+  // <= 0 or non-finite are treated as 1. Returns the normalised innovation squared
+  // (innovation' S^-1 innovation; chi-square with 4 degrees of freedom when the noise model
+  // fits the data).
+  double Update(State& s, const MeasVec& xyah, double noise_scale = 1.0) const;
 
   const KalmanOptions& options() const { return options_; }
 
