@@ -1086,6 +1086,7 @@ TEST(CliSynthMot, WritesSequencesThatTrackAndEvalRead) {
   for (const std::vector<std::string>& bad :
        {std::vector<std::string>{"--out", dir + "/x", "--miss-rate", "2"},
         std::vector<std::string>{"--out", dir + "/x", "--sequences", "0"},
+        std::vector<std::string>{"--out", dir + "/x", "--people", "500", "--frames", "100000"},
         std::vector<std::string>{"--out", "/proc/edgesight-no-such-dir"},
         std::vector<std::string>{}}) {
     std::vector<std::string> args = {kBin, "synth-mot"};

@@ -49,21 +49,21 @@ struct STrack {
   BBox last_obs;       // last matched detection box
   bool moved = false;  // left its static disc at least once (static clutter)
   float anchor_cx = 0.f, anchor_cy = 0.f, anchor_h = 0.f;  // first measured box
-  // Observation-centric re-update: the filter right after the last matched detection, its time,
-  // and the Update() count then (frames since = update_count - obs_update).
+  // The last kHistory matched detections' centres and the Update() counts then (a ring; slot
+  // (hist_len - 1) % kHistory is the latest). Momentum, re-update and adaptive noise read it.
+  static constexpr int kHistory = 4;
+  float hist_cx[kHistory] = {}, hist_cy[kHistory] = {};
+  int64_t hist_update[kHistory] = {};
+  int hist_len = 0;
+  // Ring slot of the k-th latest observation (k = 1: the latest), or -1 when there are fewer.
+  int Slot(int k) const { return hist_len >= k ? (hist_len - k) % kHistory : -1; }
+  // Observation-centric re-update: the filter right after the last matched detection and its time.
   KalmanFilter::State kf_obs;
   Timestamp obs_time;
-  int64_t obs_update = 0;
   // Observation-centric momentum: the centre of an earlier observation (about kMomentumDelta
   // updates before the last one) and whether there is one.
   float dir_cx = 0.f, dir_cy = 0.f;
   bool has_dir = false;
-  float hist_cx[4] = {}, hist_cy[4] = {};  // centres of the last 4 observations (ring)
-  int64_t hist_update[4] = {};
-  int hist_len = 0;
-  // Adaptive noise: the centres of the last two observations and the Update() counts then.
-  float c1x = 0.f, c1y = 0.f, c2x = 0.f, c2y = 0.f;
-  int64_t c1_update = -10, c2_update = -10;
 };
 
 constexpr int64_t kMomentumDelta = 3;  // OC-SORT's delta_t
@@ -128,14 +128,15 @@ void ScaleByHeightIou(CostMatrix& cost, const std::vector<BBox>& a, const std::v
 }  // namespace
 
 struct ByteTracker::Impl {
-  explicit Impl(ByteTrackOptions o) : opt(o), kf(MakeKalmanOptions(o)) {}
+  explicit Impl(ByteTrackOptions o)
+      : opt(o), kf(MakeKalmanOptions(o)), noise(kf.options().std_weight_position) {}
 
   ByteTrackOptions opt;
   KalmanFilter kf;
   std::vector<STrack> tracks;  // tracked (confirmed or not) and lost, in creation order
   int next_id = 1;
   int64_t update_count = 0;
-  NoiseAdapter noise{KalmanOptions{}.std_weight_position};
+  NoiseAdapter noise;
 
   // Predicts every track's state to t (no-op where it is already there) and refreshes boxes.
   void AdvanceTo(Timestamp t) {
@@ -168,20 +169,15 @@ struct ByteTracker::Impl {
 
   // Feeds the noise adapter: the centre's second difference over three consecutive updates, and
   // the innovation of a confirmed track updated on consecutive updates by a high-score box.
-  void Adapt(STrack& tr, const Detection& d, double nis) {
-    const float cx = d.box.cx(), cy = d.box.cy();
-    const bool consecutive = tr.c1_update == update_count - 1;
-    if (consecutive && tr.c2_update == update_count - 2 && d.box.h > 0.f) {
-      noise.AddJitter(std::fabs(cx - 2 * tr.c1x + tr.c2x) / d.box.h);
-      noise.AddJitter(std::fabs(cy - 2 * tr.c1y + tr.c2y) / d.box.h);
+  // Called before d enters the track's history.
+  void Adapt(const STrack& tr, const Detection& d, double nis) {
+    const int s1 = tr.Slot(1), s2 = tr.Slot(2);
+    const bool consecutive = s1 >= 0 && tr.hist_update[s1] == update_count - 1;
+    if (consecutive && s2 >= 0 && tr.hist_update[s2] == update_count - 2 && d.box.h > 0.f) {
+      noise.AddJitter(std::fabs(d.box.cx() - 2 * tr.hist_cx[s1] + tr.hist_cx[s2]) / d.box.h);
+      noise.AddJitter(std::fabs(d.box.cy() - 2 * tr.hist_cy[s1] + tr.hist_cy[s2]) / d.box.h);
     }
     if (consecutive && tr.activated && d.score >= opt.track_thresh) noise.AddNis(nis);
-    tr.c2x = tr.c1x;
-    tr.c2y = tr.c1y;
-    tr.c2_update = tr.c1_update;
-    tr.c1x = cx;
-    tr.c1y = cy;
-    tr.c1_update = update_count;
   }
 
   void NoteMotion(STrack& tr, const BBox& b) const {
@@ -202,8 +198,10 @@ struct ByteTracker::Impl {
   // OC-SORT's ORU: roll the filter back to the last observation and re-run it through
   // observations interpolated linearly to d at the times of the missed updates.
   void Reupdate(STrack& tr, const Detection& d, Timestamp t) const {
-    const int64_t n = update_count - tr.obs_update;
-    if (n <= 1 || tr.obs_update == 0) return;
+    const int last = tr.Slot(1);
+    if (last < 0) return;
+    const int64_t n = update_count - tr.hist_update[last];
+    if (n <= 1) return;
     KalmanFilter::State s = tr.kf_obs;
     const double span = (t - tr.obs_time).seconds();
     if (!(span > 0.0)) return;
@@ -227,22 +225,21 @@ struct ByteTracker::Impl {
   // Keeps what the observation-centric options need (nothing when they are off: the filter
   // copy is the costly part).
   void NoteObservation(STrack& tr, const BBox& b, Timestamp t) const {
-    tr.obs_update = update_count;
+    const int slot = tr.hist_len % STrack::kHistory;
+    tr.hist_cx[slot] = b.cx();
+    tr.hist_cy[slot] = b.cy();
+    tr.hist_update[slot] = update_count;
+    ++tr.hist_len;
     if (opt.observation_reupdate) {
       tr.kf_obs = tr.kf;
       tr.obs_time = t;
     }
     if (!(opt.momentum_weight > 0.f)) return;
-    const int slot = tr.hist_len % 4;
-    tr.hist_cx[slot] = b.cx();
-    tr.hist_cy[slot] = b.cy();
-    tr.hist_update[slot] = update_count;
-    ++tr.hist_len;
     // The oldest kept observation no more than kMomentumDelta updates back (OC-SORT's
     // k_previous_obs), else none.
     tr.has_dir = false;
     int64_t best = update_count;
-    for (int i = 0; i < std::min(tr.hist_len, 4); ++i) {
+    for (int i = 0; i < std::min(tr.hist_len, STrack::kHistory); ++i) {
       const int64_t u = tr.hist_update[i];
       if (u < update_count && update_count - u <= kMomentumDelta && u < best) {
         best = u;
@@ -476,9 +473,6 @@ struct ByteTracker::Impl {
       tr.hits = 1;
       tr.last_obs = d.box;
       NoteObservation(tr, d.box, t);
-      tr.c1x = d.box.cx();
-      tr.c1y = d.box.cy();
-      tr.c1_update = update_count;
       tr.anchor_cx = d.box.cx();
       tr.anchor_cy = d.box.cy();
       tr.anchor_h = d.box.h;

@@ -17,6 +17,7 @@ constexpr double kMinHeight = 0.06;     // person height at the horizon, fractio
 constexpr double kMaxHeight = 0.45;     // at the bottom edge
 constexpr double kAspect = 0.41;        // width / height of a person's box
 constexpr int kGridX = 6, kGridY = 12;  // visibility sample points per box
+constexpr int64_t kMaxPeopleFrames = 5'000'000;
 
 struct Person {
   int id = 0;
@@ -213,6 +214,9 @@ Result<CrowdScene> GenerateCrowdScene(const CrowdSceneOptions& o) {
            Check(o.fps > 0 && o.fps <= 240, "fps must be in (0, 240]"),
            Check(o.frames >= 1 && o.frames <= 100000, "frames must be in [1, 100000]"),
            Check(o.people >= 0 && o.people <= 500, "people must be in [0, 500]"),
+           // Bounds the time and memory of one scene (rows are kept in memory).
+           Check(static_cast<int64_t>(o.people) * o.frames <= kMaxPeopleFrames,
+                 "people x frames must be at most 5,000,000"),
            Check(o.standing_fraction >= 0 && o.standing_fraction <= 1,
                  "standing_fraction must be in [0, 1]"),
            Check(o.pause_rate >= 0 && o.pause_rate <= 10, "pause_rate must be in [0, 10]"),

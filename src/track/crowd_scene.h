@@ -17,7 +17,8 @@
 // the image), detections with id -1 and the score. Boxes are clipped to the image.
 //
 // Contract: a pure function of the options (std::mt19937 with the seed; no clocks): the same
-// options give identical rows. Options out of range -> kInvalidArgument naming the option.
+// options give identical rows. Options out of range -> kInvalidArgument naming the option;
+// people x frames is at most 5,000,000 (the rows are held in memory).
 // Thread-safety: pure function.
 #pragma once
 

@@ -99,6 +99,12 @@ TEST(CrowdSceneTest, OptionsOutOfRangeNameTheOption) {
   o = CrowdSceneOptions{};
   o.people = -1;
   EXPECT_FALSE(GenerateCrowdScene(o).ok());
+  o = CrowdSceneOptions{};
+  o.people = 500;
+  o.frames = 100000;  // each within its range, together too much: refused, not run for hours
+  r = GenerateCrowdScene(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("people x frames"), std::string::npos);
 }
 
 // Written in the MOTChallenge layout that `edgesight track` and `eval` read: the ground truth

@@ -16,8 +16,9 @@
 // sqrt(median / 3.357) (at most x2 or /2 per window): innovations larger than the model expects
 // mean targets move less predictably than assumed, so Q grows, and the other way round.
 //
-// Both scales start at 1 (the default model) and stay within [kMinScale, kMaxScale]; nothing
-// changes until kMinSamples samples are in. Deterministic (no clocks). Not thread-safe; one per
+// Both scales start at 1 (the default model) and stay within [kMinScale, kMaxScale]; the
+// measurement scale first changes after kMinSamples jitter samples, the process scale after
+// kWindow innovations. Deterministic (no clocks). Not thread-safe; one per
 // tracker.
 #pragma once
 
