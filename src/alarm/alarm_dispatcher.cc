@@ -1,7 +1,5 @@
 #include "alarm/alarm_dispatcher.h"
 
-#include <signal.h>
-
 #include <chrono>
 
 #include "alarm/command_runner.h"
@@ -42,7 +40,10 @@ Result<std::unique_ptr<AlarmDispatcher>> AlarmDispatcher::Create(AlarmOptions op
 }
 
 AlarmDispatcher::AlarmDispatcher(AlarmOptions options, std::vector<LoopbackUrl> urls, Clock clock)
-    : options_(std::move(options)), urls_(std::move(urls)), clock_(std::move(clock)) {
+    : options_(std::move(options)),
+      urls_(std::move(urls)),
+      clock_(std::move(clock)),
+      jobs_("alarm", static_cast<size_t>(options_.queue_capacity), QueuePolicy::kRefuseNew) {
   last_fire_.resize(options_.rules.size());
   ever_fired_.assign(options_.rules.size(), false);
   for (const AlarmRule& r : options_.rules) {
@@ -50,7 +51,7 @@ AlarmDispatcher::AlarmDispatcher(AlarmOptions options, std::vector<LoopbackUrl> 
     rs.name = r.name;
     stats_.rules.push_back(std::move(rs));
   }
-  worker_ = std::thread([this] { Run(); });
+  worker_.Start("es-alarm", [this] { Run(); });
 }
 
 AlarmDispatcher::~AlarmDispatcher() { Stop(); }
@@ -66,7 +67,7 @@ size_t AlarmDispatcher::Submit(const Event& event) {
     AlarmRuleStats& rs = stats_.rules[i];
     ++rs.matched;
     ++stats_.matched;
-    if (stopping_ || queue_.size() >= static_cast<size_t>(options_.queue_capacity)) {
+    if (stopping_ || jobs_.size() >= jobs_.capacity()) {
       ++rs.dropped;
       ++stats_.dropped;
       continue;
@@ -78,46 +79,34 @@ size_t AlarmDispatcher::Submit(const Event& event) {
       ++stats_.suppressed;
       continue;
     }
+    if (!json) json = std::make_shared<const std::string>(event.ToJson().dump());
+    if (!jobs_.Push(Job{i, json})) {  // filled up since the check (closed meanwhile)
+      ++rs.dropped;
+      ++stats_.dropped;
+      continue;
+    }
     ever_fired_[i] = true;
     last_fire_[i] = now;
-    if (!json) json = std::make_shared<const std::string>(event.ToJson().dump());
-    queue_.push_back(Job{i, json});
     ++queued;
   }
-  if (queued > 0) work_cv_.notify_one();
   return queued;
 }
 
-void AlarmDispatcher::Run() {
-  // The worker writes to pipes of children that may have exited: never die of SIGPIPE.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+void AlarmDispatcher::CountDropped(const Job& job) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++stats_.rules[job.rule].dropped;
+  ++stats_.dropped;
+}
 
-  std::unique_lock<std::mutex> lock(mu_);
-  while (true) {
-    work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) break;  // stopping and drained
-    if (stopping_ && (cancel_.load() || std::chrono::steady_clock::now() >= stop_deadline_)) {
-      for (const Job& job : queue_) {
-        ++stats_.rules[job.rule].dropped;
-        ++stats_.dropped;
-      }
-      queue_.clear();
-      break;
+void AlarmDispatcher::Run() {
+  while (std::optional<Job> job = jobs_.Pop()) {
+    if (cancel_.load()) {
+      CountDropped(*job);  // past the stop deadline
+    } else {
+      Execute(*job);
     }
-    Job job = std::move(queue_.front());
-    queue_.pop_front();
-    busy_ = true;
-    lock.unlock();
-    Execute(job);
-    lock.lock();
-    busy_ = false;
-    idle_cv_.notify_all();
+    jobs_.TaskDone();
   }
-  worker_done_ = true;
-  idle_cv_.notify_all();
 }
 
 void AlarmDispatcher::Execute(const Job& job) {
@@ -150,30 +139,30 @@ void AlarmDispatcher::Execute(const Job& job) {
 }
 
 bool AlarmDispatcher::WaitIdle(double timeout_s) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return idle_cv_.wait_for(lock, std::chrono::microseconds(static_cast<int64_t>(timeout_s * 1e6)),
-                           [this] { return worker_done_ || (queue_.empty() && !busy_); });
+  return jobs_.WaitDone(std::chrono::steady_clock::now() +
+                        std::chrono::microseconds(static_cast<int64_t>(timeout_s * 1e6)));
 }
 
 void AlarmDispatcher::Stop() {
+  std::chrono::steady_clock::time_point deadline;
   {
-    std::unique_lock<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (!stopping_) {
       stopping_ = true;
       stop_deadline_ =
           std::chrono::steady_clock::now() +
           std::chrono::microseconds(static_cast<int64_t>(options_.stop_timeout_s * 1e6));
-      work_cv_.notify_all();
     }
-    // Let queued actions run until the deadline, then cut the running one short.
-    if (!idle_cv_.wait_until(lock, stop_deadline_, [this] { return worker_done_; })) {
-      cancel_ = true;
-      lock.unlock();
-      poster_.Abort();
-    }
+    deadline = stop_deadline_;
   }
-  std::lock_guard<std::mutex> join_lock(join_mu_);
-  if (worker_.joinable()) worker_.join();
+  jobs_.Close();
+  // Let queued actions run until the deadline, then cut the running one short.
+  if (!jobs_.WaitDone(deadline)) {
+    cancel_ = true;
+    poster_.Abort();
+    for (const Job& job : jobs_.Drain()) CountDropped(job);
+  }
+  worker_.Join();
 }
 
 AlarmStats AlarmDispatcher::Stats() const {

@@ -9,7 +9,8 @@
 //   event once (Event::ToJson) and appends one action per matching rule to a bounded queue
 //   (AlarmOptions::queue_capacity). A full queue drops the new action and counts it as
 //   dropped; a dropped action does not start the rule's rate-limit window.
-// - One worker thread runs actions in order. Command: argv from the rule, the event JSON on
+// - One worker (core/worker.h) runs actions in order from a kRefuseNew mailbox. Command: argv from
+// the rule, the event JSON on
 //   stdin and in the environment as EDGESIGHT_EVENT (plus EDGESIGHT_ALARM_RULE), killed after
 //   timeout_s (command_runner.h). HTTP: POST of the event JSON (http_poster.h), connect and
 //   read timeouts timeout_s. Success counts as fired; anything else (spawn error, non-zero exit,
@@ -25,21 +26,21 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
+#include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "alarm/alarm_options.h"
 #include "alarm/http_poster.h"
 #include "alarm/loopback_url.h"
 #include "analytics/event.h"
+#include "core/bounded_queue.h"
+#include "core/worker.h"
 #include "edgesight/status.h"
 #include "edgesight/time.h"
 
@@ -93,27 +94,23 @@ class AlarmDispatcher {
   AlarmDispatcher(AlarmOptions options, std::vector<LoopbackUrl> urls, Clock clock);
   void Run();
   void Execute(const Job& job);
+  void CountDropped(const Job& job);
 
   const AlarmOptions options_;
   const std::vector<LoopbackUrl> urls_;  // per rule; unused for command rules
   const Clock clock_;
 
   mutable std::mutex mu_;
-  std::condition_variable work_cv_;                      // worker waits for jobs / stop
-  std::condition_variable idle_cv_;                      // WaitIdle / Stop wait for the worker
-  std::deque<Job> queue_;                                // guarded by mu_
-  bool busy_ = false;                                    // an action is running; guarded by mu_
   bool stopping_ = false;                                // guarded by mu_
-  bool worker_done_ = false;                             // guarded by mu_
   std::vector<Timestamp> last_fire_;                     // per rule, guarded by mu_
   std::vector<bool> ever_fired_;                         // per rule, guarded by mu_
   AlarmStats stats_;                                     // guarded by mu_
   std::chrono::steady_clock::time_point stop_deadline_;  // guarded by mu_
 
-  std::atomic<bool> cancel_{false};  // kill the running command
+  std::atomic<bool> cancel_{false};  // kill the running command, drop what is left
   HttpPoster poster_;
-  std::mutex join_mu_;  // Stop() from two threads joins once
-  std::thread worker_;
+  BoundedQueue<Job> jobs_;
+  Worker worker_;  // last: started after everything it uses exists
 };
 
 }  // namespace es

@@ -141,8 +141,16 @@ PtzLinkage::PtzLinkage(const PtzLinkageOptions& options, RayCalibration calibrat
       driver_(std::move(driver)),
       clock_(clock ? std::move(clock) : Clock(SteadyNow)),
       selector_(calibration, SelectorOf(options)),
-      controller_(ControllerOf(options)) {
-  worker_ = std::thread([this] { Worker(); });
+      controller_(ControllerOf(options)),
+      jobs_("ptz", 1, QueuePolicy::kCoalesce, [this](Job& queued, Job&& incoming) {
+        // Called inside OnFrame's Offer, with mu_ held.
+        if (incoming.command) {
+          if (queued.command) ++stats_.commands_superseded;
+          queued.command = std::move(incoming.command);
+        }
+        queued.want_status = queued.want_status || incoming.want_status;
+      }) {
+  worker_.Start("es-ptz", [this] { Run(); });
 }
 
 PtzLinkage::~PtzLinkage() { Stop(); }
@@ -157,42 +165,34 @@ void PtzLinkage::Record(const Status& s) {
   stats_.last_error = OneLine(s.message());
 }
 
-void PtzLinkage::Worker() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (true) {
-    cv_.wait(lock, [this] { return stop_ || pending_ || status_wanted_; });
-    if (stop_) break;
-    const std::optional<PtzCommand> cmd = std::move(pending_);
-    pending_.reset();
-    const bool want_status = status_wanted_;
-    status_wanted_ = false;
-    busy_ = true;
-    lock.unlock();
-    // Driver calls happen without the lock: OnFrame never waits for the head.
-    Status sent = Status::Ok();
-    if (cmd) sent = driver_->Send(*cmd, Duration::Seconds(o_.continuous_timeout_s));
-    std::optional<Result<PtzStatus>> st;
-    if (want_status) st = driver_->GetStatus();
-    const Timestamp arrived = clock_();
-    lock.lock();
-    if (cmd) {
-      if (sent.ok()) ++stats_.commands_sent;
-      Record(sent);
-    }
-    if (st) {
-      ++stats_.status_polls;
-      if (st->ok()) {
-        PtzStatus s = **st;
-        s.t = arrived;
-        status_ = s;
-      }
-      Record(st->status());
-    }
-    busy_ = false;
-    idle_cv_.notify_all();
+void PtzLinkage::Run() {
+  while (std::optional<Job> job = jobs_.Pop()) {
+    Handle(*job);
+    jobs_.TaskDone();
   }
-  busy_ = false;
-  idle_cv_.notify_all();
+}
+
+void PtzLinkage::Handle(const Job& job) {
+  // Driver calls happen without the lock: OnFrame never waits for the head.
+  Status sent = Status::Ok();
+  if (job.command) sent = driver_->Send(*job.command, Duration::Seconds(o_.continuous_timeout_s));
+  std::optional<Result<PtzStatus>> st;
+  if (job.want_status) st = driver_->GetStatus();
+  const Timestamp arrived = clock_();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (job.command) {
+    if (sent.ok()) ++stats_.commands_sent;
+    Record(sent);
+  }
+  if (st) {
+    ++stats_.status_polls;
+    if (st->ok()) {
+      PtzStatus s = **st;
+      s.t = arrived;
+      status_ = s;
+    }
+    Record(st->status());
+  }
 }
 
 void PtzLinkage::OnFrame(const std::vector<TrackOutput>& tracks, Timestamp capture) {
@@ -200,7 +200,7 @@ void PtzLinkage::OnFrame(const std::vector<TrackOutput>& tracks, Timestamp captu
   PtzStatus status;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopped_) return;
+    if (stop_) return;
     if (status_) {
       status = *status_;
     } else {
@@ -235,35 +235,28 @@ void PtzLinkage::OnFrame(const std::vector<TrackOutput>& tracks, Timestamp captu
                          o_.home_zoom};
       }
       break;
-    case SelectorState::kIdle: break;
+    case SelectorState::kIdle:
+      break;
   }
-  bool notify = false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (cmd) {
-      if (pending_) ++stats_.commands_superseded;
-      pending_ = cmd;
-      ++stats_.commands_queued;
-      notify = true;
-    }
-    if (!requested_status_ || (now - last_status_request_).seconds() >= o_.status_interval_s) {
-      requested_status_ = true;
-      last_status_request_ = now;
-      status_wanted_ = true;
-      notify = true;
-    }
-    stats_.selector = sel.state;
-    stats_.track_id = sel.track_id;
-    stats_.handoffs = std::max(0, selector_.handoffs());
+  std::lock_guard<std::mutex> lock(mu_);
+  Job job;
+  if (cmd) {
+    job.command = cmd;
+    ++stats_.commands_queued;
   }
-  if (notify) cv_.notify_one();
+  if (!requested_status_ || (now - last_status_request_).seconds() >= o_.status_interval_s) {
+    requested_status_ = true;
+    last_status_request_ = now;
+    job.want_status = true;
+  }
+  if (job.command || job.want_status) jobs_.Push(std::move(job));
+  stats_.selector = sel.state;
+  stats_.track_id = sel.track_id;
+  stats_.handoffs = std::max(0, selector_.handoffs());
 }
 
 bool PtzLinkage::WaitIdle(Duration timeout) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return idle_cv_.wait_for(lock, std::chrono::microseconds(timeout.us), [this] {
-    return stopped_ || (!pending_ && !status_wanted_ && !busy_);
-  });
+  return jobs_.WaitDone(std::chrono::steady_clock::now() + std::chrono::microseconds(timeout.us));
 }
 
 void PtzLinkage::Stop() {
@@ -273,14 +266,13 @@ void PtzLinkage::Stop() {
     if (stop_) return;  // already stopped (or stopping)
     stop_ = true;
   }
-  cv_.notify_all();
-  if (worker_.joinable()) worker_.join();
+  jobs_.Close();
+  jobs_.Drain();  // a command not yet sent is not sent now: the head gets one Stop instead
+  worker_.Join();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    stopped_ = true;
     send_stop = stats_.commands_sent > 0;
   }
-  idle_cv_.notify_all();
   if (send_stop) {
     const Status s = driver_->Stop();  // bounded by the driver's own I/O timeout
     std::lock_guard<std::mutex> lock(mu_);

@@ -6,8 +6,9 @@
 // thread sends to the PtzDriver (simulator, ONVIF, ...).
 //
 // Never blocks the pipeline on the head: OnFrame() does the (microsecond) decision on the
-// caller's thread and puts the command into a one-slot latest-wins mailbox; a command not yet
-// taken by the worker is replaced by the newer one (counted as superseded). The worker also
+// caller's thread and puts the command into a one-slot coalescing mailbox (core/bounded_queue.h)
+// that a worker (core/worker.h) drains; a command not yet taken by the worker is replaced by
+// the newer one (counted as superseded), a status request is kept beside it. The worker also
 // polls GetStatus() every status_interval_s (requested from OnFrame, so a stalled pipeline
 // polls nothing; the head's own continuous-move timeout then stops it). A status is stamped
 // with the linkage clock when it arrives (one time base for frames, statuses and decisions).
@@ -21,17 +22,17 @@
 // and Validate()'s; the caller then runs without PTZ and the wide lens is unaffected.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "analytics/geometry.h"
+#include "core/bounded_queue.h"
+#include "core/worker.h"
 #include "edgesight/status.h"
 #include "edgesight/time.h"
 #include "edgesight/types.h"
@@ -56,14 +57,14 @@ struct PtzLinkageOptions {
   double search_s = 5.0;                  // then search around its last direction this long
   double search_zoom_out = 2.0;           // zoom divided by this while searching (>= 1)
   double home_pan_deg = 0, home_tilt_deg = 0, home_zoom = 1;  // where the head rests
-  double target_fill = 0.33;         // target height / PTZ frame height
-  double ptz_hfov_deg = 60;          // PTZ horizontal field of view at zoom 1
-  double ptz_aspect = 16.0 / 9.0;    // PTZ frame width / height
+  double target_fill = 0.33;                                  // target height / PTZ frame height
+  double ptz_hfov_deg = 60;        // PTZ horizontal field of view at zoom 1
+  double ptz_aspect = 16.0 / 9.0;  // PTZ frame width / height
   double min_zoom = 1, max_zoom = 20;
-  double zoom_hysteresis = 0.15;     // relative change needed to move the lens
-  double command_latency_ms = 50;    // decision -> head motion, for the prediction
-  double continuous_timeout_s = 1.0; // ContinuousMove timeout (the head stops by itself)
-  double status_interval_s = 0.1;    // GetStatus poll period
+  double zoom_hysteresis = 0.15;      // relative change needed to move the lens
+  double command_latency_ms = 50;     // decision -> head motion, for the prediction
+  double continuous_timeout_s = 1.0;  // ContinuousMove timeout (the head stops by itself)
+  double status_interval_s = 0.1;     // GetStatus poll period
 
   // Ok, or InvalidArgument with one line naming the key: "ptz.controller: ...".
   Status Validate() const;
@@ -105,7 +106,13 @@ class PtzLinkage {
   PtzLinkageStats stats() const;
 
  private:
-  void Worker();
+  // One mailbox item: what the worker has to do with the head.
+  struct Job {
+    std::optional<PtzCommand> command;
+    bool want_status = false;
+  };
+  void Run();
+  void Handle(const Job& job);
   void Record(const Status& s);  // mu_ held
 
   PtzLinkageOptions o_;
@@ -117,12 +124,11 @@ class PtzLinkage {
   bool requested_status_ = false;
 
   mutable std::mutex mu_;
-  std::condition_variable cv_, idle_cv_;
-  std::optional<PtzCommand> pending_;
-  bool status_wanted_ = false, busy_ = false, stop_ = false, stopped_ = false;
-  std::optional<PtzStatus> status_;  // last status from the head
-  PtzLinkageStats stats_;
-  std::thread worker_;
+  bool stop_ = false;                // guarded by mu_
+  std::optional<PtzStatus> status_;  // last status from the head; guarded by mu_
+  PtzLinkageStats stats_;            // guarded by mu_
+  BoundedQueue<Job> jobs_;
+  Worker worker_;  // last: started after everything it uses exists
 };
 
 }  // namespace es

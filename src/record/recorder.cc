@@ -64,7 +64,10 @@ Recorder::Recorder(RecordingOptions options, std::string stream, RecorderEnv env
       ext_(options_.container),
       env_(std::move(env)),
       ring_(Duration::Seconds(options_.pre_event_s + options_.ring_margin_s),
-            options_.ring_max_bytes) {
+            options_.ring_max_bytes),
+      jobs_("recorder", BoundedQueue<Job>::kUnbounded, QueuePolicy::kBlock),
+      frames_("encoder", static_cast<size_t>(options_.encode_queue_frames),
+              QueuePolicy::kDropOldest) {
   if (!env_.free_bytes) env_.free_bytes = FileSystemFreeBytes;
 }
 
@@ -76,7 +79,7 @@ Result<std::shared_ptr<Recorder>> Recorder::Create(RecordingOptions options, std
   if (ec || !fs::is_directory(options.dir)) {
     // A configuration problem, like an outbox that cannot be opened: exit 2, no service restart.
     return InvalidArgument("recording.dir '" + options.dir + "': cannot create the directory: " +
-                       (ec ? ec.message() : std::string("not a directory")));
+                           (ec ? ec.message() : std::string("not a directory")));
   }
   std::shared_ptr<Recorder> r(new Recorder(std::move(options), std::move(stream), std::move(env)));
   // Leftovers of a crash: this stream's partial clips (never another stream's: it may be
@@ -96,7 +99,7 @@ Result<std::shared_ptr<Recorder>> Recorder::Create(RecordingOptions options, std
     }
   }
   r->RunRetention(0);
-  r->writer_thread_ = std::thread(&Recorder::WriterLoop, r.get());
+  r->writer_thread_.Start("es-rec-writer", [rec = r.get()] { rec->WriterLoop(); });
   return r;
 }
 
@@ -161,16 +164,8 @@ void Recorder::OnFrame(const Frame& frame) {
     fps_hint_ = fps_hint_ <= 0 ? fps : 0.9 * fps_hint_ + 0.1 * fps;
   }
   last_frame_pts_ = frame.meta.pts_us;
-  if (!encoder_started_) {
-    encoder_started_ = true;
-    encoder_thread_ = std::thread(&Recorder::EncoderLoop, this);
-  }
-  frames_.push_back(frame);  // shares the image buffer
-  while (frames_.size() > static_cast<size_t>(options_.encode_queue_frames)) {
-    frames_.pop_front();
-    ++stats_.frames_dropped;
-  }
-  encoder_cv_.notify_one();
+  encoder_.Start("es-rec-encoder", [this] { EncoderLoop(); });                   // once
+  if (frames_.Offer(frame) == Offered::kDroppedOldest) ++stats_.frames_dropped;  // shares pixels
 }
 
 void Recorder::OnEvents(std::vector<Event>* events) {
@@ -337,10 +332,7 @@ void Recorder::CloseClipLocked() {
   clip_.reset();
 }
 
-void Recorder::PushJobLocked(Job job) {
-  jobs_.push_back(std::move(job));
-  writer_cv_.notify_one();
-}
+void Recorder::PushJobLocked(Job job) { jobs_.Push(std::move(job)); }
 
 std::string Recorder::NameForLocked(int64_t t_us) const {
   if (clip_ && t_us >= clip_->start_us) return clip_->name;
@@ -355,7 +347,7 @@ void Recorder::SetOffLocked(const std::string& reason) {
   stats_.off_reason = reason;
   CloseClipLocked();
   ring_.Clear();
-  frames_.clear();
+  frames_.Drain();
 }
 
 // ---- encoder thread -------------------------------------------------------------------------
@@ -369,15 +361,12 @@ void Recorder::EncoderLoop() {
       IngestLocked(*p, enc->info(), enc->info()->ToMicros(pts), enc->info()->ToMicros(dts));
     }
   };
-  while (true) {
-    Frame f;
+  while (std::optional<Frame> next = frames_.Pop()) {  // ends when closed and all encoded
+    Frame f = std::move(*next);
+    next.reset();
     double fps = 0;
     {
-      std::unique_lock<std::mutex> lk(mu_);
-      encoder_cv_.wait(lk, [&] { return stop_encoder_ || !frames_.empty(); });
-      if (frames_.empty()) break;  // stopping, and everything queued is encoded
-      f = std::move(frames_.front());
-      frames_.pop_front();
+      std::lock_guard<std::mutex> lk(mu_);
       fps = fps_hint_;
     }
     if (!enc || enc->input_width() != f.image.cols || enc->input_height() != f.image.rows) {
@@ -418,20 +407,23 @@ void Recorder::Finish() {
     if (finished_) return;
     finished_ = true;
     finishing_ = true;  // inputs are ignored from now on
-    stop_encoder_ = true;
-    encoder_cv_.notify_all();
   }
-  if (encoder_thread_.joinable()) encoder_thread_.join();  // encodes what is queued
-  std::unique_lock<std::mutex> lk(mu_);
-  CloseClipLocked();
+  frames_.Close();
+  encoder_.Join();  // encodes what is queued
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    CloseClipLocked();
+  }
   const bool drained =
-      drained_cv_.wait_for(lk, std::chrono::duration<double>(options_.finish_timeout_s),
-                           [&] { return jobs_.empty() && !writer_busy_; });
-  if (!drained) abandon_ = true;
-  stop_writer_ = true;
-  writer_cv_.notify_all();
-  lk.unlock();
-  if (writer_thread_.joinable()) writer_thread_.join();
+      jobs_.WaitDone(std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                         std::chrono::duration<double>(options_.finish_timeout_s)));
+  if (!drained) {
+    std::lock_guard<std::mutex> lk(mu_);
+    abandon_ = true;
+  }
+  jobs_.Close();
+  writer_thread_.Join();
 }
 
 RecorderStats Recorder::stats() const {

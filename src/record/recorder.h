@@ -38,13 +38,15 @@
 // - Finish() closes the open clip at the last packet received, flushes the encoder and waits up
 //   to finish_timeout_s for the queue to reach the disk (then abandons the rest, counted), and
 //   joins both threads. Inputs after Finish() are ignored. The destructor calls Finish().
+// Threads: the writer and the encoder are core/worker.h workers, each fed by a
+// core/bounded_queue.h mailbox (the writer's unbounded in items, bounded in bytes by
+// queue_max_bytes here; the encoder's kDropOldest of encode_queue_frames).
 // Thread-safety: OnPacket from the capture thread; OnFrame/OnEvents from one (track) thread;
 // stats() and Finish() from any thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -53,10 +55,11 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "analytics/event.h"
+#include "core/bounded_queue.h"
+#include "core/worker.h"
 #include "edgesight/status.h"
 #include "edgesight/types.h"
 #include "record/clip_retention.h"
@@ -170,13 +173,9 @@ class Recorder {
   RecorderEnv env_;
 
   mutable std::mutex mu_;
-  std::condition_variable writer_cv_;   // jobs, stop
-  std::condition_variable drained_cv_;  // queue empty and writer idle
-  std::condition_variable encoder_cv_;
   std::atomic<Mode> mode_{Mode::kWaiting};
   std::atomic<bool> degraded_{false};
-  bool finishing_ = false, stop_writer_ = false, abandon_ = false, writer_busy_ = false;
-  bool stop_encoder_ = false;
+  bool finishing_ = false, abandon_ = false;
   PacketRingBuffer ring_;
   std::shared_ptr<const PacketStreamInfo> source_info_;  // last copyable source stream
   std::shared_ptr<const PacketStreamInfo> ring_info_;    // stream of the ring's packets
@@ -186,9 +185,9 @@ class Recorder {
   int64_t last_dts_us_ = INT64_MIN;  // newest ingested packet, decode order, stream clock
   int64_t clock_offset_us_ = 0;      // added to packet times after a clock jump
   int64_t last_step_us_ = 40000;
-  std::deque<Job> jobs_;
-  int64_t queue_bytes_ = 0;
-  std::deque<Frame> frames_;  // encoder input
+  BoundedQueue<Job> jobs_;      // writer input
+  int64_t queue_bytes_ = 0;     // packet bytes in jobs_, guarded by mu_
+  BoundedQueue<Frame> frames_;  // encoder input
   double fps_hint_ = 0;
   int64_t last_frame_pts_ = INT64_MIN;
   RecorderStats stats_;  // counters (under mu_)
@@ -200,10 +199,9 @@ class Recorder {
   int64_t dir_bytes_ = 0;        // complete clips, last retention pass
   int64_t free_checked_at_ = 0;  // writer_->bytes() at the last free-space check
   std::chrono::steady_clock::time_point next_probe_;
-  std::thread writer_thread_;
-  std::thread encoder_thread_;
-  bool encoder_started_ = false;
   bool finished_ = false;
+  Worker encoder_;  // started by the first frame that needs encoding
+  Worker writer_thread_;
 };
 
 }  // namespace es

@@ -31,55 +31,49 @@ void Recorder::WriterLoop() {
   const auto retention_every = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(options_.retention_interval_s));
   auto next_retention = Clock::now() + retention_every;
-  std::unique_lock<std::mutex> lk(mu_);
   while (true) {
     const auto now = Clock::now();
     if (now >= next_retention || (degraded_ && now >= next_probe_)) {
       const bool probe = degraded_ && now >= next_probe_;
-      lk.unlock();
       if (now >= next_retention) {
         RunRetention(writer_ ? writer_->bytes() : 0);
         next_retention = Clock::now() + retention_every;
       }
       if (probe) Probe();
-      lk.lock();
       continue;
     }
-    if (jobs_.empty()) {
-      writer_busy_ = false;
-      drained_cv_.notify_all();
-      if (stop_writer_) break;
-      auto deadline = next_retention;
-      if (degraded_) deadline = std::min(deadline, next_probe_);
-      writer_cv_.wait_until(lk, deadline, [&] { return stop_writer_ || !jobs_.empty(); });
-      continue;
+    auto deadline = next_retention;
+    if (degraded_) deadline = std::min(deadline, next_probe_);
+    std::optional<Job> job = jobs_.PopUntil(deadline);
+    if (!job) {
+      if (jobs_.closed()) break;  // finishing, and every job is handled
+      continue;                   // a timer is due
     }
-    Job job = std::move(jobs_.front());
-    jobs_.pop_front();
-    if (job.kind == Job::kPacket) queue_bytes_ -= job.packet->size;
-    writer_busy_ = true;
-    if (abandon_) {
-      if (job.kind == Job::kPacket) ++stats_.packets_dropped;
-      if (job.kind == Job::kOpen) ++stats_.clips_abandoned;
-      if (writer_ && (job.kind == Job::kClose || job.kind == Job::kOpen)) {
-        lk.unlock();
-        writer_->Abort();
-        writer_.reset();
-        lk.lock();
-        ++stats_.clips_abandoned;
+    bool abandon = false;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      if (job->kind == Job::kPacket) queue_bytes_ -= job->packet->size;
+      abandon = abandon_;
+      if (abandon) {
+        if (job->kind == Job::kPacket) ++stats_.packets_dropped;
+        if (job->kind == Job::kOpen) ++stats_.clips_abandoned;
       }
-      continue;
     }
-    lk.unlock();
-    HandleJob(job);
-    job = Job();  // release the packet outside the lock
-    lk.lock();
+    if (!abandon) {
+      HandleJob(*job);
+    } else if (writer_ && (job->kind == Job::kClose || job->kind == Job::kOpen)) {
+      writer_->Abort();
+      writer_.reset();
+      std::lock_guard<std::mutex> lk(mu_);
+      ++stats_.clips_abandoned;
+    }
+    job.reset();  // release the packet before saying it is done
+    jobs_.TaskDone();
   }
   if (writer_) {  // abandoned mid-clip
-    lk.unlock();
     writer_->Abort();
     writer_.reset();
-    lk.lock();
+    std::lock_guard<std::mutex> lk(mu_);
     ++stats_.clips_abandoned;
   }
 }

@@ -10,10 +10,14 @@ namespace es {
 
 const char* PublisherStateName(PublisherState s) {
   switch (s) {
-    case PublisherState::kStopped: return "stopped";
-    case PublisherState::kConnecting: return "connecting";
-    case PublisherState::kConnected: return "connected";
-    case PublisherState::kUnavailable: return "unavailable";
+    case PublisherState::kStopped:
+      return "stopped";
+    case PublisherState::kConnecting:
+      return "connecting";
+    case PublisherState::kConnected:
+      return "connected";
+    case PublisherState::kUnavailable:
+      return "unavailable";
   }
   return "unknown";
 }
@@ -29,8 +33,7 @@ MqttPublisher::MqttPublisher(Outbox* outbox, std::unique_ptr<MqttTransport> tran
       options_(std::move(options)),
       budget_(options_.cap_bytes_per_hour) {}
 
-Result<std::unique_ptr<MqttPublisher>> MqttPublisher::Create(Outbox* outbox,
-                                                             MosquittoOptions mqtt,
+Result<std::unique_ptr<MqttPublisher>> MqttPublisher::Create(Outbox* outbox, MosquittoOptions mqtt,
                                                              PublisherOptions options) {
   if (options.device_id.empty()) return InvalidArgument("publisher device id must not be empty");
   mqtt.will_topic = StatusTopic(options.device_id);
@@ -56,7 +59,6 @@ Status MqttPublisher::Start() {
     std::lock_guard<std::mutex> lock(mu_);
     if (running_) return Internal("publisher already started");
     running_ = true;
-    stop_ = false;
     down_since_ = SteadyNow();
   }
   MqttTransportCallbacks cb;
@@ -70,7 +72,7 @@ Status MqttPublisher::Start() {
     running_ = false;
     return s;
   }
-  thread_ = std::thread([this] { Run(); });
+  thread_.Start("es-mqtt-pub", [this] { Run(); });
   return Status::Ok();
 }
 
@@ -78,32 +80,19 @@ void MqttPublisher::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!running_) return;
-    stop_ = true;
   }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  events_.Push({Event::kStop, 0, {}});
+  thread_.Join();
   transport_->Stop();  // no callbacks after this returns
   std::lock_guard<std::mutex> lock(mu_);
   running_ = false;
   connected_ = false;
-  events_.clear();
+  events_.Drain();
 }
 
-void MqttPublisher::Notify() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    notified_ = true;
-  }
-  cv_.notify_all();
-}
+void MqttPublisher::Notify() { events_.Push({Event::kNotify, 0, {}}); }
 
-void MqttPublisher::Push(Event e) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    events_.push_back(std::move(e));
-  }
-  cv_.notify_all();
-}
+void MqttPublisher::Push(Event e) { events_.Push(std::move(e)); }
 
 PublisherState MqttPublisher::state() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -133,16 +122,9 @@ void MqttPublisher::SetError(const std::string& e) {
 void MqttPublisher::Run() {
   const auto poll = std::chrono::microseconds(options_.poll_interval.us);
   while (true) {
-    std::deque<Event> events;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_for(lock, poll, [this] { return stop_ || notified_ || !events_.empty(); });
-      if (stop_) {
-        lock.unlock();
-        return SayGoodbye();
-      }
-      notified_ = false;
-      events.swap(events_);
+    std::deque<Event> events = events_.PopAllUntil(std::chrono::steady_clock::now() + poll);
+    for (const Event& e : events) {
+      if (e.type == Event::kStop) return SayGoodbye();
     }
     HandleEvents(events);
     Fill();
@@ -169,8 +151,8 @@ void MqttPublisher::HandleEvents(std::deque<Event>& events) {
         } else {
           stats_.last_connack = e.value;
           stats_.last_error = "broker " + transport_->Describe() +
-                              " refused the connection: CONNACK " + std::to_string(e.value) +
-                              " (" + ConnackReason(e.value) + ")";
+                              " refused the connection: CONNACK " + std::to_string(e.value) + " (" +
+                              ConnackReason(e.value) + ")";
           if ((e.value == 4 || e.value == 5) && !refusal_reported_) {
             refusal_reported_ = true;
             refused = stats_.last_error;
@@ -214,6 +196,9 @@ void MqttPublisher::HandleEvents(std::deque<Event>& events) {
       case Event::kError:
         SetError("broker " + transport_->Describe() + ": " + e.text);
         break;
+      case Event::kNotify:  // only wakes the drain
+      case Event::kStop:    // seen by Run()
+        break;
     }
     if (e.type == Event::kConnect && e.value == 0) {
       inflight_.clear();
@@ -256,12 +241,8 @@ void MqttPublisher::SayGoodbye() {
   // retained "offline" the broker would keep saying "online" after we are gone.
   const Timestamp deadline = SteadyNow() + options_.goodbye_timeout;
   while (status_mids_.count(*mid) != 0 && SteadyNow() < deadline) {
-    std::deque<Event> events;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_for(lock, std::chrono::milliseconds(10), [this] { return !events_.empty(); });
-      events.swap(events_);
-    }
+    std::deque<Event> events =
+        events_.PopAllUntil(std::chrono::steady_clock::now() + std::chrono::milliseconds(10));
     HandleEvents(events);
     std::lock_guard<std::mutex> lock(mu_);
     if (!connected_) break;
@@ -288,8 +269,8 @@ void MqttPublisher::PublishStatus() {
   snap.crops_deferred = deferred_from_ > 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    snap.publisher_state = PublisherStateName(connected_ ? PublisherState::kConnected
-                                                         : PublisherState::kConnecting);
+    snap.publisher_state =
+        PublisherStateName(connected_ ? PublisherState::kConnected : PublisherState::kConnecting);
     snap.published = stats_.published;
     snap.acked = stats_.acked;
     snap.resent = stats_.resent;
@@ -360,8 +341,7 @@ void MqttPublisher::Fill() {
   // 1. In sequence order; while crops are deferred, events and status only.
   bool full = false;
   while (room() > 0) {
-    const unsigned mask =
-        deferred_from_ > 0 ? kAllKinds & ~KindBit(OutboxKind::kCrop) : kAllKinds;
+    const unsigned mask = deferred_from_ > 0 ? kAllKinds & ~KindBit(OutboxKind::kCrop) : kAllKinds;
     auto batch = outbox_->PeekKinds(room(), cursor_, mask);
     if (!batch.ok()) {
       SetError("outbox peek: " + batch.status().ToString());
@@ -388,8 +368,8 @@ void MqttPublisher::Fill() {
   // 2. Deferred crops, oldest first, once a later hour may have room for them.
   bool waiting = !full && deferred_from_ > 0 && hour != deferred_hour_;
   while (waiting && room() > 0) {
-    auto crops = outbox_->PeekKinds(room(), deferred_from_ - 1, KindBit(OutboxKind::kCrop),
-                                    cursor_);
+    auto crops =
+        outbox_->PeekKinds(room(), deferred_from_ - 1, KindBit(OutboxKind::kCrop), cursor_);
     if (!crops.ok()) {
       SetError("outbox peek: " + crops.status().ToString());
       return;

@@ -28,23 +28,25 @@
 // - State: kConnecting until the first connection; kConnected; kUnavailable when there has been
 //   no connection for unavailable_after (the outbox keeps everything meanwhile); kStopped.
 // Thread-safety: Start/Stop/Notify/state/stats are thread-safe. The publisher owns one drain
-// thread; transport callbacks only enqueue events for it. The outbox is borrowed and must
-// outlive the publisher. Failure: Start() fails for bad options or a transport that cannot start;
-// runtime errors (outbox I/O) are kept in stats().last_error and retried.
+// worker (core/worker.h); transport callbacks, Notify() and Stop() only post events to its
+// unbounded mailbox (core/bounded_queue.h), so no acknowledgement is ever lost to a full queue. The
+// outbox is borrowed and must outlive the publisher. Failure: Start() fails for bad options or a
+// transport that cannot start; runtime errors (outbox I/O) are kept in stats().last_error and
+// retried.
 #pragma once
 
 #include <array>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <unordered_map>
 
+#include "core/bounded_queue.h"
+#include "core/worker.h"
 #include "edgesight/status.h"
 #include "edgesight/time.h"
 #include "uplink/bandwidth_budget.h"
@@ -92,7 +94,7 @@ struct PublisherStats {
   int64_t disconnects = 0;
   int inflight = 0;
   std::array<int64_t, kOutboxKindCount> bytes_sent{};  // payload bytes per OutboxKind
-  int64_t status_published = 0;  // status messages handed to the transport
+  int64_t status_published = 0;                        // status messages handed to the transport
   int64_t crops_deferred = 0;    // times a crop was found not to fit the hour's budget
   bool deferring_crops = false;  // crops are being held back now
   int last_connack = 0;          // CONNACK code of the last refused connection (0: none)
@@ -103,8 +105,7 @@ std::string StatusTopic(const std::string& device_id);
 
 class MqttPublisher {
  public:
-  MqttPublisher(Outbox* outbox, std::unique_ptr<MqttTransport> transport,
-                PublisherOptions options);
+  MqttPublisher(Outbox* outbox, std::unique_ptr<MqttTransport> transport, PublisherOptions options);
   // Builds a libmosquitto transport whose last will is OfflineStatusJson (retained) on
   // StatusTopic().
   static Result<std::unique_ptr<MqttPublisher>> Create(Outbox* outbox, MosquittoOptions mqtt,
@@ -127,7 +128,7 @@ class MqttPublisher {
 
  private:
   struct Event {
-    enum Type { kConnect, kDisconnect, kPublished, kError } type;
+    enum Type { kConnect, kDisconnect, kPublished, kError, kNotify, kStop } type;
     int value = 0;     // rc or mid
     std::string text;  // kError
   };
@@ -154,10 +155,6 @@ class MqttPublisher {
   PublisherOptions options_;
 
   mutable std::mutex mu_;  // guards everything below except drain-thread-only state
-  std::condition_variable cv_;
-  std::deque<Event> events_;
-  bool stop_ = false;
-  bool notified_ = false;
   bool running_ = false;
   bool connected_ = false;
   bool ever_connected_ = false;
@@ -165,11 +162,13 @@ class MqttPublisher {
   Timestamp down_since_;
   PublisherStats stats_;
   std::function<nlohmann::ordered_json()> readiness_;
-  std::thread thread_;
+  BoundedQueue<Event> events_{"mqtt-publisher", BoundedQueue<Event>::kUnbounded,
+                              QueuePolicy::kBlock};
+  Worker thread_;
 
   // Drain-thread only.
-  std::unordered_map<int, Inflight> inflight_;  // mid -> entry
-  int64_t inflight_bytes_ = 0;                  // wire bytes of inflight_
+  std::unordered_map<int, Inflight> inflight_;    // mid -> entry
+  int64_t inflight_bytes_ = 0;                    // wire bytes of inflight_
   std::unordered_map<int, int64_t> status_mids_;  // status mid -> wire bytes
   int64_t cursor_ = 0;         // highest seq published (or stepped over) on this connection
   int64_t max_seq_sent_ = 0;   // highest seq ever published
