@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "alarm/alarm_schema.h"
 #include "alarm/command_runner.h"
 
 namespace es {
@@ -21,7 +22,7 @@ nlohmann::json AlarmStats::ToJson() const {
 
 Result<std::unique_ptr<AlarmDispatcher>> AlarmDispatcher::Create(AlarmOptions options,
                                                                  Clock clock) {
-  ES_RETURN_IF_ERROR(ValidateAlarmOptions(options).WithContext("alarm"));
+  ES_RETURN_IF_ERROR(AlarmSchema().Check(options));  // "alarm.<key>: ..."
   std::vector<LoopbackUrl> urls(options.rules.size());
   for (size_t i = 0; i < options.rules.size(); ++i) {
     const AlarmRule& r = options.rules[i];

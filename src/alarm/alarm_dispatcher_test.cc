@@ -1,5 +1,4 @@
 #include "alarm/alarm_dispatcher.h"
-#include "core/temp_dir_test_util.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,6 +16,8 @@
 #include <sstream>
 #include <thread>
 #include <vector>
+
+#include "core/temp_dir_test_util.h"
 
 namespace es {
 namespace {
@@ -389,7 +390,7 @@ TEST(AlarmDispatcherTest, CreateRejectsBadRulesAndMissingPrograms) {
   auto d = AlarmDispatcher::Create(o);
   ASSERT_FALSE(d.ok());
   EXPECT_THAT(d.status().message(),
-              StartsWith("alarm: rules[0] 'remote': http: host '203.0.113.5' is not loopback"));
+              StartsWith("alarm.rules[0] 'remote': http: host '203.0.113.5' is not loopback"));
   o.rules[0].http.clear();
   o.rules[0].command = {"/nonexistent/siren"};
   d = AlarmDispatcher::Create(o);

@@ -78,12 +78,6 @@ bool RuleMatches(const AlarmRule& rule, const Event& event) {
 }
 
 Status ValidateAlarmOptions(const AlarmOptions& o) {
-  if (o.queue_capacity < 1) {
-    return InvalidArgument("queue_capacity must be >= 1, got " + std::to_string(o.queue_capacity));
-  }
-  if (!(o.stop_timeout_s >= 0.0) || !std::isfinite(o.stop_timeout_s)) {
-    return InvalidArgument("stop_timeout_s must be >= 0");
-  }
   std::set<std::string> names;
   for (size_t i = 0; i < o.rules.size(); ++i) {
     const AlarmRule& r = o.rules[i];

@@ -54,8 +54,8 @@ std::vector<std::string> EventFilterNames();
 // True when `event` passes the rule's on/zones/lines filters (filters must be valid).
 bool RuleMatches(const AlarmRule& rule, const Event& event);
 
-// Ok or InvalidArgument "rules[I] 'NAME': problem" for the first bad rule, or
-// "queue_capacity ..."/"stop_timeout_s ..." for the scalars.
+// Ok or InvalidArgument "rules[I] 'NAME': problem" for the first bad rule. The scalars'
+// ranges are the section's schema (alarm_schema.h), whose Check() runs this as its rules.
 Status ValidateAlarmOptions(const AlarmOptions& options);
 
 }  // namespace es

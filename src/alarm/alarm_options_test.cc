@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "alarm/alarm_schema.h"
 #include "alarm/loopback_url.h"
 
 namespace es {
@@ -146,7 +147,9 @@ TEST(AlarmOptionsTest, RuleErrorsNameTheRule) {
   EXPECT_EQ(ValidateAlarmOptions(o).message(), "rules[1] 'b': min_interval_s must be >= 0");
   o.rules[1].min_interval_s = 0;
   o.queue_capacity = 0;
-  EXPECT_EQ(ValidateAlarmOptions(o).message(), "queue_capacity must be >= 1, got 0");
+  EXPECT_TRUE(ValidateAlarmOptions(o).ok());  // a range: the section's schema checks it
+  EXPECT_EQ(AlarmSchema().Check(o).message(),
+            "alarm.queue_capacity: expected an integer in [1, 100000], got 0");
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 // The detector registry: one explicit table from DetectorOptions.type to a factory. Adding a
 // detector is one factory and one line in kDetectorTable.
 //
+// MakeDetector first checks the options against the `detector:` section's schema
+// (detector_schema.h: ranges, and rules such as "type onnx needs a model"), the same table the
+// config file is checked with, so the messages are the config's ("detector.model: ...").
 //   nanodet  the embedded NanoDet-m 416 (COCO): options.model, or DefaultNanoDetModelPath();
-//            the format is always "nanodet" (a different options.format is InvalidArgument).
+//            the format is always "nanodet".
 //   onnx     any single-input ONNX detector: options.model is required; options.format is
 //            nanodet | yolov5 | yolov8 | yolo11, or empty to infer it from the model's output
 //            shape after a warm-up run (InferHeadFormat in cnn_detector.h: [1,N,6] pre-decoded
@@ -16,6 +19,7 @@
 #include "core/install_dir.h"
 #include "detect/cnn_detector.h"
 #include "detect/detector.h"
+#include "detect/detector_schema.h"
 #include "detect/hog_detector.h"
 #include "detect/motion_detector.h"
 
@@ -34,19 +38,12 @@ struct DetectorEntry {
 };
 
 Result<std::unique_ptr<Detector>> MakeNanoDet(const DetectorOptions& options) {
-  if (!options.format.empty() && options.format != "nanodet") {
-    return InvalidArgument("detector type 'nanodet' has format nanodet, not '" +
-                           options.format + "' (use type onnx for other models)");
-  }
   DetectorOptions o = options;
   o.format = "nanodet";
   return MakeCnnDetector(o, o.model.empty() ? DefaultNanoDetModelPath() : o.model);
 }
 
 Result<std::unique_ptr<Detector>> MakeOnnx(const DetectorOptions& options) {
-  if (options.model.empty()) {
-    return InvalidArgument("detector type 'onnx' needs a model path (onnx:PATH)");
-  }
   return MakeCnnDetector(options, options.model);
 }
 
@@ -60,6 +57,7 @@ constexpr std::array<DetectorEntry, 4> kDetectorTable = {{
 }  // namespace
 
 Result<std::unique_ptr<Detector>> MakeDetector(const DetectorOptions& options) {
+  ES_RETURN_IF_ERROR(DetectorSchema().Check(options));
   for (const DetectorEntry& e : kDetectorTable) {
     if (options.type == e.type) return e.make(options);
   }

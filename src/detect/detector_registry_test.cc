@@ -1,7 +1,7 @@
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "detect/detector.h"
 #include "detect/inference_engine.h"
@@ -18,7 +18,7 @@ TEST(DetectorRegistryTest, UnknownTypeListsTheValidTypes) {
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(d.status().message(),
-            "unknown detector type 'yolo' (valid: nanodet, onnx, hog, motion)");
+            "detector.type: expected one of [nanodet, onnx, hog, motion], got \"yolo\"");
 }
 
 TEST(DetectorRegistryTest, OnnxNeedsAModel) {

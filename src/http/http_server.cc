@@ -1,9 +1,10 @@
 #include "http/http_server.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cerrno>
 #include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "http/http_schema.h"
 
 namespace es {
 
@@ -14,16 +15,26 @@ constexpr size_t kThreads = 32;
 
 std::string Reason(int status) {
   switch (status) {
-    case 400: return "bad request";
-    case 401: return "unauthorized";
-    case 403: return "forbidden";
-    case 404: return "not found";
-    case 405: return "method not allowed";
-    case 413: return "request body too large";
-    case 414: return "request URI too long";
-    case 416: return "range not satisfiable";
-    case 429: return "too many requests";
-    default: return status >= 500 ? "internal error" : "bad request";
+    case 400:
+      return "bad request";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not found";
+    case 405:
+      return "method not allowed";
+    case 413:
+      return "request body too large";
+    case 414:
+      return "request URI too long";
+    case 416:
+      return "range not satisfiable";
+    case 429:
+      return "too many requests";
+    default:
+      return status >= 500 ? "internal error" : "bad request";
   }
 }
 
@@ -39,7 +50,7 @@ void JsonError(httplib::Response& res, int status, const std::string& message) {
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpOptions& o) {
-  ES_RETURN_IF_ERROR(ValidateHttpOptions(o));
+  ES_RETURN_IF_ERROR(HttpSchema().Check(o));  // ranges and ValidateHttpOptions
   std::unique_ptr<HttpServer> s(new HttpServer());
   ES_ASSIGN_OR_RETURN(s->address_, ParseListen(o.listen));
   if (!o.token_file.empty()) {
@@ -70,32 +81,30 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpOptions& o) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
-  svr.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    std::string why = Reason(res.status);
-    if (res.status == 404) why = "no such resource: " + req.path;
-    JsonError(res, res.status, why);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res,
-                               std::exception_ptr ep) {
-    std::string why = "internal error";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      why += std::string(": ") + e.what();
-    } catch (...) {
-    }
-    JsonError(res, 500, why);
-  });
-  s->port_ = s->address_.port == 0 ? svr.bind_to_any_port(s->address_.host)
-                                   : (svr.bind_to_port(s->address_.host, s->address_.port)
-                                          ? s->address_.port
-                                          : -1);
+  svr.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::string why = Reason(res.status);
+        if (res.status == 404) why = "no such resource: " + req.path;
+        JsonError(res, res.status, why);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  svr.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string why = "internal error";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          why += std::string(": ") + e.what();
+        } catch (...) {
+        }
+        JsonError(res, 500, why);
+      });
+  s->port_ = s->address_.port == 0
+                 ? svr.bind_to_any_port(s->address_.host)
+                 : (svr.bind_to_port(s->address_.host, s->address_.port) ? s->address_.port : -1);
   if (s->port_ < 0) {
-    return Unavailable("http.listen: cannot listen on " + o.listen + ": " +
-                       std::strerror(errno));
+    return Unavailable("http.listen: cannot listen on " + o.listen + ": " + std::strerror(errno));
   }
   return s;
 }

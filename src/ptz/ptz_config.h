@@ -6,9 +6,9 @@
 // all sit directly under `ptz:`; the schema (config/config_schema.cc) binds them into
 // `linkage`. driver "" (the default) switches PTZ off; "simulator" drives a simulated head in
 // wall-clock time (no camera needed); "onvif" speaks ONVIF PTZ to onvif_url.
-// Validation: the schema checks types and ranges, config_checks.cc the cross-field rules
-// (driver onvif needs onvif_url; any driver needs linkage.calibration_file) and
-// PtzLinkageOptions::Validate(). The calibration file itself is loaded (and a points file
+// Validation: the schema (ptz_schema.h) checks types and ranges, ValidatePtzConfig the
+// cross-field rules (driver onvif needs onvif_url; any driver needs linkage.calibration_file)
+// and PtzLinkageOptions::Validate(). The calibration file itself is loaded (and a points file
 // fitted) when the run starts (app/ptz_hook.h).
 // Thread-safety: a plain value; not synchronised.
 #pragma once
@@ -29,5 +29,11 @@ struct PtzConfig {
   int onvif_timeout_ms = 1000;              // connect timeout, and read timeout, per request
   PtzLinkageOptions linkage;                // the remaining `ptz.*` keys
 };
+
+// The section's rules: what the driver needs, ONVIF tokens, the zoom ordering, the zone's
+// geometry, then PtzLinkageOptions::Validate() as the last word (its messages also start
+// "ptz.<key>:"). Checked whatever the driver (also "", off), so a config stays valid when PTZ
+// is switched on. Failure: InvalidArgument, one line starting with the key path.
+Status ValidatePtzConfig(const PtzConfig& config);
 
 }  // namespace es

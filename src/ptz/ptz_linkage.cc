@@ -8,18 +8,10 @@
 #include "ptz/calibration_file.h"
 #include "ptz/predictive_controller.h"
 #include "ptz/proportional_controller.h"
+#include "ptz/ptz_schema.h"
 
 namespace es {
 namespace {
-
-Status Range(const char* key, double v, double lo, double hi, bool lo_open = false) {
-  if (!std::isfinite(v) || v < lo || v > hi || (lo_open && v == lo)) {
-    return InvalidArgument(std::string("ptz.") + key + ": " + std::to_string(v) +
-                           " is out of range " + (lo_open ? "(" : "[") + std::to_string(lo) +
-                           ", " + std::to_string(hi) + "]");
-  }
-  return Status::Ok();
-}
 
 ZoomOptions ZoomOf(const PtzLinkageOptions& o) {
   ZoomOptions z;
@@ -62,16 +54,10 @@ std::unique_ptr<PtzController> ControllerOf(const PtzLinkageOptions& o) {
 }  // namespace
 
 Status PtzLinkageOptions::Validate() const {
-  if (controller != "predictive" && controller != "proportional") {
-    return InvalidArgument("ptz.controller: must be predictive or proportional, got '" +
-                           controller + "'");
-  }
-  if (zone_mode != "only" && zone_mode != "prefer") {
-    return InvalidArgument("ptz.zone_mode: must be only or prefer, got '" + zone_mode + "'");
-  }
-  if (rank != "largest" && rank != "longest_lived") {
-    return InvalidArgument("ptz.rank: must be largest or longest_lived, got '" + rank + "'");
-  }
+  // Types, ranges and choices: the `ptz:` section's schema, the one table of them.
+  PtzConfig holder;
+  holder.linkage = *this;
+  ES_RETURN_IF_ERROR(PtzSchema().CheckFields(holder));
   std::set<int> seen;
   for (int c : class_priority) {
     if (c < kClassMotion) {
@@ -87,23 +73,15 @@ Status PtzLinkageOptions::Validate() const {
     const Status z = ValidatePolygon(zone);
     if (!z.ok()) return InvalidArgument("ptz.zone: " + z.message());
   }
-  ES_RETURN_IF_ERROR(Range("switch_margin", switch_margin, 0, 100));
-  ES_RETURN_IF_ERROR(Range("switch_after_s", switch_after_s, 0, 3600));
-  ES_RETURN_IF_ERROR(Range("hold_s", hold_s, 0, 3600));
-  ES_RETURN_IF_ERROR(Range("search_s", search_s, 0, 3600));
-  ES_RETURN_IF_ERROR(Range("search_zoom_out", search_zoom_out, 1, 100));
-  ES_RETURN_IF_ERROR(Range("min_zoom", min_zoom, 0, 1000, true));
-  ES_RETURN_IF_ERROR(Range("max_zoom", max_zoom, min_zoom, 1000));
-  ES_RETURN_IF_ERROR(Range("home_pan_deg", home_pan_deg, -360, 360));
-  ES_RETURN_IF_ERROR(Range("home_tilt_deg", home_tilt_deg, -90, 90));
-  ES_RETURN_IF_ERROR(Range("home_zoom", home_zoom, min_zoom, max_zoom));
-  ES_RETURN_IF_ERROR(Range("target_fill", target_fill, 0, 1, true));
-  ES_RETURN_IF_ERROR(Range("ptz_hfov_deg", ptz_hfov_deg, 0, 179, true));
-  ES_RETURN_IF_ERROR(Range("ptz_aspect", ptz_aspect, 0, 10, true));
-  ES_RETURN_IF_ERROR(Range("zoom_hysteresis", zoom_hysteresis, 0, 10));
-  ES_RETURN_IF_ERROR(Range("command_latency_ms", command_latency_ms, 0, 10000));
-  ES_RETURN_IF_ERROR(Range("continuous_timeout_s", continuous_timeout_s, 0, 3600, true));
-  ES_RETURN_IF_ERROR(Range("status_interval_s", status_interval_s, 0, 3600, true));
+  if (max_zoom < min_zoom) {
+    return InvalidArgument("ptz.max_zoom: must be >= ptz.min_zoom (" + FormatNumber(min_zoom) +
+                           "), got " + FormatNumber(max_zoom));
+  }
+  if (home_zoom < min_zoom || home_zoom > max_zoom) {
+    return InvalidArgument("ptz.home_zoom: must be in [ptz.min_zoom, ptz.max_zoom] ([" +
+                           FormatNumber(min_zoom) + ", " + FormatNumber(max_zoom) + "]), got " +
+                           FormatNumber(home_zoom));
+  }
   return Status::Ok();
 }
 

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -92,9 +92,8 @@ TEST_F(PtzLinkageTest, WalkerEndsUpCentredInThePtzFrame) {
       if (t.seconds() < 3.0) continue;  // acquisition
       const BBox b = s.objects[0].BoxAt(driver->now().seconds());
       const PtzStatus head = driver->TrueStatus();
-      const FramePosition fp =
-          ProjectIntoPtz(truth.PixelToRay(b.cx(), b.cy()), head.pan_deg, head.tilt_deg,
-                         head.zoom, Zoom(o));
+      const FramePosition fp = ProjectIntoPtz(truth.PixelToRay(b.cx(), b.cy()), head.pan_deg,
+                                              head.tilt_deg, head.zoom, Zoom(o));
       ++frames;
       if (std::max(std::abs(fp.nx), std::abs(fp.ny)) <= 0.25) ++inner25;
       max_nx = std::max(max_nx, std::abs(fp.nx));
@@ -114,7 +113,7 @@ TEST_F(PtzLinkageTest, WalkerEndsUpCentredInThePtzFrame) {
     } else {
       EXPECT_GE(inner25, frames * 0.9) << "max |nx| " << max_nx;  // stop-and-go lags
     }
-    EXPECT_LT(max_nx, 1.0);  // never lost from the PTZ frame
+    EXPECT_LT(max_nx, 1.0);                     // never lost from the PTZ frame
     EXPECT_GT(driver->TrueStatus().zoom, 1.5);  // zoomed in on the walker
     if (std::string(controller) == "predictive") {
       EXPECT_GT(std::abs(driver->TrueStatus().pan_speed_dps), 1.0);  // following the walker
@@ -278,12 +277,18 @@ TEST_F(PtzLinkageTest, OptionsValidateWithOneLineErrors) {
     const char* want;
   } cases[] = {
       {[](auto* o) { o->controller = "pid"; },
-       "ptz.controller: must be predictive or proportional, got 'pid'"},
-      {[](auto* o) { o->zone_mode = "inside"; }, "ptz.zone_mode: must be only or prefer"},
-      {[](auto* o) { o->rank = "oldest"; }, "ptz.rank: must be largest or longest_lived"},
-      {[](auto* o) { o->class_priority = {0, 2, 0}; }, "ptz.class_priority: class id 0 is listed"},
+       "ptz.controller: expected one of [predictive, proportional], got \"pid\""},
+      {[](auto* o) { o->zone_mode = "inside"; }, "ptz.zone_mode: expected one of [only, prefer]"},
+      {[](auto* o) { o->rank = "oldest"; }, "ptz.rank: expected one of [largest, longest_lived]"},
+      {[](auto* o) {
+         o->class_priority = {0, 2, 0};
+       },
+       "ptz.class_priority: class id 0 is listed"},
       {[](auto* o) { o->class_priority = {-7}; }, "ptz.class_priority: class id -7 is not"},
-      {[](auto* o) { o->zone = {{0, 0}, {10, 10}}; }, "ptz.zone: "},
+      {[](auto* o) {
+         o->zone = {{0, 0}, {10, 10}};
+       },
+       "ptz.zone: "},
       {[](auto* o) { o->search_zoom_out = 0.5; }, "ptz.search_zoom_out: "},
       {[](auto* o) { o->home_zoom = 50; }, "ptz.home_zoom: "},
       {[](auto* o) { o->home_tilt_deg = 100; }, "ptz.home_tilt_deg: "},
@@ -316,8 +321,7 @@ TEST_F(PtzLinkageTest, CreateReportsCalibrationErrors) {
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("at least 4 points, got 2"), std::string::npos);
   o.calibration_file.clear();
-  EXPECT_NE(PtzLinkage::Create(o, driver).status().message().find("required"),
-            std::string::npos);
+  EXPECT_NE(PtzLinkage::Create(o, driver).status().message().find("required"), std::string::npos);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "source/ffmpeg_source.h"
+#include "source/source_schema.h"
 #include "source/synthetic_source.h"
 #include "source/video_source.h"
 
@@ -19,14 +20,7 @@ Result<std::unique_ptr<VideoSource>> MakeSource(const SourceOptions& options) {
     ES_ASSIGN_OR_RETURN(auto source, SyntheticSource::Create(options));
     return std::unique_ptr<VideoSource>(std::move(source));
   }
-  if (options.rtsp_transport != "tcp" && options.rtsp_transport != "udp") {
-    return InvalidArgument("rtsp_transport must be \"tcp\" or \"udp\", got \"" +
-                           options.rtsp_transport + "\"");
-  }
-  if (options.open_timeout_ms < 0 || options.read_timeout_ms < 0 ||
-      options.reconnect_attempts < 0 || options.reconnect_backoff_ms < 0) {
-    return InvalidArgument("source timeouts, reconnect_attempts and backoff must be >= 0");
-  }
+  ES_RETURN_IF_ERROR(SourceSchema().CheckFields(options));  // "source.<key>: ..."
   return std::unique_ptr<VideoSource>(std::make_unique<FfmpegSource>(options));
 }
 

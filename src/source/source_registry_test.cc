@@ -47,6 +47,22 @@ TEST(MakeSourceTest, BadTransportIsInvalid) {
   o.uri = "rtsp://127.0.0.1/x";
   o.rtsp_transport = "sctp";
   EXPECT_EQ(MakeSource(o).status().code(), StatusCode::kInvalidArgument);
+  // The same message as a config file gets: the source module's schema is the one table.
+  EXPECT_EQ(MakeSource(o).status().message(),
+            "source.rtsp_transport: expected one of [tcp, udp], got \"sctp\"");
+}
+
+TEST(MakeSourceTest, OutOfRangeOptionsAreNamedByTheirKey) {
+  SourceOptions o;
+  o.uri = "rtsp://127.0.0.1/x";
+  o.read_timeout_ms = -1;
+  EXPECT_EQ(MakeSource(o).status().message(),
+            "source.read_timeout_ms: expected an integer in [1, 600000], got -1");
+  SourceOptions s;
+  s.uri = "synthetic:walk";
+  s.synthetic_width = 10;
+  EXPECT_EQ(MakeSource(s).status().message(),
+            "source.synthetic_width: expected an integer in [64, 4096], got 10");
 }
 
 TEST(MakeSourceTest, SyntheticSourceRunsThroughTheInterface) {

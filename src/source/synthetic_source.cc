@@ -5,6 +5,8 @@
 #include <numeric>
 #include <opencv2/imgproc.hpp>
 
+#include "source/source_schema.h"
+
 namespace es {
 namespace {
 
@@ -69,16 +71,7 @@ Result<std::unique_ptr<SyntheticSource>> SyntheticSource::Create(const SourceOpt
     for (const auto& n : SceneNames()) known += (known.empty() ? "" : ", ") + n;
     return InvalidArgument("unknown synthetic scene '" + name + "' (known: " + known + ")");
   }
-  if (options.synthetic_width < 64 || options.synthetic_width > 4096 ||
-      options.synthetic_height < 64 || options.synthetic_height > 4096) {
-    return InvalidArgument("synthetic_width/height must be in [64, 4096], got " +
-                           std::to_string(options.synthetic_width) + "x" +
-                           std::to_string(options.synthetic_height));
-  }
-  if (!(options.synthetic_fps > 0 && options.synthetic_fps <= 240)) {
-    return InvalidArgument("synthetic_fps must be in (0, 240], got " +
-                           std::to_string(options.synthetic_fps));
-  }
+  ES_RETURN_IF_ERROR(SourceSchema().CheckFields(options));  // "source.<key>: ..."
   return std::unique_ptr<SyntheticSource>(new SyntheticSource(options, *it));
 }
 
