@@ -10,8 +10,9 @@
 // threads T, inter-op 1, ORT_ENABLE_ALL, sequential execution, intra-op spinning off) and its
 // Run() (output copied out of ORT). Only inference is timed: the N inputs (four frames of the demo
 // video far apart, standing in for four cameras, letterboxed and normalised as the NanoDet
-// detector does) are prepared once. The counter per_image = wall time per iteration / N (s); the
-// time column is per iteration (N images). Engines are created once per (model, threads) and
+// detector does) are prepared once. Counters: per_image = wall time per iteration / N (s);
+// cpu_per_image = CPU time of the whole process (all ORT threads) / images (s). The time column is
+// per iteration (N images). Engines are created once per (model, threads) and
 // warmed up with one run before timing.
 //
 // Before any timing, the batched model is checked against the product model on the same frames:
@@ -27,6 +28,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -111,7 +113,18 @@ Result<InferenceEngine*> Engine(const std::string& model, int threads) {
   return e.get();
 }
 
-void SetPerImage(benchmark::State& state, int n) {
+double ProcessCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// cpu0: ProcessCpuSeconds() before the timing loop.
+void SetPerImage(benchmark::State& state, int n, double cpu0) {
+  // CPU seconds of the whole process (all ORT threads) per image: less sensitive than wall time
+  // to other processes on a shared machine (the library's CPU column counts the main thread only).
+  state.counters["cpu_per_image"] =
+      (ProcessCpuSeconds() - cpu0) / (static_cast<double>(state.iterations()) * n);
   // Wall seconds per iteration / n (an inverted rate); printed with an SI prefix, e.g. 62.9ms.
   state.counters["per_image"] = benchmark::Counter(
       n, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
@@ -130,6 +143,7 @@ void BM_Sequential(benchmark::State& state) {
     ins.push_back(BatchTensor(1));
     ins.back().data = Inputs()[i];
   }
+  const double cpu0 = ProcessCpuSeconds();
   for (auto _ : state) {
     for (const Tensor& in : ins) {
       auto out = (*engine)->Run(in);
@@ -140,7 +154,7 @@ void BM_Sequential(benchmark::State& state) {
       benchmark::DoNotOptimize(out);
     }
   }
-  SetPerImage(state, n);
+  SetPerImage(state, n, cpu0);
 }
 
 void BM_Batched(benchmark::State& state) {
@@ -151,6 +165,7 @@ void BM_Batched(benchmark::State& state) {
     return;
   }
   const Tensor in = BatchTensor(n);
+  const double cpu0 = ProcessCpuSeconds();
   for (auto _ : state) {
     auto out = (*engine)->Run(in);
     if (!out.ok()) {
@@ -159,7 +174,7 @@ void BM_Batched(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(out);
   }
-  SetPerImage(state, n);
+  SetPerImage(state, n, cpu0);
 }
 
 void Args(benchmark::internal::Benchmark* b) {
