@@ -4,11 +4,13 @@
 #                     lib/{libonnxruntime.so, libonnxruntime.so.1, libonnxruntime_providers_shared.so}}
 #                                                  ONNX Runtime C/C++ API (from an npm package)
 #   $CACHE/models/nanodet-m-416.onnx               default detector, converted from TF.js
+#   $CACHE/models/nanodet-m-416-int8.onnx          its INT8 QDQ quantisation (calibrated on vtest.avi)
 #   $CACHE/models/nanodet-tfjs/{nanodet.json, nanodet.bin, LICENSE}   conversion source
 #   $CACHE/web/uplot-1.6.32/{uPlot.iife.min.js, uPlot.min.css, LICENSE}   dashboard charts (MIT)
 # CACHE = ${ES_CACHE:-$HOME/.cache/edgesight}.  Idempotent: what exists and verifies is kept and
 # nothing is downloaded.  Quiet on success (one line per thing done); one-line errors, exit 1.
-# Needs: npm, tar, sha256sum, /usr/bin/python3 with python3-numpy and python3-onnx.
+# Needs: npm, tar, sha256sum, /usr/bin/python3 with python3-numpy and python3-onnx; for the INT8
+# model also ffmpeg/ffprobe and opencv-doc's vtest.avi (scripts/setup.sh installs them).
 set -euo pipefail
 
 CACHE="${ES_CACHE:-$HOME/.cache/edgesight}"
@@ -30,6 +32,10 @@ TFJS_BIN_SHA=5d0e4f8c4eded666287330be03017d494787d35f523fd77ca23f59db984a4ad9
 TFJS_DIR="$CACHE/models/nanodet-tfjs"
 MODEL="$CACHE/models/nanodet-m-416.onnx"
 MODEL_SHA=f01fef2052b478ea1d4fe757aeb82cc845b278f1ba9bd24ae0a17c3097a7eea7
+INT8_MODEL="$CACHE/models/nanodet-m-416-int8.onnx"
+INT8_SHA=c60b8c0c2610bc86b8da428403a5a7e4abd0d70f61a1b335757b3664700c5ae5
+# Calibration footage for the INT8 model (Debian package opencv-doc): the demo's default video.
+CALIB_VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 
 die() { echo "fetch_assets: error: $*" >&2; exit 1; }
 say() { echo "fetch_assets: $*"; }
@@ -144,6 +150,25 @@ if ! has_sha "$MODEL" "$MODEL_SHA"; then
   mkdir -p "$(dirname "$MODEL")"
   mv -f "$out" "$MODEL"
   say "NanoDet ONNX -> $MODEL"
+fi
+
+# --- NanoDet INT8 (static post-training quantisation of the model above, tools/quantize_nanodet.py)
+if ! has_sha "$INT8_MODEL" "$INT8_SHA"; then
+  for tool in ffmpeg ffprobe; do
+    command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found (apt-get install -y ffmpeg)"
+  done
+  [[ -f "$CALIB_VIDEO" ]] || die "$CALIB_VIDEO missing (apt-get install -y opencv-doc)"
+  "$PYTHON" -c 'import numpy, onnx' 2>/dev/null ||
+    die "$PYTHON needs numpy and onnx (apt-get install -y python3-numpy python3-onnx)"
+  out="$TMP/nanodet-m-416-int8.onnx"
+  "$PYTHON" "$ROOT/tools/quantize_nanodet.py" --model "$MODEL" --video "$CALIB_VIDEO" \
+    --out "$out" 2>"$TMP/quantize.log" ||
+    die "quantize_nanodet.py failed: $(tail -n 1 "$TMP/quantize.log")"
+  got="$(sha_of "$out")"
+  [[ "$got" == "$INT8_SHA" ]] ||
+    die "INT8 model sha256 $got, expected $INT8_SHA (quantizer, python3-numpy/onnx or ffmpeg changed?)"
+  mv -f "$out" "$INT8_MODEL"
+  say "NanoDet INT8 ONNX -> $INT8_MODEL"
 fi
 
 # --- uPlot (the dashboard's charts) --------------------------------------------------------------
