@@ -1,14 +1,14 @@
 #include "detect/cnn_detector.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <opencv2/imgcodecs.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <opencv2/imgcodecs.hpp>
 
 #include "detect/coco_classes.h"
 #include "detect/detector.h"
@@ -48,10 +48,10 @@ void ExpectBoxNear(const BBox& got, const BBox& want, float tol) {
 }
 
 TEST(InferHeadFormatTest, RecognisesEachHeadLayout) {
-  EXPECT_EQ(*InferHeadFormat({1, 84, 8400}, 640, 640), "yolov8");   // YOLOv8 / 11 raw
-  EXPECT_EQ(*InferHeadFormat({1, 8400, 84}, 640, 640), "yolov8");   // transposed export
-  EXPECT_EQ(*InferHeadFormat({1, 300, 6}, 640, 640), "yolov8");     // end-to-end
-  EXPECT_EQ(*InferHeadFormat({1, 25200, 85}, 640, 640), "yolov5");  // 3 anchors per cell
+  EXPECT_EQ(*InferHeadFormat({1, 84, 8400}, 640, 640), "yolov8");    // YOLOv8 / 11 raw
+  EXPECT_EQ(*InferHeadFormat({1, 8400, 84}, 640, 640), "yolov8");    // transposed export
+  EXPECT_EQ(*InferHeadFormat({1, 300, 6}, 640, 640), "yolov8");      // end-to-end
+  EXPECT_EQ(*InferHeadFormat({1, 25200, 85}, 640, 640), "yolov5");   // 3 anchors per cell
   EXPECT_EQ(*InferHeadFormat({1, 3598, 124}, 416, 416), "nanodet");  // 4 levels, reg_max 10
   EXPECT_EQ(*InferHeadFormat({1, 3549, 112}, 416, 416), "nanodet");  // 3 levels, reg_max 7
   EXPECT_EQ(*InferHeadFormat({2100, 112}, 320, 320), "nanodet");     // rank 2
@@ -91,7 +91,7 @@ TEST(CnnPreprocessTest, YoloFeedsRgbOverTwoFiftyFiveWithGreyCentredPadding) {
   EXPECT_FLOAT_EQ(lb.pad_y, 32.f);
   ASSERT_EQ(t.shape, (std::vector<int64_t>{1, 3, 128, 128}));
   const size_t plane = 128 * 128;
-  const size_t inside = 64 * 128 + 5, pad = 5;  // (row 64, col 5) and (row 0, col 5)
+  const size_t inside = 64 * 128 + 5, pad = 5;       // (row 64, col 5) and (row 0, col 5)
   EXPECT_FLOAT_EQ(t.data[0 * plane + inside], 0.f);  // R
   EXPECT_FLOAT_EQ(t.data[1 * plane + inside], 0.f);  // G
   EXPECT_FLOAT_EQ(t.data[2 * plane + inside], 1.f);  // B
@@ -197,8 +197,7 @@ TEST_P(CnnDetectorTinyTest, RejectsEmptyAndGreyFrames) {
   auto d = MakeTiny(GetParam(), TinyParams());
   ASSERT_TRUE(d.ok());
   EXPECT_EQ((*d)->Detect(cv::Mat()).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ((*d)->Detect(cv::Mat(10, 10, CV_8UC1)).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ((*d)->Detect(cv::Mat(10, 10, CV_8UC1)).status().code(), StatusCode::kInvalidArgument);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, CnnDetectorTinyTest, ::testing::ValuesIn(BuiltEngines()),
@@ -268,8 +267,7 @@ INSTANTIATE_TEST_SUITE_P(Engines, NanoDetTest, ::testing::ValuesIn(BuiltEngines(
 
 TEST(NanoDetAgreementTest, OrtAndOpenCvAgree) {
   if (!HaveOnnxRuntime()) GTEST_SKIP() << "ONNX Runtime is not part of this build";
-  if (!std::filesystem::exists(DefaultNanoDetModelPath()) ||
-      !std::filesystem::exists(kPersonJpg)) {
+  if (!std::filesystem::exists(DefaultNanoDetModelPath()) || !std::filesystem::exists(kPersonJpg)) {
     GTEST_SKIP() << "embedded model or person.jpg absent";
   }
   auto a = RunNanoDet("ort");
@@ -281,6 +279,54 @@ TEST(NanoDetAgreementTest, OrtAndOpenCvAgree) {
     EXPECT_NEAR((*a)[i].score, (*b)[i].score, 1e-3f) << i;
     EXPECT_GE(IoU((*a)[i].box, (*b)[i].box), 0.99f) << i;
   }
+}
+
+// ---- the INT8 model (tools/quantize_nanodet.py, docs/tradeoffs.md) ----
+
+std::string Int8ModelPath() {
+  return std::filesystem::path(DefaultNanoDetModelPath()).parent_path().string() +
+         "/nanodet-m-416-int8.onnx";
+}
+
+Result<std::unique_ptr<Detector>> MakeInt8(const std::string& engine) {
+  DetectorOptions o;
+  o.type = "onnx";
+  o.model = Int8ModelPath();
+  o.format = "nanodet";
+  o.engine = engine;
+  o.threads = 2;
+  return MakeDetector(o);
+}
+
+TEST(NanoDetInt8Test, FindsWhatFp32FindsOnPersonJpg) {
+  if (!HaveOnnxRuntime()) GTEST_SKIP() << "ONNX Runtime is not part of this build";
+  if (!std::filesystem::exists(Int8ModelPath()) || !std::filesystem::exists(kPersonJpg)) {
+    GTEST_SKIP() << "INT8 model or person.jpg absent (run scripts/fetch_assets.sh)";
+  }
+  auto d = MakeInt8("ort");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  auto dets = (*d)->Detect(cv::imread(kPersonJpg));
+  ASSERT_TRUE(dets.ok()) << dets.status().ToString();
+  // The same three objects as the FP32 model, with boxes and scores a little off: the
+  // quantisation error, not a different model.
+  for (const Expected& e : kPersonJpgExpected) {
+    const Detection* best = nullptr;
+    for (const Detection& x : *dets) {
+      if (CocoClassName(x.class_id) != e.cls) continue;
+      if (!best || IoU(x.box, e.box) > IoU(best->box, e.box)) best = &x;
+    }
+    ASSERT_NE(best, nullptr) << "no " << e.cls;
+    EXPECT_GE(IoU(best->box, e.box), 0.7f) << e.cls;
+    EXPECT_NEAR(best->score, e.score, 0.1f) << e.cls;
+  }
+}
+
+TEST(NanoDetInt8Test, OpenCvEngineRefusesItWithOneLine) {
+  if (!std::filesystem::exists(Int8ModelPath())) GTEST_SKIP() << "INT8 model absent";
+  auto d = MakeInt8("opencv");
+  if (d.ok()) GTEST_SKIP() << "this OpenCV loads QDQ models";
+  EXPECT_FALSE(d.status().message().empty());
+  EXPECT_EQ(d.status().message().find('\n'), std::string::npos) << d.status().message();
 }
 
 }  // namespace
