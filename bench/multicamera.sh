@@ -11,7 +11,10 @@
 # detector (NanoDet), the motion gate on and pipeline.detect_period_s=$PERIOD (default 0.2).
 # Prints per run: CPU seconds (user+sys) over wall seconds, peak RSS (sum over processes for
 # b), and per camera the achieved detection period, glass-to-decision p50/p99 and drops.
-# Environment: ES (binary, default build/edgesight), FRAMES (default 150 = 10 s), PERIOD.
+# Environment: ES (binary, default build/edgesight), FRAMES (default 150 = 10 s), PERIOD,
+# DETECTOR (a --detector value, e.g. onnx:$CACHE/models/nanodet-m-416-int8.onnx,format=nanodet;
+# default: the embedded NanoDet), SETS (more --set overrides, space separated, e.g.
+# "detector.workers=2 detector.threads=1"), SEPARATE=0 (skip the one-process-per-camera runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ES=${ES:-build/edgesight}
@@ -24,6 +27,8 @@ src="$work/720p15.mp4"
 ffmpeg -nostdin -loglevel error -stream_loop 2 -i "$VTEST" -t 20 -vf scale=1280:720 -r 15 \
   -c:v libx264 -preset veryfast -pix_fmt yuv420p "$src"
 common=(--realtime --max-frames "$FRAMES" --set "pipeline.detect_period_s=$PERIOD")
+if [ -n "${DETECTOR:-}" ]; then common+=(--detector "$DETECTOR"); fi
+for kv in ${SETS:-}; do common+=(--set "$kv"); done
 
 report() {  # $1: label, $2: time file(s) dir, $3..: summary files
   local label=$1 tdir=$2
@@ -105,6 +110,7 @@ for n in "${@:-1 2 4 8}"; do
     for ((i = 0; i < n1; i++)); do args+=(--source "$src"); done
     timed "$d/run.time" "$ES" run "${args[@]}" "${common[@]}" >"$d/summary.json"
     report "N=$n1 one process" "$d" "$d/summary.json"
+    [ "${SEPARATE:-1}" = 0 ] && continue
     d="$work/sep-$n1" && mkdir -p "$d"
     pids=()
     for ((i = 0; i < n1; i++)); do

@@ -99,18 +99,37 @@ TEST(CliRun, VtestWithNanoDetFindsPeopleAndStableTracks) {
 // /tmp/mat-debug-<pid>.log (ort_engine.cc; the library did both on every start).
 TEST(CliRun, OnnxRuntimeLeavesNoTelemetryBehind) {
   const std::string dir = TempDir();
-  const int pid = StartProcess({"/usr/bin/env", "-u", "ORT_DISABLE_TELEMETRY", "HOME=" + dir,
-                                kBin, "run", "--source", "synthetic:walk", "--max-frames", "5"},
+  const int pid = StartProcess({"/usr/bin/env", "-u", "ORT_DISABLE_TELEMETRY", "HOME=" + dir, kBin,
+                                "run", "--source", "synthetic:walk", "--max-frames", "5"},
                                dir + "/out", dir + "/err");
   ASSERT_EQ(WaitExit(pid, 120), 0);
   ProcessResult r;
   std::ifstream out(dir + "/out");
   r.out.assign(std::istreambuf_iterator<char>(out), {});
-  EXPECT_EQ(Summary(r)["detector"], "nanodet/ort");  // the run did use ONNX Runtime
+  EXPECT_EQ(Summary(r)["detector"], "nanodet/ort");          // the run did use ONNX Runtime
+  EXPECT_EQ(Summary(r)["schedule"]["detector_workers"], 1);  // one camera: one run, 2 threads
   EXPECT_FALSE(std::filesystem::exists(dir + "/.cache/Microsoft"));
   EXPECT_FALSE(std::filesystem::exists("/tmp/mat-debug-" + std::to_string(pid) + ".log"));
   std::ifstream err(dir + "/err");
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(err), {}), "");
+}
+
+TEST(CliRun, SeveralCamerasShareTwoModelInstancesByDefault) {
+  // detector.workers 0 (auto) with threads 2: two cameras get two instances on one thread each.
+  const auto r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--source",
+                                 "synthetic:empty", "--max-frames", "5"}),
+                            120);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = Summary(r);
+  for (const std::string cam : {"cam0", "cam1"}) {
+    EXPECT_EQ(s["cameras"][cam]["schedule"]["detector_workers"], 2) << s.dump();
+  }
+  const auto one = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--source",
+                                   "synthetic:empty", "--max-frames", "5", "--set",
+                                   "detector.workers=1"}),
+                              120);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(Summary(one)["cameras"]["cam0"]["schedule"]["detector_workers"], 1);
 }
 
 TEST(CliRun, SyntheticSceneTracksMatchGroundTruth) {
@@ -198,11 +217,10 @@ TEST(CliRun, IntervalAndGateStillCoverEveryFrame) {
 TEST(CliRun, RealtimePacingDropsNothingWhenDetectorKeepsUp) {
   RequireVtest();
   // 20 frames at the file's 10 fps take about 2 s when paced like a camera.
-  const auto r =
-      RunProcess(Cmd({"run", "--source", kVtest, "--max-frames", "20", "--detector", "motion",
-                      "--realtime"},
-                     /*offline=*/false),
-                 120);
+  const auto r = RunProcess(
+      Cmd({"run", "--source", kVtest, "--max-frames", "20", "--detector", "motion", "--realtime"},
+          /*offline=*/false),
+      120);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json s = Summary(r);
   EXPECT_EQ(s["frames"], 20);
@@ -287,10 +305,10 @@ TEST(CliRun, ZonesAlarmsAndClipsFromTheConfig) {
         << dir << "/alarms.jsonl\"]\n      min_interval_s: 0\n"
         << "recording:\n  dir: " << dir << "/clips\n  pre_event_s: 1\n  post_event_s: 1\n";
   }
-  const auto r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--max-frames", "150",
-                                 "--detector", "motion", "--config", dir + "/site.yaml",
-                                 "--events-out", dir + "/ev.jsonl"}),
-                            180);
+  const auto r =
+      RunProcess(Cmd({"run", "--source", "synthetic:walk", "--max-frames", "150", "--detector",
+                      "motion", "--config", dir + "/site.yaml", "--events-out", dir + "/ev.jsonl"}),
+                 180);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json s = Summary(r);
   int zone_starts = 0;
@@ -340,9 +358,9 @@ TEST(CliBadInput, MalformedZonesAndAlarmsNameTheItem) {
   };
   for (const auto& [yaml, needle] : cases) {
     std::ofstream(dir + "/bad.yaml") << yaml;
-    const auto r = RunProcess(
-        Cmd({"run", "--source", "synthetic:walk", "--max-frames", "5", "--config", dir + "/bad.yaml"}),
-        60);
+    const auto r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--max-frames", "5",
+                                   "--config", dir + "/bad.yaml"}),
+                              60);
     EXPECT_EQ(r.exit_code, 2) << yaml << r.err;
     ExpectOneLineError(r);
     EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
@@ -352,9 +370,9 @@ TEST(CliBadInput, MalformedZonesAndAlarmsNameTheItem) {
 // ---- Uplink: durable outbox and MQTT ----
 
 std::vector<std::string> UplinkRun(const std::string& dir, const std::vector<std::string>& extra) {
-  std::vector<std::string> args = {"run", "--source", "synthetic:walk", "--max-frames", "120",
-                                   "--detector", "motion", "--device", "yard",
-                                   "--outbox", dir + "/outbox.db"};
+  std::vector<std::string> args = {"run",  "--source",   "synthetic:walk",  "--max-frames",
+                                   "120",  "--detector", "motion",          "--device",
+                                   "yard", "--outbox",   dir + "/outbox.db"};
   args.insert(args.end(), extra.begin(), extra.end());
   return Cmd(args);
 }
@@ -376,8 +394,8 @@ TEST(CliUplink, EventsOfAnOfflineRunArriveWithTheNextRunAndIdsNeverRepeat) {
   const int port = broker.port();
   const auto sub = EventSubscriber(port, "edgesight/v1/yard/+/events");
   ASSERT_TRUE(sub->WaitSubscribed(5));
-  const auto online = RunProcess(
-      UplinkRun(dir, {"--mqtt", "mqtt://127.0.0.1:" + std::to_string(port)}), 120);
+  const auto online =
+      RunProcess(UplinkRun(dir, {"--mqtt", "mqtt://127.0.0.1:" + std::to_string(port)}), 120);
   ASSERT_EQ(online.exit_code, 0) << online.err;
   const json s2 = Summary(online);
   const int64_t second = s2["outbox"]["events_committed"];
@@ -406,7 +424,8 @@ TEST(CliUplink, EventsOfAnOfflineRunArriveWithTheNextRunAndIdsNeverRepeat) {
     prev = n;
   }
   // The report over both runs: nothing waiting, bytes per kind, and the raw-video comparison.
-  const auto stats = RunProcess({kBin, "uplink-stats", "--outbox", dir + "/outbox.db", "--json"}, 30);
+  const auto stats =
+      RunProcess({kBin, "uplink-stats", "--outbox", dir + "/outbox.db", "--json"}, 30);
   ASSERT_EQ(stats.exit_code, 0) << stats.err;
   const json st = json::parse(stats.out);
   EXPECT_EQ(st["depth"], 0);
@@ -428,15 +447,14 @@ TEST(CliUplink, EventsOfAnOfflineRunArriveWithTheNextRunAndIdsNeverRepeat) {
 TEST(CliUplink, UnreachableBrokerKeepsEventsAndBadSettingsAreOneLineErrors) {
   const std::string dir = TempDir();
   const int port = FreePort();  // nothing listens there
-  const auto r = RunProcess(
-      UplinkRun(dir, {"--mqtt", "mqtt://127.0.0.1:" + std::to_string(port), "--set",
-                      "pipeline.max_frames=60"}),
-      120);
+  const auto r = RunProcess(UplinkRun(dir, {"--mqtt", "mqtt://127.0.0.1:" + std::to_string(port),
+                                            "--set", "pipeline.max_frames=60"}),
+                            120);
   ASSERT_EQ(r.exit_code, 0) << r.err;  // the edge keeps working without its uplink
   const json s = Summary(r);
   EXPECT_GT(s["outbox"]["events_committed"], 0);
   EXPECT_EQ(s["uplink"]["depth"], s["outbox"]["events_committed"].get<int64_t>() +
-                                     s["outbox"]["crops"]["committed"].get<int64_t>());
+                                      s["outbox"]["crops"]["committed"].get<int64_t>());
   EXPECT_EQ(s["uplink"]["acked"], 0);
   // Honest status: the summary says the uplink never connected.
   EXPECT_EQ(s["status"].get<std::string>().rfind("degraded: uplink: never connected to ", 0), 0u)
@@ -468,9 +486,8 @@ TEST(CliUplink, EdgeKilledWithSigkillLosesNothingItCommitted) {
   const std::string url = "mqtt://127.0.0.1:" + std::to_string(port);
   // Paced like a camera so the run is still going when it is killed.
   const int edge = StartProcess(
-      {kBin, "run", "--source", "synthetic:crowd", "--realtime", "--detector", "motion",
-       "--device", "yard",
-       "--max-frames", "100000", "--mqtt", url, "--outbox", dir + "/outbox.db"},
+      {kBin, "run", "--source", "synthetic:crowd", "--realtime", "--detector", "motion", "--device",
+       "yard", "--max-frames", "100000", "--mqtt", url, "--outbox", dir + "/outbox.db"},
       dir + "/edge.log");
   for (int i = 0; i < 3000 && sub->messages().size() < 20; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -478,7 +495,8 @@ TEST(CliUplink, EdgeKilledWithSigkillLosesNothingItCommitted) {
   ASSERT_GE(sub->messages().size(), 20u) << "no events from the first run";
   kill(-edge, SIGKILL);
   waitpid(edge, nullptr, 0);
-  const auto restart = RunProcess(UplinkRun(dir, {"--mqtt", url, "--set", "pipeline.max_frames=30"}), 120);
+  const auto restart =
+      RunProcess(UplinkRun(dir, {"--mqtt", url, "--set", "pipeline.max_frames=30"}), 120);
   ASSERT_EQ(restart.exit_code, 0) << restart.err;
   EXPECT_EQ(Summary(restart)["uplink"]["depth"], 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -512,8 +530,8 @@ TEST(CliUplink, RefusedPasswordIsReportedAtOnceAndEventsAreKept) {
   const auto made =
       RunProcess({"/usr/bin/mosquitto_passwd", "-b", "-c", passwd, "edge", "s3cret"}, 30);
   ASSERT_EQ(made.exit_code, 0) << made.err;
-  fs::permissions(passwd, fs::perms::owner_read | fs::perms::owner_write |
-                              fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(passwd, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                              fs::perms::others_read);
   fs::permissions(broker.dir(), fs::perms::owner_all | fs::perms::group_read |
                                     fs::perms::group_exec | fs::perms::others_read |
                                     fs::perms::others_exec);
@@ -721,8 +739,8 @@ TEST(CliBadInput, UnwritableOutputs) {
   }
   // The annotated video's container follows its extension; one we do not write is refused.
   const std::string dir = TempDir();
-  const auto r = RunProcess(
-      Cmd({"run", "--source", "synthetic:walk", "--annotate", dir + "/out.avi"}), 60);
+  const auto r =
+      RunProcess(Cmd({"run", "--source", "synthetic:walk", "--annotate", dir + "/out.avi"}), 60);
   EXPECT_EQ(r.exit_code, 2);
   ExpectOneLineError(r);
   EXPECT_NE(r.err.find(".mp4, .m4v, .mov, .mkv or .ts"), std::string::npos) << r.err;
@@ -745,15 +763,23 @@ std::string PtzPoints(const std::vector<std::pair<double, double>>& pixels) {
 
 std::string WritePtzPoints(const std::string& dir) {
   const std::string path = dir + "/ptz-points.txt";
-  std::ofstream(path) << PtzPoints({{40, 40}, {320, 40}, {600, 40}, {40, 240}, {320, 240},
-                                    {600, 240}, {40, 440}, {320, 440}, {600, 440}});
+  std::ofstream(path) << PtzPoints({{40, 40},
+                                    {320, 40},
+                                    {600, 40},
+                                    {40, 240},
+                                    {320, 240},
+                                    {600, 240},
+                                    {40, 440},
+                                    {320, 440},
+                                    {600, 440}});
   return path;
 }
 
 // synthetic:walk with the motion detector (fast) and the given ptz.* overrides.
 std::vector<std::string> PtzRun(const std::vector<std::string>& sets, int frames = 120) {
-  std::vector<std::string> args = {"run", "--source", "synthetic:walk", "--max-frames",
-                                   std::to_string(frames), "--detector", "motion"};
+  std::vector<std::string> args = {
+      "run",        "--source", "synthetic:walk", "--max-frames", std::to_string(frames),
+      "--detector", "motion"};
   for (const std::string& s : sets) {
     args.push_back("--set");
     args.push_back(s);
@@ -802,8 +828,15 @@ TEST(CliPtz, DualLensPairRunsInOneProcess) {
 // silently: one warning line on stderr, and the run's status is degraded with the reason.
 TEST(CliPtz, ABadlyFittingCalibrationIsUsedButSaidOutLoud) {
   const std::string dir = TempDir();
-  std::string points = PtzPoints({{40, 40}, {320, 40}, {600, 40}, {40, 240}, {320, 240},
-                                  {600, 240}, {40, 440}, {320, 440}, {600, 440}});
+  std::string points = PtzPoints({{40, 40},
+                                  {320, 40},
+                                  {600, 40},
+                                  {40, 240},
+                                  {320, 240},
+                                  {600, 240},
+                                  {40, 440},
+                                  {320, 440},
+                                  {600, 440}});
   points += "100 300 -30 25\n";  // a landmark read off the wrong way: tens of degrees out
   std::ofstream(dir + "/bad.txt") << points;
   const auto r = RunProcess(
@@ -826,8 +859,8 @@ TEST(CliPtz, ABadlyFittingCalibrationIsUsedButSaidOutLoud) {
 TEST(CliPtz, SimulatorHeadFollowsTheWalkers) {
   const std::string dir = TempDir();
   const std::string points = WritePtzPoints(dir);
-  const auto r = RunProcess(
-      PtzRun({"ptz.driver=simulator", "ptz.calibration_file=" + points}), 120);
+  const auto r =
+      RunProcess(PtzRun({"ptz.driver=simulator", "ptz.calibration_file=" + points}), 120);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json s = Summary(r);
   ASSERT_TRUE(s.contains("ptz")) << r.out;
@@ -851,8 +884,7 @@ TEST(CliPtz, UnreachableOnvifHeadDoesNotStopTracking) {
   const int port = FreePort();  // nothing listens here
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/onvif/ptz_service";
   const auto r = RunProcess(PtzRun({"ptz.driver=onvif", "ptz.onvif_url=" + url,
-                                    "ptz.onvif_timeout_ms=300",
-                                    "ptz.calibration_file=" + points}),
+                                    "ptz.onvif_timeout_ms=300", "ptz.calibration_file=" + points}),
                             120);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json s = Summary(r);
@@ -876,8 +908,8 @@ TEST(CliPtz, BadCalibrationFilesAreOneLineErrors) {
       << PtzPoints({{40, 40}, {200, 140}, {360, 240}, {520, 340}, {600, 375}});
   for (const char* name : {"three.txt", "collinear.txt", "missing.txt"}) {
     const std::string path = dir + "/" + name;
-    const auto r = RunProcess(
-        PtzRun({"ptz.driver=simulator", "ptz.calibration_file=" + path}, 10), 60);
+    const auto r =
+        RunProcess(PtzRun({"ptz.driver=simulator", "ptz.calibration_file=" + path}, 10), 60);
     EXPECT_EQ(r.exit_code, 2) << name << ": " << r.err;
     ExpectOneLineError(r);
     EXPECT_NE(r.err.find("ptz.calibration_file: "), std::string::npos) << r.err;
@@ -948,11 +980,11 @@ TEST(CliPtz, RunDrivesTheOnvifEmulatorAndReportsRejectedCredentials) {
       {"--user", "operator", "--password-file", dir + "/emu.pass"}, dir + "/emu.log");
   ASSERT_FALSE(endpoint.empty()) << "emulator did not print its endpoint";
   auto run = [&](const std::string& pass) {
-    return RunProcess(PtzRun({"ptz.driver=onvif", "ptz.onvif_url=" + endpoint,
-                              "ptz.onvif_configuration=PTZConfiguration_1",
-                              "ptz.onvif_username=operator", "ptz.onvif_password_file=" + pass,
-                              "ptz.calibration_file=" + points}),
-                      120);
+    return RunProcess(
+        PtzRun({"ptz.driver=onvif", "ptz.onvif_url=" + endpoint,
+                "ptz.onvif_configuration=PTZConfiguration_1", "ptz.onvif_username=operator",
+                "ptz.onvif_password_file=" + pass, "ptz.calibration_file=" + points}),
+        120);
   };
   const auto ok = run(dir + "/good.pass");
   const auto rejected = run(dir + "/bad.pass");
@@ -1048,8 +1080,8 @@ TEST(CliDocs, ReadmeDocumentsEveryFlagOfEveryCommand) {
   const auto readme = ReadmeCommands();
   for (const char* command : {"run", "bench", "track", "eval", "calibrate", "uplink-stats",
                               "ptz-sim", "onvif-emulator"}) {
-    ASSERT_TRUE(readme.count(command)) << "README's Command line block lacks `edgesight "
-                                       << command << "`";
+    ASSERT_TRUE(readme.count(command))
+        << "README's Command line block lacks `edgesight " << command << "`";
     const std::set<std::string> flags = HelpFlags(command);
     EXPECT_FALSE(flags.empty()) << command;
     for (const std::string& f : flags) {
@@ -1073,11 +1105,11 @@ TEST(CliSynthMot, WritesSequencesThatTrackAndEvalRead) {
   EXPECT_EQ(s["sequences"][1]["name"], "crowd-2");
   EXPECT_EQ(s["sequences"][1]["seed"], 8);
   EXPECT_GT(s["sequences"][0]["detections"].get<int>(), 0);
-  const auto t = RunProcess({kBin, "track", "--mot-dir", dir + "/seqs", "--out-dir", dir + "/res"},
-                            60);
+  const auto t =
+      RunProcess({kBin, "track", "--mot-dir", dir + "/seqs", "--out-dir", dir + "/res"}, 60);
   ASSERT_EQ(t.exit_code, 0) << t.err;
-  const auto e = RunProcess({kBin, "eval", "--gt-dir", dir + "/seqs", "--res-dir", dir + "/res"},
-                            60);
+  const auto e =
+      RunProcess({kBin, "eval", "--gt-dir", dir + "/seqs", "--res-dir", dir + "/res"}, 60);
   ASSERT_EQ(e.exit_code, 0) << e.err;
   const json ev = json::parse(e.out);
   EXPECT_EQ(ev["sequences"][0]["gt_format"], "mot16");

@@ -72,15 +72,32 @@ cameras:
 )");
   ProcessResult r;
   std::thread edge([&] {
-    r = RunProcess({kBin, "run", "--config", cfg, "--device", "site1", "--mqtt",
-                    "mqtt://127.0.0.1:" + std::to_string(broker.port()), "--outbox",
-                    dir + "/outbox.db"},
-                   180);
+    r = RunProcess(
+        {kBin, "run", "--config", cfg, "--device", "site1", "--mqtt",
+         "mqtt://127.0.0.1:" + std::to_string(broker.port()), "--outbox", dir + "/outbox.db"},
+        180);
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
-  const int ff = StartProcess({"ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-i", kVtest,
-                               "-t", "10", "-an", "-c:v", "libx264", "-preset", "ultrafast",
-                               "-tune", "zerolatency", "-f", "rtsp", "-rtsp_transport", "tcp",
+  const int ff = StartProcess({"ffmpeg",
+                               "-nostdin",
+                               "-loglevel",
+                               "error",
+                               "-re",
+                               "-i",
+                               kVtest,
+                               "-t",
+                               "10",
+                               "-an",
+                               "-c:v",
+                               "libx264",
+                               "-preset",
+                               "ultrafast",
+                               "-tune",
+                               "zerolatency",
+                               "-f",
+                               "rtsp",
+                               "-rtsp_transport",
+                               "tcp",
                                rtsp},
                               dir + "/ffmpeg.log");
   edge.join();
@@ -96,6 +113,8 @@ cameras:
     EXPECT_EQ(c["frames_read"], 60) << c.dump();
     EXPECT_EQ(c["frames"], 60);
     EXPECT_GT(c["schedule"]["runs"].get<int>(), 0);
+    // The motion detector is per camera (stateful): one service thread runs them all.
+    EXPECT_EQ(c["schedule"]["detector_workers"], 1);
     EXPECT_TRUE(c["latency_ms"].contains("glass_to_decision"));
     if (CheckCameraLines(dir + "/ev." + cam + ".jsonl", "site1", cam) > 0) {
       topics_expected.insert("edgesight/v1/site1/" + cam + "/events");
@@ -141,9 +160,9 @@ cameras:
 
 TEST(CliMultiCamera, EveryCameraFailingIsTheExitCodeOfTheFirst) {
   const std::string dir = TempDir();
-  const std::string cfg = WriteFile(dir + "/site.yaml",
-                                    "detector:\n  type: motion\ncameras:\n  - id: a\n    source: " +
-                                        dir + "/a.mp4\n  - id: b\n    source: " + dir + "/b.mp4\n");
+  const std::string cfg = WriteFile(
+      dir + "/site.yaml", "detector:\n  type: motion\ncameras:\n  - id: a\n    source: " + dir +
+                              "/a.mp4\n  - id: b\n    source: " + dir + "/b.mp4\n");
   const auto r = RunProcess({kBin, "run", "--config", cfg}, 60);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   ExpectOneLineError(r);
@@ -151,10 +170,9 @@ TEST(CliMultiCamera, EveryCameraFailingIsTheExitCodeOfTheFirst) {
 
 TEST(CliMultiCamera, RepeatedSourceFlagsAreCamerasAndBadSitesAreOneLineErrors) {
   const std::string dir = TempDir();
-  const auto r = RunProcess(
-      Cmd({"run", "--source", "synthetic:walk", "--source", "synthetic:walk", "--detector",
-           "motion", "--max-frames", "20"}),
-      120);
+  const auto r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--source", "synthetic:walk",
+                                 "--detector", "motion", "--max-frames", "20"}),
+                            120);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json s = Summary(r);
   EXPECT_EQ(s["cameras"]["cam0"]["frames"], 20);

@@ -14,15 +14,15 @@
 #include "app/component_metrics.h"
 #include "app/event_log_hook.h"
 #include "app/log_line.h"
-#include "ops/device_api.h"
-#include "ops/event_store_hook.h"
-#include "ops/thermal.h"
 #include "app/progress.h"
 #include "app/ptz_hook.h"
 #include "app/service_notifier.h"
 #include "app/source_usage_hook.h"
 #include "app/uplink_runtime.h"
 #include "detect/detector.h"
+#include "ops/device_api.h"
+#include "ops/event_store_hook.h"
+#include "ops/thermal.h"
 #include "record/annotated_video_sink.h"
 #include "record/recorder_hook.h"
 #include "schedule/detection_service.h"
@@ -69,7 +69,8 @@ Status AddDecisionHooks(const AppConfig& c, Device* dev, std::shared_ptr<LensPai
     if (!recorder.ok()) return recorder.status();
     std::shared_ptr<Recorder> rec = std::move(recorder).value();
     RegisterRecorderMetrics(&dev->metrics, stream, rec);
-    packet_consumers.push_back([rec](const AVPacket& p, const AVStream& st) { rec->OnPacket(p, st); });
+    packet_consumers.push_back(
+        [rec](const AVPacket& p, const AVStream& st) { rec->OnPacket(p, st); });
     parts->hooks.push_back(std::make_unique<RecorderHook>(rec));
   }
   if (dev->uplink) {
@@ -81,11 +82,12 @@ Status AddDecisionHooks(const AppConfig& c, Device* dev, std::shared_ptr<LensPai
     packet_consumers.push_back([u](const AVPacket& p, const AVStream& st) { u->OnPacket(p, st); });
     parts->hooks.push_back(std::move(usage));
   }
-  if (auto* ff = dynamic_cast<FfmpegSource*>(parts->source.get()); ff && !packet_consumers.empty()) {
-    ff->SetPacketCallback([consumers = std::move(packet_consumers)](const AVPacket& p,
-                                                                    const AVStream& st) {
-      for (const auto& consume : consumers) consume(p, st);
-    });
+  if (auto* ff = dynamic_cast<FfmpegSource*>(parts->source.get());
+      ff && !packet_consumers.empty()) {
+    ff->SetPacketCallback(
+        [consumers = std::move(packet_consumers)](const AVPacket& p, const AVStream& st) {
+          for (const auto& consume : consumers) consume(p, st);
+        });
   }
   if (dev->alarms) parts->hooks.push_back(std::make_unique<AlarmHook>(dev->alarms, 5.0));
   // PTZ last: it only reads the tracks. A bad calibration file fails here (exit 2); a head
@@ -165,7 +167,8 @@ Result<std::unique_ptr<Pipeline>> BuildCamera(const SiteCamera& cam, bool shared
   }
   ES_RETURN_IF_ERROR(AddDecisionHooks(c, dev, cam.role == "wide" ? lens : nullptr, &parts));
   if (dev->events) {  // after the outbox: delivery first, the local copy second
-    ES_ASSIGN_OR_RETURN(auto hook, MakeEventStoreHook(dev->events, dev->id, c.uplink.crop_max_side));
+    ES_ASSIGN_OR_RETURN(auto hook,
+                        MakeEventStoreHook(dev->events, dev->id, c.uplink.crop_max_side));
     parts.hooks.push_back(std::move(hook));
   }
   if (StderrIsJournal()) parts.hooks.push_back(std::make_unique<EventLogHook>());
@@ -191,12 +194,25 @@ Result<std::unique_ptr<Pipeline>> BuildCamera(const SiteCamera& cam, bool shared
 
 // The device-wide parts, from the first camera's config (device-wide sections are the same in
 // every camera's config: site_config.h).
-Status OpenDevice(const AppConfig& c, Device* dev) {
+// detector.workers 0 (auto): one model instance per camera up to detector.threads, which the
+// instances share, so a single camera keeps every thread in one run.
+DetectorOptions WorkerOptions(DetectorOptions o, size_t cameras) {
+  if (o.workers == 0) o.workers = std::max(1, std::min(o.threads, static_cast<int>(cameras)));
+  if (o.workers > 1) o.threads = std::max(1, o.threads / o.workers);
+  return o;
+}
+
+Status OpenDevice(const AppConfig& c, size_t cameras, Device* dev) {
   ES_ASSIGN_OR_RETURN(dev->uplink, UplinkRuntime::Open(c.uplink, dev->id));
-  std::unique_ptr<Detector> shared;
+  std::vector<std::unique_ptr<Detector>> workers;  // one model instance per parallel run
   if (c.detector.type != "motion") {
-    ES_ASSIGN_OR_RETURN(shared, MakeDetector(c.detector));
+    const DetectorOptions each = WorkerOptions(c.detector, cameras);
+    for (int w = 0; w < each.workers; ++w) {
+      ES_ASSIGN_OR_RETURN(std::unique_ptr<Detector> d, MakeDetector(each));
+      workers.push_back(std::move(d));
+    }
   }
+  const Detector* shared = workers.empty() ? nullptr : workers.front().get();
   RegisterThermalMetrics(&dev->metrics);
   dev->metrics.GetGauge("edgesight_build_info", "edgesight's version", {{"version", "0.1.0"}})
       ->Set(1);
@@ -213,7 +229,7 @@ Status OpenDevice(const AppConfig& c, Device* dev) {
     ES_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> events, EventStore::Open(eo));
     dev->events = std::move(events);
   }
-  dev->detection = std::make_unique<DetectionService>(std::move(shared));
+  dev->detection = std::make_unique<DetectionService>(std::move(workers), SchedulerOptions{});
   if (!c.alarm.rules.empty()) {
     ES_ASSIGN_OR_RETURN(std::unique_ptr<AlarmDispatcher> alarms, AlarmDispatcher::Create(c.alarm));
     dev->alarms = std::move(alarms);
@@ -233,7 +249,8 @@ nlohmann::json ScheduleSummary(const DetectionService& service, int cam,
           {"requests", st.requests},
           {"runs", st.runs},
           {"shed", st.shed},
-          {"starved", st.starved}};
+          {"starved", st.starved},
+          {"detector_workers", service.workers()}};
 }
 
 // One camera: its own status. Several: ok when every camera is; the first camera's error when
@@ -252,8 +269,7 @@ Status CombinedStatus(const std::vector<RunResult>& cameras) {
 void Reload(const SiteReloader& reload, Device* dev) {
   auto next = reload();
   if (!next.ok()) {
-    LogLine(LogLevel::kWarning,
-            "reload: " + next.status().ToString() + " (settings unchanged)");
+    LogLine(LogLevel::kWarning, "reload: " + next.status().ToString() + " (settings unchanged)");
     return;
   }
   for (const SiteCamera& cam : next->cameras) {
@@ -331,14 +347,14 @@ std::vector<RunResult> RunAll(std::vector<std::unique_ptr<Pipeline>>& pipelines,
 
 }  // namespace
 
-SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
-                      ShutdownSignals* signals, const SiteReloader& reload, bool progress) {
+SiteRunResult RunSite(const SiteConfig& site, const std::string& device, ShutdownSignals* signals,
+                      const SiteReloader& reload, bool progress) {
   SiteRunResult out;
   Device dev;
   dev.id = device;
   const AppConfig& first = site.cameras.front().config;
   std::vector<std::unique_ptr<Pipeline>> pipelines;
-  Status built = OpenDevice(first, &dev);
+  Status built = OpenDevice(first, site.cameras.size(), &dev);
   for (size_t i = 0; built.ok() && i < site.cameras.size(); ++i) {
     auto p = BuildCamera(site.cameras[i], site.cameras.size() > 1, &dev);
     if (!p.ok()) {
@@ -375,9 +391,9 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
     RunResult& r = out.cameras[i];
     r.summary.source = site.cameras[i].config.source.uri;
     r.summary.stream = site.cameras[i].id;
-    r.summary.hooks.emplace_back(
-        "schedule", ScheduleSummary(*dev.detection, static_cast<int>(i),
-                                    *dev.live.at(site.cameras[i].id)->slot()));
+    r.summary.hooks.emplace_back("schedule",
+                                 ScheduleSummary(*dev.detection, static_cast<int>(i),
+                                                 *dev.live.at(site.cameras[i].id)->slot()));
     if (signals != nullptr && signals->stop_requested()) {
       r.summary.stopped_by = strsignal(signals->signal());
     }

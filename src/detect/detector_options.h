@@ -10,13 +10,17 @@ namespace es {
 struct DetectorOptions {
   // "nanodet" (embedded default model), "onnx" (model + format), "hog", "motion".
   std::string type = "nanodet";
-  std::string model;              // .onnx path for type onnx; empty = embedded for nanodet
-  std::string format;             // onnx output head: nanodet | yolov5 | yolov8 (also yolo11)
-  std::string engine = "auto";    // auto (ONNX Runtime if built in, else OpenCV) | ort | opencv
-  int threads = 2;                // intra-op threads of the inference engine
-  int input_size = 0;             // square network input; 0 = read from the model
-  float score_threshold = 0.35f;  // keep detections at or above
-  float nms_iou = 0.5f;           // class-aware NMS IoU threshold
+  std::string model;            // .onnx path for type onnx; empty = embedded for nanodet
+  std::string format;           // onnx output head: nanodet | yolov5 | yolov8 (also yolo11)
+  std::string engine = "auto";  // auto (ONNX Runtime if built in, else OpenCV) | ort | opencv
+  int threads = 2;              // intra-op threads of the inference engine
+  // Model instances the device's shared detection service runs in parallel. 0 = auto: one per
+  // camera up to `threads`, which they then share (threads / workers each), so one camera keeps
+  // all `threads` in one run and several cameras run side by side on one thread each.
+  int workers = 0;
+  int input_size = 0;                     // square network input; 0 = read from the model
+  float score_threshold = 0.35f;          // keep detections at or above
+  float nms_iou = 0.5f;                   // class-aware NMS IoU threshold
   std::vector<std::string> classes = {};  // COCO class names to keep; empty = all
   // motion detector: minimum blob area as a fraction of the frame
   float motion_min_area = 0.0015f;
@@ -28,10 +32,10 @@ struct DetectorOptions {
 // Motion gate in front of the detector (cascade stage 1).
 struct GateOptions {
   bool enabled = true;
-  int width = 320;                 // frames are downscaled to this width for the gate
-  double var_threshold = 25.0;     // (difference / 4 grey levels)^2 above this = moving pixel
-  float min_area = 0.0005f;        // changed pixels (fraction of frame) that count as motion
-  double keepalive_s = 1.0;        // run the detector at least this often even without motion
+  int width = 320;              // frames are downscaled to this width for the gate
+  double var_threshold = 25.0;  // (difference / 4 grey levels)^2 above this = moving pixel
+  float min_area = 0.0005f;     // changed pixels (fraction of frame) that count as motion
+  double keepalive_s = 1.0;     // run the detector at least this often even without motion
 };
 
 }  // namespace es

@@ -24,6 +24,9 @@ inline const OptionSchema<DetectorOptions>& DetectorSchema() {
         .Add("engine", &DO::engine, OneOf({"auto", "ort", "opencv"}),
              "inference engine: auto = ONNX Runtime if built in, else OpenCV DNN")
         .Add("threads", &DO::threads, Closed(1, 256), "intra-op threads of the inference engine")
+        .Add("workers", &DO::workers, Closed(0, 16),
+             "model instances the shared detector runs at once; 0 = auto: one per camera up to "
+             "threads, sharing them")
         .Add("input_size", &DO::input_size, Closed(0, 4096),
              "square network input, a multiple of 32; 0 = read from the model")
         .Add("score_threshold", &DO::score_threshold, Closed(0, 1),

@@ -11,6 +11,7 @@ constexpr double kLoadEpsilon = 1e-9;
 
 SchedulerOptions Sanitise(SchedulerOptions o) {
   if (!(o.target_utilisation > 0)) o.target_utilisation = 1e-3;
+  o.workers = std::max(o.workers, 1);
   if (!(o.cost_ewma_alpha > 0)) o.cost_ewma_alpha = 1e-3;
   o.cost_ewma_alpha = std::min(o.cost_ewma_alpha, 1.0);
   o.phase_catch_up = std::isnan(o.phase_catch_up) ? 0.0 : std::clamp(o.phase_catch_up, 0.0, 1.0);
@@ -86,7 +87,8 @@ void DetectionScheduler::Done(int cam, Duration took) {
   Cam& c = cams_[cam];
   --c.running;
   ++c.stats.runs;
-  const double us = static_cast<double>(std::max<int64_t>(took.us, 0));
+  // With k workers k runs share the device: each run costs its time / k of capacity.
+  const double us = static_cast<double>(std::max<int64_t>(took.us, 0)) / options_.workers;
   const double a = options_.cost_ewma_alpha;
   cost_us_ = cost_known_ ? a * us + (1 - a) * cost_us_ : us;  // the first run sets it outright
   cost_known_ = true;

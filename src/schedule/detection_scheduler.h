@@ -86,6 +86,9 @@ struct SchedulerOptions {
   // cost) would take its gap past max_period; also sets the shedding guard. >= 0; 0 = starving
   // only once the gap already exceeds max_period, and stretching up to max_period itself.
   double starvation_lookahead_runs = 1.0;
+  // Detector runs that can go on at once (DetectionService workers). A run's measured time
+  // counts as time / workers of device capacity. Clamped to >= 1.
+  int workers = 1;
 };
 
 struct CameraScheduleStats {

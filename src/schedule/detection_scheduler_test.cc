@@ -394,5 +394,21 @@ TEST(DetectionScheduler, BestEffortCamerasAreNeverShedAndTakeTurns) {
   EXPECT_DOUBLE_EQ(s.planned_load(), 0.0);
 }
 
+TEST(DetectionScheduler, WorkersShareTheCostOfARun) {
+  // Four cameras at 0.4 s with a 0.1 s run: load 1.0 on one worker (shed), 0.5 on two.
+  SchedulerOptions two;
+  two.workers = 2;
+  DetectionScheduler one_worker, two_workers(two);
+  for (DetectionScheduler* s : {&one_worker, &two_workers}) {
+    for (int i = 0; i < 4; ++i) s->AddCamera(Schedule(400, 2000, 50));
+    RunAt(*s, 0, Ms(0), 100);
+  }
+  EXPECT_TRUE(one_worker.stats(1).shed_now);  // shed down to the target utilisation
+  EXPECT_EQ(one_worker.cost(), Duration::Millis(100));
+  EXPECT_NEAR(two_workers.planned_load(), 0.5, 1e-9);
+  EXPECT_EQ(two_workers.cost(), Duration::Millis(50));
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(two_workers.stats(i).shed_now) << i;
+}
+
 }  // namespace
 }  // namespace es

@@ -1,5 +1,6 @@
 #include "schedule/detection_service.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace es {
@@ -23,17 +24,33 @@ class DetectionService::CameraClient final : public DetectionClient {
     return service_->Request(cam_, image, now);
   }
   std::string name() const override { return service_->DetectorOf(cam_)->name(); }
-  void Configure(const CameraSettings& s) override {
-    service_->UpdateCamera(cam_, ScheduleOf(s));
-  }
+  void Configure(const CameraSettings& s) override { service_->UpdateCamera(cam_, ScheduleOf(s)); }
 
  private:
   DetectionService* service_;
   int cam_;
 };
 
+namespace {
+std::vector<std::unique_ptr<Detector>> One(std::unique_ptr<Detector> d) {
+  std::vector<std::unique_ptr<Detector>> v;
+  v.push_back(std::move(d));
+  return v;
+}
+SchedulerOptions WithWorkers(SchedulerOptions o, size_t workers) {
+  o.workers = static_cast<int>(std::max<size_t>(workers, 1));
+  return o;
+}
+}  // namespace
+
 DetectionService::DetectionService(std::unique_ptr<Detector> shared, SchedulerOptions options)
-    : shared_(std::move(shared)), scheduler_(options) {}
+    : DetectionService(One(std::move(shared)), options) {}
+
+DetectionService::DetectionService(std::vector<std::unique_ptr<Detector>> workers,
+                                   SchedulerOptions options)
+    : shared_(std::move(workers)), scheduler_(WithWorkers(options, shared_.size())) {
+  if (shared_.empty()) shared_.push_back(nullptr);
+}
 
 DetectionService::~DetectionService() { Stop(); }
 
@@ -47,9 +64,9 @@ int DetectionService::AddCamera(std::string id, CameraSchedule schedule,
   return cam;
 }
 
-Detector* DetectionService::DetectorOf(int cam) {
+Detector* DetectionService::DetectorOf(int cam, size_t worker) {
   Camera& c = cameras_[static_cast<size_t>(cam)];
-  return c.own ? c.own.get() : shared_.get();
+  return c.own ? c.own.get() : shared_[worker].get();
 }
 
 std::unique_ptr<DetectionClient> DetectionService::Client(int cam) {
@@ -60,7 +77,7 @@ void DetectionService::Start() {
   std::lock_guard lock(mu_);
   if (started_) return;
   started_ = true;
-  thread_ = std::thread([this] { Loop(); });
+  for (size_t w = 0; w < shared_.size(); ++w) threads_.emplace_back([this, w] { Loop(w); });
 }
 
 void DetectionService::Stop() {
@@ -69,7 +86,9 @@ void DetectionService::Stop() {
     stop_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
 }
 
 void DetectionService::UpdateCamera(int cam, CameraSchedule schedule) {
@@ -134,7 +153,7 @@ Result<DetectionResult> DetectionService::Request(int cam, const cv::Mat& image,
   scheduler_.Enqueue(cam, now);
   cv_.notify_all();
   // Never return while the service thread still reads this camera's image.
-  cv_.wait(lock, [&] { return c.done || (stop_ && running_ != cam); });
+  cv_.wait(lock, [&] { return c.done || (stop_ && !c.running); });
   c.image = nullptr;
   if (!c.done) {
     scheduler_.Cancel(cam);
@@ -145,7 +164,7 @@ Result<DetectionResult> DetectionService::Request(int cam, const cv::Mat& image,
   return r;
 }
 
-void DetectionService::Loop() {
+void DetectionService::Loop(size_t worker) {
   std::unique_lock lock(mu_);
   while (true) {
     std::optional<int> cam;
@@ -153,14 +172,14 @@ void DetectionService::Loop() {
     if (!cam) return;  // stopped with nothing picked
     Camera& c = cameras_[static_cast<size_t>(*cam)];
     const cv::Mat* image = c.image;
-    Detector* detector = DetectorOf(*cam);
-    running_ = *cam;
+    Detector* detector = DetectorOf(*cam, worker);
+    c.running = true;
     lock.unlock();
     const Timestamp t0 = SteadyNow();
     auto dets = detector->Detect(*image);
     const Duration run = SteadyNow() - t0;
     lock.lock();
-    running_ = -1;
+    c.running = false;
     scheduler_.Done(*cam, run);
     if (dets.ok()) {
       c.result = DetectionResult{std::move(dets).value(), run, t0 - c.enqueued};

@@ -13,13 +13,15 @@
 //   returns when the service thread has run the detector on it.
 // - Live settings: UpdateCamera() (period, max period, priority; the camera's client calls it
 //   from DetectionClient::Configure) and SetArmed() take effect for the next decision.
+// - Workers: the service runs one thread per shared detector given (each its own instance of
+//   the same model: one session each, so runs never share buffers). With k workers up to k
+//   cameras are detected at once; the scheduler counts a run's device cost as its time / k.
+//   A camera's own detector is used by one worker at a time (one request per camera).
 // - Stop(): no new runs; waiting clients get kCancelled. Call it after every pipeline returned
 //   (a graceful stop lets the detect stages finish their frames first).
 // - Failure: a detector error goes back to the camera whose frame it was; the service goes on.
-// Thread-safety: every method is thread-safe; the detectors run on the service thread only.
+// Thread-safety: every method is thread-safe; each detector runs on one service thread at a time.
 #pragma once
-
-#include "core/metrics_registry.h"
 
 #include <condition_variable>
 #include <memory>
@@ -29,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/metrics_registry.h"
 #include "detect/detector.h"
 #include "pipeline/detection_client.h"
 #include "schedule/detection_scheduler.h"
@@ -42,6 +45,9 @@ class DetectionService {
  public:
   // `shared` may be null when every camera brings its own detector.
   DetectionService(std::unique_ptr<Detector> shared, SchedulerOptions options = {});
+  // One worker per detector in `workers` (instances of one model; at least one, null allowed
+  // only as the single entry when every camera brings its own detector).
+  DetectionService(std::vector<std::unique_ptr<Detector>> workers, SchedulerOptions options);
   ~DetectionService();
   DetectionService(const DetectionService&) = delete;
   DetectionService& operator=(const DetectionService&) = delete;
@@ -54,6 +60,7 @@ class DetectionService {
   void UpdateCamera(int cam, CameraSchedule schedule);
   void SetArmed(int cam, bool armed);
   CameraScheduleStats stats(int cam) const;
+  size_t workers() const { return shared_.size(); }
   // How long the oldest request not yet answered has waited at `now` (steady clock); zero when
   // none waits. A detector that hangs shows here (/readyz).
   Duration OldestWait(Timestamp now) const;
@@ -69,22 +76,22 @@ class DetectionService {
     std::unique_ptr<Detector> own;
     const cv::Mat* image = nullptr;  // the request in flight (the client blocks)
     Timestamp enqueued;
+    bool running = false;  // a worker reads `image` now
     bool done = false;
     std::optional<Result<DetectionResult>> result;
   };
-  Detector* DetectorOf(int cam);
+  Detector* DetectorOf(int cam, size_t worker = 0);
   Result<DetectionResult> Request(int cam, const cv::Mat& image, Timestamp now);
-  void Loop();
+  void Loop(size_t worker);
 
-  std::unique_ptr<Detector> shared_;
+  std::vector<std::unique_ptr<Detector>> shared_;  // one per worker
   mutable std::mutex mu_;
   std::condition_variable cv_;
   DetectionScheduler scheduler_;
   std::vector<Camera> cameras_;
   bool stop_ = false;
   bool started_ = false;
-  int running_ = -1;  // the camera whose image the detector is reading now
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace es

@@ -88,9 +88,9 @@ TEST(DetectionServiceTest, DueFollowsThePeriodInTimeAndLiveUpdates) {
   service.Start();
   EXPECT_TRUE(c->Due(SteadyNow()));  // never ran
   ASSERT_TRUE(c->Detect(kImage, SteadyNow()).ok());
-  EXPECT_FALSE(c->Due(SteadyNow()));                            // 10 s period
+  EXPECT_FALSE(c->Due(SteadyNow()));                           // 10 s period
   EXPECT_TRUE(c->Due(SteadyNow() + Duration::Seconds(10.5)));  // later in time
-  service.UpdateCamera(a, Every(0.0));                          // a live settings change
+  service.UpdateCamera(a, Every(0.0));                         // a live settings change
   EXPECT_TRUE(c->Due(SteadyNow()));
 }
 
@@ -133,6 +133,75 @@ TEST(DetectionServiceTest, StopCancelsWaitersAndRequestsAfterStop) {
   tb.join();
   EXPECT_NE(ra.ok(), rb.ok());
   EXPECT_EQ(a->Detect(kImage, SteadyNow()).status().code(), StatusCode::kCancelled);
+}
+
+// Blocks each run until `expected` runs are inside Detect at once (or a timeout), and records the
+// most it saw together: proof that runs overlap.
+class RendezvousDetector : public Detector {
+ public:
+  RendezvousDetector(std::atomic<int>* inside, std::atomic<int>* most, int expected)
+      : inside_(inside), most_(most), expected_(expected) {}
+  std::string name() const override { return "rendezvous"; }
+  Result<std::vector<Detection>> Detect(const cv::Mat&) override {
+    const int now = ++*inside_;
+    int seen = most_->load();
+    while (now > seen && !most_->compare_exchange_weak(seen, now)) {
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (most_->load() < expected_ && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    --*inside_;
+    return std::vector<Detection>{};
+  }
+
+ private:
+  std::atomic<int>* inside_;
+  std::atomic<int>* most_;
+  int expected_;
+};
+
+TEST(DetectionServiceTest, TwoWorkersDetectTwoCamerasAtOnce) {
+  std::atomic<int> inside{0}, most{0};
+  std::vector<std::unique_ptr<Detector>> workers;
+  workers.push_back(std::make_unique<RendezvousDetector>(&inside, &most, 2));
+  workers.push_back(std::make_unique<RendezvousDetector>(&inside, &most, 2));
+  DetectionService service(std::move(workers), SchedulerOptions{});
+  const int a = service.AddCamera("a", Every(0));
+  const int b = service.AddCamera("b", Every(0));
+  auto ca = service.Client(a);
+  auto cb = service.Client(b);
+  service.Start();
+  std::vector<std::jthread> threads;
+  std::atomic<int> ok{0};
+  for (DetectionClient* c : {ca.get(), cb.get()}) {
+    threads.emplace_back([&ok, c] {
+      if (c->Detect(kImage, SteadyNow()).ok()) ++ok;
+    });
+  }
+  threads.clear();
+  service.Stop();
+  EXPECT_EQ(ok, 2);
+  EXPECT_EQ(most, 2);  // one worker would have run them one after the other (most = 1)
+}
+
+TEST(DetectionServiceTest, OneWorkerRunsOneAtATime) {
+  std::atomic<int> inside{0}, most{0};
+  std::vector<std::unique_ptr<Detector>> workers;
+  workers.push_back(std::make_unique<RendezvousDetector>(&inside, &most, 1));
+  DetectionService service(std::move(workers), SchedulerOptions{});
+  const int a = service.AddCamera("a", Every(0));
+  const int b = service.AddCamera("b", Every(0));
+  auto ca = service.Client(a);
+  auto cb = service.Client(b);
+  service.Start();
+  std::vector<std::jthread> threads;
+  for (DetectionClient* c : {ca.get(), cb.get()}) {
+    threads.emplace_back([c] { EXPECT_TRUE(c->Detect(kImage, SteadyNow()).ok()); });
+  }
+  threads.clear();
+  service.Stop();
+  EXPECT_EQ(most, 1);
 }
 
 }  // namespace
