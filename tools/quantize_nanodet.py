@@ -2,10 +2,12 @@
 """Static post-training INT8 quantisation of the converted NanoDet model into an ONNX QDQ model.
 
 Input: the FP32 model written by convert_nanodet.py (opset 11, input [1, 3, 416, 416], output
-[1, 3549, 124]).  Output: the same graph at opset 13 with QuantizeLinear/DequantizeLinear pairs,
-which ONNX Runtime's graph optimiser fuses into QLinearConv, QLinearLeakyRelu, QLinearAdd,
-QLinearConcat and integer MaxPool/Resize kernels.  Input and output stay float32 with the same
-names, shapes and meaning, so the C++ detector loads it like the FP32 model (format=nanodet).
+[1, 3549, 124]; or a model from its --input-size N, e.g. 320: input [1, 3, 320, 320], output
+[1, 2100, 124]; the input size is read from the model).  Output: the same graph at opset 13
+with QuantizeLinear/DequantizeLinear pairs, which ONNX Runtime's graph optimiser fuses into
+QLinearConv, QLinearLeakyRelu, QLinearAdd, QLinearConcat and integer MaxPool/Resize kernels.
+Input and output stay float32 with the same names, shapes and meaning, so the C++ detector loads
+it like the FP32 model (format=nanodet).
 
 Quantisation:
   weights      Conv weights int8, symmetric, per output channel (axis 0), 7 bits by default:
@@ -20,13 +22,13 @@ Quantisation:
                each level (the class and box logits) stays float with --float-head (default) or
                is quantised with its output (--no-float-head).
 Calibration: N frames evenly spaced over a video, decoded and scaled by the ffmpeg CLI (area
-  scaling, bit-exact) to the letterbox size, placed top-left on a black 416x416 canvas, BGR,
-  (pixel - mean) / std: the C++ detector's preprocessing (models/README.md; OpenCV's INTER_AREA
-  there, swscale's area scaler here).  The FP32 graph runs in a small numpy evaluator (this file)
-  and records each tensor's range: min/max over all frames (--calibration minmax) or the mean of
-  per-frame percentiles (--calibration percentile --percentile 99.99).  Ranges are snapped
-  outward to a grid of 1/256 of their magnitude so that last-bit differences of the float maths
-  (another BLAS) do not change the output file.
+  scaling, bit-exact) to the letterbox size, placed top-left on a black NxN canvas (N: the
+  model's input size), BGR, (pixel - mean) / std: the C++ detector's preprocessing
+  (models/README.md; OpenCV's INTER_AREA there, swscale's area scaler here).  The FP32 graph
+  runs in a small numpy evaluator (this file) and records each tensor's range: min/max over all
+  frames (--calibration minmax) or the mean of per-frame percentiles (--calibration percentile
+  --percentile 99.99).  Ranges are snapped outward to a grid of 1/256 of their magnitude so that
+  last-bit differences of the float maths (another BLAS) do not change the output file.
 Deterministic: the same FP32 model, video and options give a byte-identical file.
 
 Usage:
@@ -76,11 +78,19 @@ def letterbox_size(w, h, size=cn.INPUT_SIZE):
             min(int(math.floor(h * float(scale) + 0.5)), size), float(scale))
 
 
-def read_frames(video, indices):
-    """Decodes the frames with the given 0-based indices; returns (list of [416,416,3] uint8 BGR
-    canvases, scale, (w, h))."""
+def model_input_size(model):
+    """The square input size N of a model with input [1, 3, N, N]."""
+    dims = [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim]
+    if len(dims) != 4 or dims[1] != 3 or dims[2] != dims[3] or dims[2] <= 0:
+        raise ValueError("expected a model input [1, 3, N, N], got %s" % dims)
+    return dims[2]
+
+
+def read_frames(video, indices, size=cn.INPUT_SIZE):
+    """Decodes the frames with the given 0-based indices; returns (list of [size,size,3] uint8
+    BGR canvases, scale, (w, h))."""
     w, h, _ = probe(video)
-    nw, nh, scale = letterbox_size(w, h)
+    nw, nh, scale = letterbox_size(w, h, size)
     expr = "+".join("eq(n\\,%d)" % i for i in indices)
     cmd = ["ffmpeg", "-nostdin", "-v", "error", "-threads", "1", "-i", video, "-an",
            "-vf", "select=%s,scale=%d:%d:flags=area+accurate_rnd+bitexact" % (expr, nw, nh),
@@ -92,7 +102,7 @@ def read_frames(video, indices):
     frames = np.frombuffer(raw, np.uint8).reshape(n, nh, nw, 3)
     canvases = []
     for f in frames:
-        c = np.zeros((cn.INPUT_SIZE, cn.INPUT_SIZE, 3), np.uint8)
+        c = np.zeros((size, size, 3), np.uint8)
         c[:nh, :nw] = f
         canvases.append(c)
     return canvases, scale, (w, h)
@@ -452,12 +462,14 @@ def main():
     import onnx
     try:
         model = onnx.load(args.model)
+        size = model_input_size(model)
         _, _, count = probe(args.video)
         idx = evenly_spaced(count, args.frames)
-        canvases, _, _ = read_frames(args.video, idx)
+        canvases, _, _ = read_frames(args.video, idx, size)
         blobs = [cn.to_blob(c) for c in canvases]
         if args.check_evaluator:
             nodes, consts = cn.load_tfjs(*args.check_evaluator)
+            consts = cn.set_input_size(nodes, consts, size)
             ref = cn.tf_reference_output(nodes, consts, blobs[0])
             got = run_onnx(model, {"input": blobs[0]})["output"]
             diff = float(np.abs(got.astype(np.float64) - ref).max())
@@ -484,7 +496,11 @@ def main():
             len(idx), idx, len(tensors), len(qconvs)), file=sys.stderr)
     if args.simulate:
         held = [i for i in evenly_spaced(count, args.simulate, 0.5) if i not in idx]
-        canv, scale, (w, h) = read_frames(args.video, held)
+        if not held:
+            print("quantize_nanodet: error: --simulate %d: all its frames are calibration frames "
+                  "(choose another K)" % args.simulate, file=sys.stderr)
+            return 1
+        canv, scale, (w, h) = read_frames(args.video, held, size)
         tot = np.zeros(3, int)
         dmax = 0.0
         for c in canv:
@@ -492,7 +508,8 @@ def main():
             a = run_onnx(model, {"input": blob})["output"]
             b = run_onnx(q, {"input": blob})["output"]
             dmax = max(dmax, float(np.abs(a - b).max()))
-            tot += agreement(cn.decode(a, scale, w, h), cn.decode(b, scale, w, h))
+            tot += agreement(cn.decode(a, scale, w, h, size=size),
+                             cn.decode(b, scale, w, h, size=size))
         tp, fp, fn = tot
         print("simulate: %d frames, max |fp32 - qdq| = %.3g, detections tp %d fp %d fn %d, "
               "F1 %.3f" % (len(canv), dmax, tp, fp, fn, 2 * tp / max(2 * tp + fp + fn, 1)))
