@@ -5,6 +5,7 @@
 #                                                  ONNX Runtime C/C++ API (from an npm package)
 #   $CACHE/models/nanodet-m-416.onnx               default detector, converted from TF.js
 #   $CACHE/models/nanodet-m-416-int8.onnx          its INT8 QDQ quantisation (calibrated on vtest.avi)
+#   $CACHE/models/nanodet-320.onnx, nanodet-320-int8.onnx   the same at input 320 (operating point)
 #   $CACHE/models/nanodet-tfjs/{nanodet.json, nanodet.bin, LICENSE}   conversion source
 #   $CACHE/web/uplot-1.6.32/{uPlot.iife.min.js, uPlot.min.css, LICENSE}   dashboard charts (MIT)
 # CACHE = ${ES_CACHE:-$HOME/.cache/edgesight}.  Idempotent: what exists and verifies is kept and
@@ -34,6 +35,11 @@ MODEL="$CACHE/models/nanodet-m-416.onnx"
 MODEL_SHA=f01fef2052b478ea1d4fe757aeb82cc845b278f1ba9bd24ae0a17c3097a7eea7
 INT8_MODEL="$CACHE/models/nanodet-m-416-int8.onnx"
 INT8_SHA=c60b8c0c2610bc86b8da428403a5a7e4abd0d70f61a1b335757b3664700c5ae5
+# The same weights converted for input 320 (convert_nanodet.py --input-size 320) and quantised.
+MODEL_320="$CACHE/models/nanodet-320.onnx"
+MODEL_320_SHA=b533fb36d7b86642cb1c8f6634fa4dd9ae9c3851c58e8f2fa4a37dbc8d74a7e7
+INT8_320_MODEL="$CACHE/models/nanodet-320-int8.onnx"
+INT8_320_SHA=eb9e397780adcd13fef7f1cd33311ea0e67973d9bc694edf6d71de76c399ca2a
 # Calibration footage for the INT8 model (Debian package opencv-doc): the demo's default video.
 CALIB_VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 
@@ -121,9 +127,13 @@ if ! ort_ok; then
 fi
 
 # --- NanoDet -----------------------------------------------------------------------------------
-if ! has_sha "$MODEL" "$MODEL_SHA"; then
+need_python() {
   "$PYTHON" -c 'import numpy, onnx' 2>/dev/null ||
     die "$PYTHON needs numpy and onnx (apt-get install -y python3-numpy python3-onnx)"
+}
+
+# The TF.js source of the conversions (nanodet.json / nanodet.bin), fetched once.
+ensure_tfjs() {
   if ! has_sha "$TFJS_DIR/nanodet.json" "$TFJS_JSON_SHA" ||
      ! has_sha "$TFJS_DIR/nanodet.bin" "$TFJS_BIN_SHA" || [[ ! -f "$TFJS_DIR/LICENSE" ]]; then
     tgz="$(npm_pack "$HM_PKG" "$HM_TGZ_SHA")"
@@ -140,36 +150,50 @@ if ! has_sha "$MODEL" "$MODEL_SHA"; then
     rm -rf "$x"
     say "NanoDet TF.js model ($HM_PKG) -> $TFJS_DIR"
   fi
-  out="$TMP/nanodet-m-416.onnx"
+}
+
+# convert SIZE DEST SHA: convert_nanodet.py --input-size SIZE, checked against SHA.
+convert() {
+  local size="$1" dest="$2" want="$3" out got
+  need_python
+  ensure_tfjs
+  out="$TMP/$(basename "$dest")"
   "$PYTHON" "$ROOT/tools/convert_nanodet.py" --json "$TFJS_DIR/nanodet.json" \
-    --bin "$TFJS_DIR/nanodet.bin" --out "$out" 2>"$TMP/convert.log" ||
+    --bin "$TFJS_DIR/nanodet.bin" --input-size "$size" --out "$out" 2>"$TMP/convert.log" ||
     die "convert_nanodet.py failed: $(tail -n 1 "$TMP/convert.log")"
   got="$(sha_of "$out")"
-  [[ "$got" == "$MODEL_SHA" ]] ||
-    die "converted model sha256 $got, expected $MODEL_SHA (converter or python3-onnx changed?)"
-  mkdir -p "$(dirname "$MODEL")"
-  mv -f "$out" "$MODEL"
-  say "NanoDet ONNX -> $MODEL"
-fi
+  [[ "$got" == "$want" ]] ||
+    die "converted model $(basename "$dest") sha256 $got, expected $want (converter or python3-onnx changed?)"
+  mkdir -p "$(dirname "$dest")"
+  mv -f "$out" "$dest"
+  say "NanoDet ONNX (input $size) -> $dest"
+}
 
-# --- NanoDet INT8 (static post-training quantisation of the model above, tools/quantize_nanodet.py)
-if ! has_sha "$INT8_MODEL" "$INT8_SHA"; then
+has_sha "$MODEL" "$MODEL_SHA" || convert 416 "$MODEL" "$MODEL_SHA"
+has_sha "$MODEL_320" "$MODEL_320_SHA" || convert 320 "$MODEL_320" "$MODEL_320_SHA"
+
+# --- NanoDet INT8 (static post-training quantisation of the models above, tools/quantize_nanodet.py)
+# quantize FP32 DEST SHA
+quantize() {
+  local fp32="$1" dest="$2" want="$3" out got tool
   for tool in ffmpeg ffprobe; do
     command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found (apt-get install -y ffmpeg)"
   done
   [[ -f "$CALIB_VIDEO" ]] || die "$CALIB_VIDEO missing (apt-get install -y opencv-doc)"
-  "$PYTHON" -c 'import numpy, onnx' 2>/dev/null ||
-    die "$PYTHON needs numpy and onnx (apt-get install -y python3-numpy python3-onnx)"
-  out="$TMP/nanodet-m-416-int8.onnx"
-  "$PYTHON" "$ROOT/tools/quantize_nanodet.py" --model "$MODEL" --video "$CALIB_VIDEO" \
+  need_python
+  out="$TMP/$(basename "$dest")"
+  "$PYTHON" "$ROOT/tools/quantize_nanodet.py" --model "$fp32" --video "$CALIB_VIDEO" \
     --out "$out" 2>"$TMP/quantize.log" ||
     die "quantize_nanodet.py failed: $(tail -n 1 "$TMP/quantize.log")"
   got="$(sha_of "$out")"
-  [[ "$got" == "$INT8_SHA" ]] ||
-    die "INT8 model sha256 $got, expected $INT8_SHA (quantizer, python3-numpy/onnx or ffmpeg changed?)"
-  mv -f "$out" "$INT8_MODEL"
-  say "NanoDet INT8 ONNX -> $INT8_MODEL"
-fi
+  [[ "$got" == "$want" ]] ||
+    die "INT8 model $(basename "$dest") sha256 $got, expected $want (quantizer, python3-numpy/onnx or ffmpeg changed?)"
+  mv -f "$out" "$dest"
+  say "NanoDet INT8 ONNX -> $dest"
+}
+
+has_sha "$INT8_MODEL" "$INT8_SHA" || quantize "$MODEL" "$INT8_MODEL" "$INT8_SHA"
+has_sha "$INT8_320_MODEL" "$INT8_320_SHA" || quantize "$MODEL_320" "$INT8_320_MODEL" "$INT8_320_SHA"
 
 # --- uPlot (the dashboard's charts) --------------------------------------------------------------
 UPLOT_PKG="uplot@1.6.32"
