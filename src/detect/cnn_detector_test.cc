@@ -283,15 +283,17 @@ TEST(NanoDetAgreementTest, OrtAndOpenCvAgree) {
 
 // ---- the INT8 model (tools/quantize_nanodet.py, docs/tradeoffs.md) ----
 
-std::string Int8ModelPath() {
-  return std::filesystem::path(DefaultNanoDetModelPath()).parent_path().string() +
-         "/nanodet-m-416-int8.onnx";
+std::string ModelPath(const std::string& file) {
+  return std::filesystem::path(DefaultNanoDetModelPath()).parent_path().string() + "/" + file;
 }
 
-Result<std::unique_ptr<Detector>> MakeInt8(const std::string& engine) {
+std::string Int8ModelPath() { return ModelPath("nanodet-m-416-int8.onnx"); }
+
+Result<std::unique_ptr<Detector>> MakeOnnxNanoDet(const std::string& engine,
+                                                  const std::string& path = Int8ModelPath()) {
   DetectorOptions o;
   o.type = "onnx";
-  o.model = Int8ModelPath();
+  o.model = path;
   o.format = "nanodet";
   o.engine = engine;
   o.threads = 2;
@@ -303,7 +305,7 @@ TEST(NanoDetInt8Test, FindsWhatFp32FindsOnPersonJpg) {
   if (!std::filesystem::exists(Int8ModelPath()) || !std::filesystem::exists(kPersonJpg)) {
     GTEST_SKIP() << "INT8 model or person.jpg absent (run scripts/fetch_assets.sh)";
   }
-  auto d = MakeInt8("ort");
+  auto d = MakeOnnxNanoDet("ort");
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   auto dets = (*d)->Detect(cv::imread(kPersonJpg));
   ASSERT_TRUE(dets.ok()) << dets.status().ToString();
@@ -323,10 +325,41 @@ TEST(NanoDetInt8Test, FindsWhatFp32FindsOnPersonJpg) {
 
 TEST(NanoDetInt8Test, OpenCvEngineRefusesItWithOneLine) {
   if (!std::filesystem::exists(Int8ModelPath())) GTEST_SKIP() << "INT8 model absent";
-  auto d = MakeInt8("opencv");
+  auto d = MakeOnnxNanoDet("opencv");
   if (d.ok()) GTEST_SKIP() << "this OpenCV loads QDQ models";
   EXPECT_FALSE(d.status().message().empty());
   EXPECT_EQ(d.status().message().find('\n'), std::string::npos) << d.status().message();
+}
+
+// The 320 operating point (convert_nanodet.py --input-size 320, and its INT8 quantisation): the
+// decoder takes the grid from the model (2100 anchor points), and the three objects are found.
+TEST(NanoDet320Test, FindsTheThreeObjectsOnPersonJpg) {
+  if (!HaveOnnxRuntime()) GTEST_SKIP() << "ONNX Runtime is not part of this build";
+  for (const char* file : {"nanodet-320.onnx", "nanodet-320-int8.onnx"}) {
+    SCOPED_TRACE(file);
+    if (!std::filesystem::exists(ModelPath(file)) || !std::filesystem::exists(kPersonJpg)) {
+      GTEST_SKIP() << file << " or person.jpg absent (run scripts/fetch_assets.sh)";
+    }
+    auto d = MakeOnnxNanoDet("ort", ModelPath(file));
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
+    auto dets = (*d)->Detect(cv::imread(kPersonJpg));
+    ASSERT_TRUE(dets.ok()) << dets.status().ToString();
+    std::ostringstream found;
+    for (const Detection& x : *dets) {
+      found << CocoClassName(x.class_id) << " " << x.score << " [" << x.box.x << ", " << x.box.y
+            << ", " << x.box.w << ", " << x.box.h << "]\n";
+    }
+    SCOPED_TRACE(found.str());
+    for (const Expected& e : kPersonJpgExpected) {
+      const Detection* best = nullptr;
+      for (const Detection& x : *dets) {
+        if (CocoClassName(x.class_id) != e.cls) continue;
+        if (!best || IoU(x.box, e.box) > IoU(best->box, e.box)) best = &x;
+      }
+      ASSERT_NE(best, nullptr) << "no " << e.cls;
+      EXPECT_GE(IoU(best->box, e.box), 0.6f) << e.cls;
+    }
+  }
 }
 
 }  // namespace
