@@ -217,6 +217,16 @@ const Expected kPersonJpgExpected[] = {
     {"person", 0.4702f, {187.7f, 99.3f, 87.9f, 276.8f}},
     {"horse", 0.4126f, {404.1f, 139.0f, 199.9f, 199.5f}},
 };
+// The detection of e's class that overlaps e's box most; null when there is none.
+const Detection* BestMatch(const std::vector<Detection>& dets, const Expected& e) {
+  const Detection* best = nullptr;
+  for (const Detection& d : dets) {
+    if (CocoClassName(d.class_id) != e.cls) continue;
+    if (!best || IoU(d.box, e.box) > IoU(best->box, e.box)) best = &d;
+  }
+  return best;
+}
+
 constexpr float kScoreTolerance = 0.05f;  // README: resize rounding moves scores up to 0.03
 
 class NanoDetTest : public ::testing::TestWithParam<std::string> {
@@ -251,11 +261,7 @@ TEST_P(NanoDetTest, FindsPersonDogAndHorseOnPersonJpg) {
   }
   SCOPED_TRACE("detections:\n" + found.str());
   for (const Expected& e : kPersonJpgExpected) {
-    const Detection* best = nullptr;
-    for (const Detection& d : *dets) {
-      if (CocoClassName(d.class_id) != e.cls) continue;
-      if (!best || IoU(d.box, e.box) > IoU(best->box, e.box)) best = &d;
-    }
+    const Detection* best = BestMatch(*dets, e);
     ASSERT_NE(best, nullptr) << "no " << e.cls;
     EXPECT_GE(IoU(best->box, e.box), 0.8f) << e.cls;
     EXPECT_NEAR(best->score, e.score, kScoreTolerance) << e.cls;
@@ -312,11 +318,7 @@ TEST(NanoDetInt8Test, FindsWhatFp32FindsOnPersonJpg) {
   // The same three objects as the FP32 model, with boxes and scores a little off: the
   // quantisation error, not a different model.
   for (const Expected& e : kPersonJpgExpected) {
-    const Detection* best = nullptr;
-    for (const Detection& x : *dets) {
-      if (CocoClassName(x.class_id) != e.cls) continue;
-      if (!best || IoU(x.box, e.box) > IoU(best->box, e.box)) best = &x;
-    }
+    const Detection* best = BestMatch(*dets, e);
     ASSERT_NE(best, nullptr) << "no " << e.cls;
     EXPECT_GE(IoU(best->box, e.box), 0.7f) << e.cls;
     EXPECT_NEAR(best->score, e.score, 0.1f) << e.cls;
@@ -351,11 +353,7 @@ TEST(NanoDet320Test, FindsTheThreeObjectsOnPersonJpg) {
     }
     SCOPED_TRACE(found.str());
     for (const Expected& e : kPersonJpgExpected) {
-      const Detection* best = nullptr;
-      for (const Detection& x : *dets) {
-        if (CocoClassName(x.class_id) != e.cls) continue;
-        if (!best || IoU(x.box, e.box) > IoU(best->box, e.box)) best = &x;
-      }
+      const Detection* best = BestMatch(*dets, e);
       ASSERT_NE(best, nullptr) << "no " << e.cls;
       EXPECT_GE(IoU(best->box, e.box), 0.6f) << e.cls;
     }

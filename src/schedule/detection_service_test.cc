@@ -161,48 +161,36 @@ class RendezvousDetector : public Detector {
   int expected_;
 };
 
-TEST(DetectionServiceTest, TwoWorkersDetectTwoCamerasAtOnce) {
+// Two cameras ask at once; returns how many runs the service had inside a detector together.
+int MostRunsAtOnce(int workers) {
   std::atomic<int> inside{0}, most{0};
-  std::vector<std::unique_ptr<Detector>> workers;
-  workers.push_back(std::make_unique<RendezvousDetector>(&inside, &most, 2));
-  workers.push_back(std::make_unique<RendezvousDetector>(&inside, &most, 2));
-  DetectionService service(std::move(workers), SchedulerOptions{});
-  const int a = service.AddCamera("a", Every(0));
-  const int b = service.AddCamera("b", Every(0));
-  auto ca = service.Client(a);
-  auto cb = service.Client(b);
-  service.Start();
-  std::vector<std::jthread> threads;
-  std::atomic<int> ok{0};
-  for (DetectionClient* c : {ca.get(), cb.get()}) {
-    threads.emplace_back([&ok, c] {
-      if (c->Detect(kImage, SteadyNow()).ok()) ++ok;
-    });
+  std::vector<std::unique_ptr<Detector>> detectors;
+  for (int w = 0; w < workers; ++w) {
+    detectors.push_back(std::make_unique<RendezvousDetector>(&inside, &most, workers));
   }
-  threads.clear();
+  DetectionService service(std::move(detectors), SchedulerOptions{});
+  auto ca = service.Client(service.AddCamera("a", Every(0)));
+  auto cb = service.Client(service.AddCamera("b", Every(0)));
+  service.Start();
+  std::atomic<int> ok{0};
+  {
+    std::vector<std::jthread> threads;
+    for (DetectionClient* c : {ca.get(), cb.get()}) {
+      threads.emplace_back([&ok, c] {
+        if (c->Detect(kImage, SteadyNow()).ok()) ++ok;
+      });
+    }
+  }
   service.Stop();
   EXPECT_EQ(ok, 2);
-  EXPECT_EQ(most, 2);  // one worker would have run them one after the other (most = 1)
+  return most;
 }
 
-TEST(DetectionServiceTest, OneWorkerRunsOneAtATime) {
-  std::atomic<int> inside{0}, most{0};
-  std::vector<std::unique_ptr<Detector>> workers;
-  workers.push_back(std::make_unique<RendezvousDetector>(&inside, &most, 1));
-  DetectionService service(std::move(workers), SchedulerOptions{});
-  const int a = service.AddCamera("a", Every(0));
-  const int b = service.AddCamera("b", Every(0));
-  auto ca = service.Client(a);
-  auto cb = service.Client(b);
-  service.Start();
-  std::vector<std::jthread> threads;
-  for (DetectionClient* c : {ca.get(), cb.get()}) {
-    threads.emplace_back([c] { EXPECT_TRUE(c->Detect(kImage, SteadyNow()).ok()); });
-  }
-  threads.clear();
-  service.Stop();
-  EXPECT_EQ(most, 1);
+TEST(DetectionServiceTest, TwoWorkersDetectTwoCamerasAtOnce) {
+  EXPECT_EQ(MostRunsAtOnce(2), 2);  // one worker would run them one after the other
 }
+
+TEST(DetectionServiceTest, OneWorkerRunsOneAtATime) { EXPECT_EQ(MostRunsAtOnce(1), 1); }
 
 }  // namespace
 }  // namespace es
