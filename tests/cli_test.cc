@@ -255,6 +255,86 @@ TEST(CliBench, EveryConfigurationRunsAndReports) {
   }
 }
 
+// `bench --profile` on a few frames: the schema the planner reads, the reference agrees with
+// itself, every F1 is a ratio, every latency positive.
+TEST(CliBench, ProfileWritesTheOperatingPointsSchema) {
+  RequireVtest();
+  const std::string dir = TempDir();
+  const auto r = RunProcess({kBin, "bench", "--profile", "--source", kVtest, "--max-frames", "5",
+                             "--profile-out", dir + "/p.json"},
+                            300);
+  if (r.exit_code != 0 && r.err.find("ONNX Runtime") != std::string::npos) {
+    GTEST_SKIP() << "built without ONNX Runtime: " << r.err;
+  }
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("nanodet-416-fp32-t1"), std::string::npos) << r.out;  // the table
+  std::ifstream in(dir + "/p.json");
+  const json p = json::parse(in);
+  EXPECT_EQ(p["schema"], "edgesight.profile/1");
+  EXPECT_TRUE(std::regex_match(p["created"].get<std::string>(),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
+  EXPECT_FALSE(p["machine"]["cpu"].get<std::string>().empty());
+  EXPECT_GE(p["machine"]["cores"].get<int>(), 1);
+  EXPECT_EQ(p["source"], kVtest);
+  EXPECT_EQ(p["frames"], 5);
+  EXPECT_EQ(p["reference"], "nanodet-416-fp32");
+  EXPECT_NE(p["agreement_note"].get<std::string>().find("not accuracy"), std::string::npos);
+  const std::string energy = p["energy_method"];
+  EXPECT_TRUE(energy == "rapl" || energy.rfind("estimate: cpu_seconds x ", 0) == 0) << energy;
+  const json& points = p["operating_points"];
+  ASSERT_EQ(points.size(), 8 - 2 * p["skipped"].size());
+  bool saw_reference = false, saw_frontier = false;
+  for (const json& op : points) {
+    const std::string name = op["name"];
+    EXPECT_TRUE(std::regex_match(name, std::regex("nanodet-(416|320)-(fp32|int8)-t[12]"))) << name;
+    EXPECT_TRUE(op["model"].is_string()) << name;
+    EXPECT_TRUE(op["input_size"] == 416 || op["input_size"] == 320) << name;
+    EXPECT_TRUE(op["precision"] == "fp32" || op["precision"] == "int8") << name;
+    EXPECT_TRUE(op["threads"] == 1 || op["threads"] == 2) << name;
+    EXPECT_GT(op["latency_ms"]["p50"].get<double>(), 0) << name;
+    EXPECT_GE(op["latency_ms"]["p99"].get<double>(), op["latency_ms"]["p50"].get<double>());
+    EXPECT_GT(op["throughput_fps"].get<double>(), 0) << name;
+    EXPECT_GT(op["cpu_ms_per_inference"].get<double>(), 0) << name;
+    EXPECT_GT(op["energy_j_per_inference"].get<double>(), 0) << name;
+    const double f1 = op["agreement_f1"];
+    EXPECT_GE(f1, 0.0) << name;
+    EXPECT_LE(f1, 1.0) << name;
+    for (const auto& [cls, a] : op["agreement"].items()) {
+      for (const char* k : {"precision", "recall", "f1"}) {
+        EXPECT_GE(a[k].get<double>(), 0.0) << name << " " << cls;
+        EXPECT_LE(a[k].get<double>(), 1.0) << name << " " << cls;
+      }
+      EXPECT_GT(a["reference"].get<int>(), 0) << name << " " << cls;
+    }
+    ASSERT_TRUE(op["pareto"].is_boolean()) << name;
+    saw_frontier = saw_frontier || op["pareto"].get<bool>();
+    if (name == "nanodet-416-fp32-t1") {
+      saw_reference = true;
+      EXPECT_EQ(f1, 1.0);
+      EXPECT_TRUE(op["agreement"].contains("person")) << op["agreement"];
+    }
+  }
+  EXPECT_TRUE(saw_reference);
+  EXPECT_TRUE(saw_frontier);
+}
+
+// A profile that could not be written is known before the sweep: one line, exit code 2.
+TEST(CliBench, ProfileIntoMissingFolderIsOneLineError) {
+  const std::string dir = TempDir();
+  const auto r =
+      RunProcess({kBin, "bench", "--profile", "--profile-out", dir + "/no/such/dir/p.json"}, 60);
+  if (r.err.find("ONNX Runtime") != std::string::npos) GTEST_SKIP() << r.err;
+  EXPECT_EQ(r.exit_code, 2);
+  ExpectOneLineError(r);
+  EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
+  const auto w = RunProcess({kBin, "bench", "--profile", "--watts-per-core", "-3"}, 60);
+  EXPECT_EQ(w.exit_code, 2);
+  ExpectOneLineError(w);
+  const auto n = RunProcess({kBin, "bench", "--profile-out", dir + "/p.json"}, 60);
+  EXPECT_EQ(n.exit_code, 2);  // --profile-out needs --profile
+  ExpectOneLineError(n);
+}
+
 TEST(CliPtzSim, DeterministicJsonForEveryScenario) {
   const auto a = RunProcess({kBin, "ptz-sim", "--seed", "7"}, 120);
   const auto b = RunProcess({kBin, "ptz-sim", "--seed", "7"}, 120);

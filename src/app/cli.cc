@@ -25,6 +25,7 @@
 #include "app/exit_codes.h"
 #include "app/log_line.h"
 #include "app/onvif_emulator_command.h"
+#include "app/profile_command.h"
 #include "app/progress.h"
 #include "app/run_command.h"
 #include "app/shutdown_signals.h"
@@ -238,7 +239,26 @@ int Main(int argc, char** argv) {
       "measure the pipeline on a source: each detector and engine, with and without "
       "the motion gate and the detection interval; prints JSON");
   AddSourceFlags(bench, &bench_flags);
-  bench->add_option("--out", bench_out, "also write the JSON report to this file");
+  CLI::Option* bench_out_opt =
+      bench->add_option("--out", bench_out, "also write the JSON report to this file");
+  bool profile = false;
+  ProfileArgs profile_args;
+  CLI::Option* profile_opt = bench->add_flag(
+      "--profile", profile,
+      "instead: sweep the detector's operating points (NanoDet 416/320, FP32/INT8, ONNX Runtime, "
+      "1 and 2 threads) on the same frames and write a profile: latency p50/p99, throughput, "
+      "energy per inference, agreement (F1 at IoU 0.5) with 416 FP32; not accuracy");
+  profile_opt->excludes(bench_out_opt);
+  bench->add_option("--profile-out", profile_args.out, "where --profile writes its JSON")
+      ->capture_default_str()
+      ->needs(profile_opt);
+  bench
+      ->add_option("--watts-per-core", profile_args.watts_per_core,
+                   "--profile without RAPL energy counters: estimate joules as CPU seconds x "
+                   "this")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 1000.0))
+      ->needs(profile_opt);
 
   uint64_t ptz_seed = 42;
   CLI::App* ptz_sim =
@@ -289,6 +309,7 @@ int Main(int argc, char** argv) {
     if (bench_flags.sources.empty()) bench_flags.sources = {ES_DEFAULT_VIDEO};
     auto config = ResolveConfig(bench_flags);
     if (!config.ok()) return ReportError(config.status());
+    if (profile) return RunProfile(*config, profile_args);
     return RunBench(*config, bench_out);
   }
   return kExitOk;
