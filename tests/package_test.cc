@@ -82,7 +82,8 @@ TEST_F(Package, NameLayoutConffilesAndDependsComputedFromTheBinary) {
   for (const char* path :
        {"/usr/bin/edgesight", "/usr/lib/edgesight/libonnxruntime.so.1",
         "/usr/share/edgesight/models/nanodet-m-416.onnx", "/usr/share/edgesight/web/index.html",
-        "/usr/share/edgesight/web/uPlot.iife.min.js", "/etc/edgesight/edgesight.yaml",
+        "/usr/share/edgesight/web/uPlot.iife.min.js", "/usr/share/edgesight/profile.json",
+        "/usr/share/doc/edgesight/examples/site-farm.yaml", "/etc/edgesight/edgesight.yaml",
         "/lib/systemd/system/edgesight.service", "/usr/lib/sysusers.d/edgesight.conf",
         "/usr/share/doc/edgesight/copyright", "/usr/share/doc/edgesight/changelog.Debian.gz",
         "/usr/share/man/man1/edgesight.1.gz"}) {
@@ -112,8 +113,8 @@ TEST_F(Package, SystemdAcceptsTheUnitAndRatesItsHardening) {
   const std::string root = *dir_ + "/verify-root";
   Sh("cp -a '" + *root_ + "' '" + root + "' && cp -rn /lib/systemd/system/. '" + root +
      "/lib/systemd/system/'");
-  const ProcessResult v = RunProcess({"systemd-analyze", "verify", "--root=" + root,
-                                      "/lib/systemd/system/edgesight.service"});
+  const ProcessResult v = RunProcess(
+      {"systemd-analyze", "verify", "--root=" + root, "/lib/systemd/system/edgesight.service"});
   EXPECT_EQ(v.exit_code, 0) << v.err;
   EXPECT_EQ(v.out + v.err, "") << "warnings are mistakes in the unit";
   // Exposure 0.0 (locked down) .. 10.0 (unprotected); --threshold is in tenths.
@@ -144,23 +145,28 @@ TEST_F(Package, PackagedBinaryUsesItsPrivateRuntimeAndItsOwnModel) {
   EXPECT_EQ(ldd.find("opencv_imgcodecs"), std::string::npos);
   EXPECT_EQ(ldd.find("opencv_videoio"), std::string::npos);
 
-  const ProcessResult ok = RunProcess(
-      {"/usr/bin/env", "-u", "ES_MODEL_DIR", bin, "run", "--source", "synthetic:walk",
-       "--max-frames", "20", "--json"},
-      120);
+  const ProcessResult ok = RunProcess({"/usr/bin/env", "-u", "ES_MODEL_DIR", bin, "run", "--source",
+                                       "synthetic:walk", "--max-frames", "20", "--json"},
+                                      120);
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   const json s = Summary(ok);
   EXPECT_EQ(s["frames"], 20) << ok.out;
   EXPECT_EQ(s["detector"], "nanodet/ort");
   EXPECT_EQ(s["detector_runs"], 20);
 
+  // `plan` reads the packaged profile (<bin>/../share/edgesight/profile.json) by default.
+  const ProcessResult plan = RunProcess(
+      {bin, "plan", "--site", *root_ + "/usr/share/doc/edgesight/examples/site-farm.yaml"}, 60);
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("share/edgesight/profile.json"), std::string::npos) << plan.out;
+  EXPECT_EQ(plan.out.find("examples/profile.json"), std::string::npos) << plan.out;
+
   // The model comes from the package (<bin>/../share/edgesight/models), not from the build:
   // a damaged packaged model is what the binary reports.
   std::ofstream(*root_ + "/usr/share/edgesight/models/nanodet-m-416.onnx") << "not a model";
-  const ProcessResult bad = RunProcess(
-      {"/usr/bin/env", "-u", "ES_MODEL_DIR", bin, "run", "--source", "synthetic:walk",
-       "--max-frames", "5"},
-      120);
+  const ProcessResult bad = RunProcess({"/usr/bin/env", "-u", "ES_MODEL_DIR", bin, "run",
+                                        "--source", "synthetic:walk", "--max-frames", "5"},
+                                       120);
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
   ExpectOneLineError(bad);
   EXPECT_NE(bad.err.find(*root_ + "/usr/share/edgesight/models/nanodet-m-416.onnx"),

@@ -26,6 +26,7 @@
 #include "app/log_line.h"
 #include "app/onvif_emulator_command.h"
 #include "app/profile_command.h"
+#include "app/plan_command.h"
 #include "app/progress.h"
 #include "app/run_command.h"
 #include "app/shutdown_signals.h"
@@ -282,6 +283,9 @@ int Main(int argc, char** argv) {
   OnvifEmulatorArgs onvif_emulator_args;
   CLI::App* onvif_emulator = AddOnvifEmulatorCommand(&app, &onvif_emulator_args);
 
+  PlanArgs plan_args;
+  CLI::App* plan = AddPlanCommand(&app, &plan_args);
+
   SynthMotArgs synth_mot_args;
   CLI::App* synth_mot = AddSynthMotCommand(&app, &synth_mot_args);
 
@@ -304,6 +308,7 @@ int Main(int argc, char** argv) {
   }
   if (*track) return RunTrack(track_args);
   if (*synth_mot) return RunSynthMot(synth_mot_args);
+  if (*plan) return RunPlan(plan_args);
   if (*onvif_emulator) return RunOnvifEmulator(onvif_emulator_args);
   if (*bench) {
     if (bench_flags.sources.empty()) bench_flags.sources = {ES_DEFAULT_VIDEO};

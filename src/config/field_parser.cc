@@ -62,28 +62,28 @@ Status TypeError(const std::string& path, FieldType type, const YAML::Node& valu
 }
 
 // Stores one scalar (or null) into the field; type errors only, constraints are checked later.
-Status StoreScalar(const FieldSpec& field, const YAML::Node& value, const std::string& path,
-                   FieldRef ref) {
+Status StoreScalar(FieldType type, const Constraint& constraint, const YAML::Node& value,
+                   const std::string& path, FieldRef ref) {
   const bool is_null = value.IsNull();
   const std::string text = is_null ? "" : value.Scalar();
   if (auto* s = std::get_if<std::string*>(&ref)) {
     **s = text;
-    for (const std::string& choice : field.constraint.choices) {
+    for (const std::string& choice : constraint.choices) {
       if (Lower(text) == Lower(choice)) **s = choice;  // canonical spelling
     }
     return Status::Ok();
   }
   if (auto* e = std::get_if<EnumRef>(&ref)) {
-    for (const std::string& choice : field.constraint.choices) {
+    for (const std::string& choice : constraint.choices) {
       if (!is_null && Lower(text) == Lower(choice) && e->set(choice)) return Status::Ok();
     }
-    return InvalidArgument(path + ": expected " + ExpectedValue(field) + ", got " +
+    return InvalidArgument(path + ": expected " + ExpectedValue(type, constraint) + ", got " +
                            DescribeYaml(value));
   }
-  if (is_null) return TypeError(path, field.type, value);
+  if (is_null) return TypeError(path, type, value);
   if (auto* b = std::get_if<bool*>(&ref)) {
     std::optional<bool> v = ParseBool(text);
-    if (!v) return TypeError(path, field.type, value);
+    if (!v) return TypeError(path, type, value);
     **b = *v;
     return Status::Ok();
   }
@@ -92,9 +92,9 @@ Status StoreScalar(const FieldSpec& field, const YAML::Node& value, const std::s
   if (i != nullptr || l != nullptr) {
     const IntParse v =
         i != nullptr ? ParseInt(text, INT_MIN, INT_MAX) : ParseInt(text, INT64_MIN, INT64_MAX);
-    if (!v.is_integer) return TypeError(path, field.type, value);
+    if (!v.is_integer) return TypeError(path, type, value);
     if (v.overflow) {
-      return InvalidArgument(path + ": expected " + ExpectedValue(field) + ", got " +
+      return InvalidArgument(path + ": expected " + ExpectedValue(type, constraint) + ", got " +
                              DescribeYaml(value) + " (too large)");
     }
     if (i != nullptr) **i = static_cast<int>(v.value);
@@ -102,10 +102,10 @@ Status StoreScalar(const FieldSpec& field, const YAML::Node& value, const std::s
     return Status::Ok();
   }
   std::optional<double> v = ParseNumber(text);
-  if (!v) return TypeError(path, field.type, value);
+  if (!v) return TypeError(path, type, value);
   if (auto* f = std::get_if<float*>(&ref)) {
     if (std::fabs(*v) > FLT_MAX) {
-      return InvalidArgument(path + ": expected " + ExpectedValue(field) + ", got " +
+      return InvalidArgument(path + ": expected " + ExpectedValue(type, constraint) + ", got " +
                              DescribeYaml(value) + " (too large)");
     }
     **f = static_cast<float>(*v);
@@ -147,20 +147,24 @@ std::string DescribeYaml(const YAML::Node& value) {
   return QuoteString(text.substr(0, kMaxShownChars)) + "...";
 }
 
-Status ParseField(const FieldSpec& field, const YAML::Node& value, const std::string& path,
-                  AppConfig* config) {
+Status ParseValue(FieldType type, const Constraint& constraint, const YAML::Node& value,
+                  const std::string& path, FieldRef ref) {
   try {
-    FieldRef ref = field.bind(*config);
     if (auto* list = std::get_if<std::vector<std::string>*>(&ref)) {
       ES_RETURN_IF_ERROR(StoreList(value, path, *list));
     } else {
-      if (value.IsSequence() || value.IsMap()) return TypeError(path, field.type, value);
-      ES_RETURN_IF_ERROR(StoreScalar(field, value, path, ref));
+      if (value.IsSequence() || value.IsMap()) return TypeError(path, type, value);
+      ES_RETURN_IF_ERROR(StoreScalar(type, constraint, value, path, ref));
     }
-    return CheckFieldValue(field, *config).WithContext(path);
+    return CheckRef(type, constraint, ref).WithContext(path);
   } catch (const YAML::Exception& e) {
     return InvalidArgument(path + ": cannot read value: " + OneLine(e.msg));
   }
+}
+
+Status ParseField(const FieldSpec& field, const YAML::Node& value, const std::string& path,
+                  AppConfig* config) {
+  return ParseValue(field.type, field.constraint, value, path, field.bind(*config));
 }
 
 }  // namespace es

@@ -30,6 +30,11 @@ namespace es {
 Status ParseField(const FieldSpec& field, const YAML::Node& value, const std::string& path,
                   AppConfig* config);
 
+// The same rules for a field of any struct (an OptionSchema<S> field): stores into `ref`, then
+// checks `constraint`.
+Status ParseValue(FieldType type, const Constraint& constraint, const YAML::Node& value,
+                  const std::string& path, FieldRef ref);
+
 // A YAML scalar's text as a finite number (decimal or exponent, optional '+'); nullopt otherwise.
 std::optional<double> ParseYamlNumber(const std::string& text);
 
