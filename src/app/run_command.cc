@@ -13,6 +13,7 @@
 #include "app/armed_hook.h"
 #include "app/component_metrics.h"
 #include "app/event_log_hook.h"
+#include "app/governor_runtime.h"
 #include "app/log_line.h"
 #include "app/progress.h"
 #include "app/ptz_hook.h"
@@ -376,6 +377,17 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device, Shutdow
   for (const SiteCamera& cam : site.cameras) ids.push_back(cam.id);
   ProgressReporter reporter(&dev.metrics, ids);
   if (progress) reporter.Start();
+  std::unique_ptr<GovernorRuntime> governor;
+  if (first.governor.enabled) {
+    std::vector<GovernorRuntime::Camera> governed;
+    for (size_t i = 0; i < site.cameras.size(); ++i) {
+      const std::string& id = site.cameras[i].id;
+      governed.push_back({id, static_cast<int>(i), dev.live.at(id)});
+    }
+    governor = std::make_unique<GovernorRuntime>(first.governor, std::move(governed),
+                                                 dev.detection.get(), &dev.metrics);
+    governor->Start();
+  }
   // systemd (Type=notify): ready now; the watchdog is fed while the shared detector moves.
   ServiceNotifier notifier([&dev, stall_s = first.http.detector_stall_s]() -> std::string {
     const double waited = dev.detection->OldestWait(SteadyNow()).seconds();
@@ -385,6 +397,7 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device, Shutdow
   });
   notifier.Ready(std::to_string(pipelines.size()) + " camera(s) running");
   out.cameras = RunAll(pipelines, &dev, signals, reload, &notifier);
+  if (governor) governor->Stop();
   reporter.Stop();
   dev.detection->Stop();
   for (size_t i = 0; i < out.cameras.size(); ++i) {
@@ -394,6 +407,8 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device, Shutdow
     r.summary.hooks.emplace_back("schedule",
                                  ScheduleSummary(*dev.detection, static_cast<int>(i),
                                                  *dev.live.at(site.cameras[i].id)->slot()));
+    if (governor)
+      r.summary.hooks.emplace_back("governor", governor->CameraSummary(r.summary.stream));
     if (signals != nullptr && signals->stop_requested()) {
       r.summary.stopped_by = strsignal(signals->signal());
     }

@@ -13,6 +13,7 @@
 #include "alarm/alarm_options.h"
 #include "analytics/analytics_options.h"
 #include "detect/detector_options.h"
+#include "govern/governor_options.h"
 #include "pipeline/pipeline_options.h"
 #include "ptz/ptz_config.h"
 #include "record/recording_options.h"
@@ -45,6 +46,7 @@ struct AppConfig {
   UplinkConfig uplink;                 // YAML section `uplink` (outbox, MQTT broker)
   PtzConfig ptz;                       // YAML section `ptz` (PTZ linkage; driver "" = off)
   HttpOptions http;                    // YAML section `http` (operations API; listen "" = off)
+  GovernorOptions governor;            // YAML section `governor` (budgets; enabled false = off)
 };
 
 }  // namespace es

@@ -195,7 +195,7 @@ TEST(ConfigLoaderTest, SeveralDocumentsAreRejected) {
 TEST(ConfigLoaderTest, TopLevelMustBeAMapping) {
   EXPECT_EQ(LoadError("- source\n- detector\n"),
             "config.yaml: expected a mapping of sections (source, detector, gate, tracker, "
-            "pipeline, output, analytics, alarm, recording, uplink, ptz, http) at the top level, got a "
+            "pipeline, output, analytics, alarm, recording, uplink, ptz, http, governor) at the top level, got a "
             "list");
   EXPECT_THAT(LoadError("42\n"), HasSubstr("at the top level, got 42"));
 }
@@ -208,7 +208,7 @@ TEST(ConfigLoaderTest, UnknownSectionWithSuggestion) {
 TEST(ConfigLoaderTest, UnknownSectionWithoutSuggestionListsSections) {
   EXPECT_EQ(LoadError("mqtt:\n  url: tcp://x\n"),
             "config.yaml: mqtt: unknown section (expected one of [source, detector, gate, "
-            "tracker, pipeline, output, analytics, alarm, recording, uplink, ptz, http])");
+            "tracker, pipeline, output, analytics, alarm, recording, uplink, ptz, http, governor])");
 }
 
 TEST(ConfigLoaderTest, UnknownKeyWithSuggestion) {

@@ -11,6 +11,7 @@
 #include "analytics/analytics_schema.h"
 #include "config/record_lists.h"
 #include "detect/detector_schema.h"
+#include "govern/governor_schema.h"
 #include "http/http_schema.h"
 #include "pipeline/pipeline_schema.h"
 #include "ptz/ptz_schema.h"
@@ -64,6 +65,7 @@ std::vector<SectionSpec> BuildSchema() {
   s.back().lists.push_back(PtzClassPriorityListSpec());
   s.back().lists.push_back(PtzZoneListSpec());
   s.push_back(Mount(&AppConfig::http, HttpSchema()));
+  s.push_back(Mount(&AppConfig::governor, GovernorSchema()));
   return s;
 }
 

@@ -15,10 +15,10 @@
 namespace es {
 namespace {
 
-const std::vector<std::string> kPerCameraSections = {"source",    "gate",      "tracker",
-                                                     "pipeline",  "output",    "analytics",
-                                                     "recording", "ptz"};
-const std::vector<std::string> kDeviceSections = {"detector", "alarm", "uplink", "http"};
+const std::vector<std::string> kPerCameraSections = {"source", "gate",      "tracker",   "pipeline",
+                                                     "output", "analytics", "recording", "ptz"};
+const std::vector<std::string> kDeviceSections = {"detector", "alarm", "uplink", "http",
+                                                  "governor"};
 const std::vector<std::string> kCameraKeys = {"id", "role", "pair"};
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
@@ -27,17 +27,15 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 
 bool IsCameraId(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '_' || c == '-';
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
 }
 
 std::string CameraPath(size_t i) { return "cameras[" + std::to_string(i) + "]"; }
 
 // The `stream:` of a zone or line item, or "" when it has none.
 std::string StreamOf(const YAML::Node& item) {
-  return item.IsMap() && item["stream"] && item["stream"].IsScalar() ? item["stream"].Scalar()
-                                                                     : "";
+  return item.IsMap() && item["stream"] && item["stream"].IsScalar() ? item["stream"].Scalar() : "";
 }
 
 // The default analytics list `name` keeping only the items for camera `id` (no stream, or it).

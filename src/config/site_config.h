@@ -6,8 +6,9 @@
 //   (a URI, or a mapping of source keys), optional `role` (wide | ptz) and `pair` (the id of
 //   the other lens of a dual-lens camera), and any of the per-camera sections source, gate,
 //   tracker, pipeline, output, analytics, recording, ptz, whose keys override the defaults
-//   (lists such as analytics.zones replace the default list). detector, alarm and uplink are
-//   device-wide: one model, one alarm dispatcher, one outbox and broker connection.
+//   (lists such as analytics.zones replace the default list). detector, alarm, uplink, http
+//   and governor are device-wide: one model, one alarm dispatcher, one outbox and broker
+//   connection, one API server, one governor.
 // - Top-level analytics.zones / lines with a `stream:` apply to that camera only (one naming no
 //   camera is an error); without `stream:` they apply to every camera.
 // - Each camera's document goes through the same schema and checks as a single-camera config;

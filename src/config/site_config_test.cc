@@ -103,6 +103,12 @@ TEST(SiteConfigTest, ErrorsNameTheCameraAndTheKeyPath) {
   EXPECT_EQ(SiteError("cameras:\n  - id: a\n    source: x.mp4\n    http:\n      listen: ':1'\n"),
             "site.yaml: cameras[0].http: is device-wide (one http for every camera); "
             "set it at the top level");
+  EXPECT_EQ(
+      SiteError("cameras:\n  - id: a\n    source: x.mp4\n    governor:\n      enabled: true\n"),
+      "site.yaml: cameras[0].governor: is device-wide (one governor for every camera); "
+      "set it at the top level");
+  EXPECT_EQ(SiteError("governor:\n  temp_limit_c: 70\n  temp_resume_c: 80\n"),
+            "site.yaml: governor.temp_resume_c: expected below governor.temp_limit_c (70), got 80");
   EXPECT_EQ(SiteError("cameras:\n  - id: a\n    sourse: x.mp4\n"),
             "site.yaml: cameras[0].sourse: unknown key (did you mean 'source'?)");
   EXPECT_EQ(SiteError("analytics:\n  zones:\n    - name: door\n"
@@ -134,7 +140,8 @@ TEST(SiteConfigTest, OverridesApplyToEveryCameraAllOrNothing) {
   for (const auto& cam : site.cameras) {
     EXPECT_DOUBLE_EQ(cam.config.pipeline.detect_period_s, 0.5);
   }
-  const Status bad = ApplySiteOverrides(&site, {"pipeline.priority=7", "pipeline.max_period_s=0.1"});
+  const Status bad =
+      ApplySiteOverrides(&site, {"pipeline.priority=7", "pipeline.max_period_s=0.1"});
   EXPECT_FALSE(bad.ok());
   EXPECT_EQ(site.cameras[0].config.pipeline.priority, 90);  // unchanged
 }

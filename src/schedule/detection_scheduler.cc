@@ -50,6 +50,7 @@ void DetectionScheduler::UpdateCamera(int cam, CameraSchedule s) {
 void DetectionScheduler::SetArmed(int cam, bool armed) {
   if (!Valid(cam) || cams_[cam].armed == armed) return;
   cams_[cam].armed = armed;
+  cams_[cam].stats.armed = armed;
   Recompute();  // the shedding order follows the effective priority
 }
 

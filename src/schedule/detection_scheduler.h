@@ -96,6 +96,7 @@ struct CameraScheduleStats {
   uint64_t runs = 0;          // requests served (Done)
   uint64_t shed = 0;          // transitions into shed (a Recompute stretched it while it was not)
   bool shed_now = false;      // gauge: effective period currently above the target period
+  bool armed = false;         // gauge: an armed zone holds a track (SetArmed)
   uint64_t starved = 0;       // runs that started later than max_period after the previous run
   Duration effective_period;  // current period after shedding
   Duration last_gap;          // time between the last two run starts
