@@ -1159,7 +1159,7 @@ std::map<std::string, std::string> ReadmeCommands() {
 TEST(CliDocs, ReadmeDocumentsEveryFlagOfEveryCommand) {
   const auto readme = ReadmeCommands();
   for (const char* command : {"run", "bench", "track", "eval", "calibrate", "uplink-stats",
-                              "ptz-sim", "onvif-emulator", "plan"}) {
+                              "ptz-sim", "onvif-emulator", "plan", "governor-sim"}) {
     ASSERT_TRUE(readme.count(command))
         << "README's Command line block lacks `edgesight " << command << "`";
     const std::set<std::string> flags = HelpFlags(command);

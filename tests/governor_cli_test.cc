@@ -87,6 +87,52 @@ cameras:
       << log;
 }
 
+TEST(CliGovernor, APinnedLevelAppliesFromTheStart) {
+  const std::string dir = TempDir();
+  std::ofstream(dir + "/site.yaml") << R"(
+detector:
+  type: motion
+pipeline:
+  max_frames: 20
+  detect_period_s: 0.1
+governor:
+  enabled: true
+  pinned: ["gate=2"]
+cameras:
+  - id: gate
+    source: synthetic:walk
+)";
+  const auto r = RunProcess({kBin, "run", "--config", dir + "/site.yaml", "--json"}, 60);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = json::parse(r.out);
+  const json& cam = s;  // one camera: the single-camera summary
+  EXPECT_EQ(cam["governor"]["level"], 2) << cam.dump();
+  EXPECT_DOUBLE_EQ(cam["schedule"]["period_target_s"].get<double>(), 0.2);  // 0.1 s x 2
+  EXPECT_NE(r.err.find("governor: camera gate: pinned at level 2"), std::string::npos) << r.err;
+}
+
+TEST(CliGovernor, SimulationReportAndCharts) {
+  const std::string dir = TempDir();
+  const auto r = RunProcess({kBin, "governor-sim", "--charts", dir + "/charts"}, 60);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json report = json::parse(r.out);
+  ASSERT_EQ(report["scenarios"].size(), 3u);
+  for (const json& s : report["scenarios"]) {
+    const std::string name = s["name"];
+    EXPECT_GT(s["changes"].get<int>(), 0) << name;
+    EXPECT_LE(s["max_changes_per_minute"].get<int>(), 12) << name;
+    for (const auto& [camera, level] : s["final_level"].items()) EXPECT_EQ(level, 0) << name;
+    EXPECT_EQ(s["peak_level"]["low"], 6) << name;  // the lowest priority is slowed the most
+    for (const char* suffix : {".svg", "-levels.svg"}) {
+      EXPECT_EQ(Slurp(dir + "/charts/" + name + suffix).rfind("<svg", 0), 0u) << name << suffix;
+    }
+  }
+  std::ofstream(dir + "/file") << "x";
+  const auto bad = RunProcess({kBin, "governor-sim", "--charts", dir + "/file/sub"}, 60);
+  EXPECT_EQ(bad.exit_code, 2);
+  ExpectOneLineError(bad);
+}
+
 TEST(CliGovernor, BadSettingsAreOneLineErrors) {
   const auto r = RunProcess({kBin, "run", "--source", "synthetic:walk", "--max-frames", "5",
                              "--set", "governor.temp_resume_c=90"},
@@ -96,6 +142,12 @@ TEST(CliGovernor, BadSettingsAreOneLineErrors) {
   EXPECT_NE(r.err.find("governor.temp_resume_c: expected below governor.temp_limit_c"),
             std::string::npos)
       << r.err;
+  const auto pin = RunProcess({kBin, "run", "--source", "synthetic:walk", "--max-frames", "5",
+                               "--set", "governor.pinned=[\"cam0=9\"]"},
+                              30);
+  EXPECT_EQ(pin.exit_code, 2);
+  ExpectOneLineError(pin);
+  EXPECT_NE(pin.err.find("governor.pinned[0]: expected"), std::string::npos) << pin.err;
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include "app/detector_spec.h"
 #include "app/eval_command.h"
 #include "app/exit_codes.h"
+#include "app/governor_sim_command.h"
 #include "app/log_line.h"
 #include "app/onvif_emulator_command.h"
 #include "app/profile_command.h"
@@ -283,6 +284,9 @@ int Main(int argc, char** argv) {
   OnvifEmulatorArgs onvif_emulator_args;
   CLI::App* onvif_emulator = AddOnvifEmulatorCommand(&app, &onvif_emulator_args);
 
+  GovernorSimArgs governor_sim_args;
+  CLI::App* governor_sim = AddGovernorSimCommand(&app, &governor_sim_args);
+
   PlanArgs plan_args;
   CLI::App* plan = AddPlanCommand(&app, &plan_args);
 
@@ -309,6 +313,7 @@ int Main(int argc, char** argv) {
   if (*track) return RunTrack(track_args);
   if (*synth_mot) return RunSynthMot(synth_mot_args);
   if (*plan) return RunPlan(plan_args);
+  if (*governor_sim) return RunGovernorSim(governor_sim_args);
   if (*onvif_emulator) return RunOnvifEmulator(onvif_emulator_args);
   if (*bench) {
     if (bench_flags.sources.empty()) bench_flags.sources = {ES_DEFAULT_VIDEO};

@@ -81,6 +81,15 @@ GovernorRuntime::GovernorRuntime(GovernorOptions options, std::vector<Camera> ca
 GovernorRuntime::~GovernorRuntime() { Stop(); }
 
 void GovernorRuntime::Start() {
+  for (const auto& t : cameras_) {  // an operator's pin above level 0 applies from the start
+    const int level = governor_.level(t->cam.id);
+    if (level == 0) continue;
+    Status st = t->cam.live->Patch(PatchOf(SettingsAt(t->base, level, options_)));
+    LogLine(st.ok() ? LogLevel::kInfo : LogLevel::kWarning,
+            "governor: camera " + t->cam.id + ": pinned at level " + std::to_string(level) +
+                (st.ok() ? "" : ": " + st.message()));
+    if (st.ok()) t->level->Set(level);
+  }
   worker_.Start("es-governor", [this] { Loop(); });
 }
 

@@ -10,6 +10,7 @@
 //   temperature (governor.thermal_path, else the first thermal zone; none on machines without),
 //   and the power (the energy_uj counter at governor.power_path, else the RAPL package domains;
 //   joules over the step / seconds; none without counters).
+// - Start() applies the settings of cameras pinned above level 0 (governor.pinned "id=LEVEL").
 // - A camera's levels are relative to its settings when the governor started (a later PATCH or
 //   SIGHUP of a governed camera is overwritten at its next change; pin it instead).
 // - Every change: one log line ("governor: camera yard: level 0 -> 1 (temperature 91 C >= 85

@@ -19,7 +19,10 @@ std::string Num(double v) { return FormatNumber(std::round(v * 10) / 10); }
 
 Governor::Governor(GovernorOptions options) : options_(std::move(options)) {
   hold_s_ = options_.hold_s;
-  for (const std::string& id : options_.pinned) cams_[id].pinned = true;
+  auto pins = ParsePinned(options_.pinned);  // checked by the schema; a bad entry pins nothing
+  if (pins.ok()) {
+    for (const auto& [id, level] : *pins) Pin(id, level);
+  }
 }
 
 void Governor::Pin(const std::string& camera, int level) {
@@ -37,28 +40,43 @@ std::vector<GovernorChange> Governor::Step(const GovernorObservation& o) {
   const GovernorOptions& g = options_;
   std::string pressure;
   bool relief = true;
+  std::string kind;  // which signal is over its budget, and by how much (ratio)
+  double ratio = 0;
   if (o.temp_c) {
     if (*o.temp_c >= g.temp_limit_c) {
       pressure = "temperature " + Num(*o.temp_c) + " C >= " + Num(g.temp_limit_c) + " C";
+      kind = "temperature";
+      ratio = *o.temp_c / g.temp_limit_c;
     }
     relief = relief && *o.temp_c <= g.temp_resume_c;
   }
   if (g.power_budget_w > 0 && o.power_w) {
     if (pressure.empty() && *o.power_w >= g.power_budget_w) {
       pressure = "power " + Num(*o.power_w) + " W >= " + Num(g.power_budget_w) + " W";
+      kind = "power";
+      ratio = *o.power_w / g.power_budget_w;
     }
     relief = relief && *o.power_w <= kPowerRelief * g.power_budget_w;
   }
+  const bool device_pressure = !pressure.empty();
   for (const CameraObservation& c : o.cameras) {
     cams_.try_emplace(c.id);
     if (!c.p95_ms) continue;
-    if (pressure.empty() && *c.p95_ms > g.latency_p95_ms) {
+    if (!device_pressure && *c.p95_ms > g.latency_p95_ms &&
+        *c.p95_ms / g.latency_p95_ms > ratio) {  // the worst camera names the pressure
       pressure =
           "camera " + c.id + " p95 " + Num(*c.p95_ms) + " ms > " + Num(g.latency_p95_ms) + " ms";
+      kind = "latency";
+      ratio = *c.p95_ms / g.latency_p95_ms;
     }
     relief = relief && *c.p95_ms <= kLatencyRelief * g.latency_p95_ms;
   }
   if (!pressure.empty()) relief = false;
+  // Easing: the same signal lower than at the previous step. The last change may still be taking
+  // effect (a die cools over tens of seconds), so one more level would overshoot.
+  const bool easing = !kind.empty() && kind == last_kind_ && ratio < last_ratio_ * 0.995;
+  last_kind_ = kind;
+  last_ratio_ = ratio;
   if (!pressure.empty() && last_down_s_) {
     // Did the last step down bring the pressure back? Then wait longer before the next one.
     if (o.now_s - *last_down_s_ < hold_s_) {
@@ -87,7 +105,7 @@ std::vector<GovernorChange> Governor::Step(const GovernorObservation& o) {
       [&key](const CameraObservation* a, const CameraObservation* b) { return key(a) < key(b); });
   GovernorChange change;
   change.at_s = o.now_s;
-  if (!pressure.empty()) {
+  if (!pressure.empty() && !easing) {
     for (const CameraObservation* c : order) {
       CameraState& s = cams_[c->id];
       if (s.level >= kGovernorTopLevel) continue;

@@ -10,7 +10,9 @@
 // - Step(observation) runs one control step and returns the changes it made (at most one):
 //   * pressure = temperature >= temp_limit_c, or power >= power_budget_w (when > 0), or any
 //     camera's p95 > latency_p95_ms. Under pressure, if min_change_interval_s has passed since
-//     the last change, one camera goes one level up: among cameras not pinned and below the top
+//     the last change and the pressure is not easing (the same signal lower than at the
+//     previous step: the last change is still taking effect, as a die cools over tens of
+//     seconds), one camera goes one level up: among cameras not pinned and below the top
 //     level, unarmed before armed, then lowest priority, then lowest level, then id.
 //   * relief = temperature <= temp_resume_c (or unknown), power <= 0.9 x budget, every p95 <=
 //     0.7 x budget (or no data). After relief has held for hold_s and min_change_interval_s has
@@ -25,7 +27,7 @@
 //   So changes per minute <= 60 / min_change_interval_s, and a level is never given back
 //   sooner than hold_s after the last pressure.
 // - Pin(camera, level) holds a camera at a level (the operator's choice); pinned cameras are
-//   never moved (governor.pinned pins at level 0).
+//   never moved (governor.pinned: "id" pins at level 0, "id=LEVEL" at that level).
 // - SettingsAt(base, level, options) is the camera's live settings at a level, from its own
 //   (base) settings.
 // Thread-safety: not thread-safe; one owner calls Step (the governor thread).
@@ -85,6 +87,8 @@ class Governor {
   std::optional<double> last_change_s_;
   std::optional<double> last_pressure_s_;
   std::optional<double> last_down_s_;
+  std::string last_kind_;  // the signal under pressure at the previous step, and its ratio
+  double last_ratio_ = 0;
   double hold_s_ = 0;  // the current hold (backoff)
 };
 

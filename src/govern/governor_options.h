@@ -3,8 +3,11 @@
 // Thread-safety: a plain value.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
+
+#include "edgesight/status.h"
 
 namespace es {
 
@@ -20,7 +23,11 @@ struct GovernorOptions {
   double hold_s = 20;            // pressure gone this long before a camera is given back a level
   double min_change_interval_s = 5;  // at most one change per this many seconds
   double base_period_s = 0.2;        // the ladder's start for a camera whose detect_period_s is 0
-  std::vector<std::string> pinned;   // camera ids the governor never changes
+  std::vector<std::string> pinned;   // "id" (its own settings) or "id=LEVEL": never moved
 };
+
+// governor.pinned as camera id -> level; an entry that is not "id" or "id=N" (N in 0..6) is
+// kInvalidArgument "governor.pinned[i]: ...".
+Result<std::map<std::string, int>> ParsePinned(const std::vector<std::string>& pinned);
 
 }  // namespace es

@@ -1,6 +1,6 @@
 // The `governor` configuration section (core/option_schema.h): keys, types, ranges, meanings
 // and the section's rules, read by the config file's schema (config/config_schema.cc).
-// Rules: temp_resume_c < temp_limit_c.
+// Rules: temp_resume_c < temp_limit_c; pinned entries are "id" or "id=LEVEL" (0-6).
 #pragma once
 
 #include "core/option_schema.h"
@@ -34,8 +34,11 @@ inline const OptionSchema<GovernorOptions>& GovernorSchema() {
              "at most one change per this many seconds")
         .Add("base_period_s", &G::base_period_s, Closed(0.01, 60),
              "first step of the period ladder for a camera with detect_period_s 0")
-        .Add("pinned", &G::pinned, AnyValue(), "camera ids the governor never changes")
+        .Add("pinned", &G::pinned, AnyValue(),
+             "cameras the governor never moves: \"id\" (at its own settings) or \"id=LEVEL\" "
+             "(0-6, the operator's choice)")
         .SetRules([](const GovernorOptions& g) -> Status {
+          if (auto pins = ParsePinned(g.pinned); !pins.ok()) return pins.status();
           if (g.temp_resume_c >= g.temp_limit_c) {
             return InvalidArgument(
                 "governor.temp_resume_c: expected below governor.temp_limit_c (" +
