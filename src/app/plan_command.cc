@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -32,7 +33,7 @@ CLI::App* AddPlanCommand(CLI::App* app, PlanArgs* args) {
 std::string DefaultProfilePath() {
   const std::string installed = InstalledDataDir("");
   if (!installed.empty()) {
-    const std::string p = installed + "/profile.json";
+    const std::string p = (std::filesystem::path(installed) / "profile.json").string();
     if (std::ifstream(p).good()) return p;
   }
   return std::string(ES_SOURCE_DIR) + "/examples/profile.json";
