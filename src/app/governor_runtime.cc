@@ -163,7 +163,7 @@ void GovernorRuntime::StepOnce(double now_s) {
                           {"from", ch.from},
                           {"to", ch.to},
                           {"reason", ch.reason},
-                          {"detect_period_s", s.detect_period_s},
+                          {"detect_period_s", std::round(s.detect_period_s * 1e6) / 1e6},
                           {"temp_c", o.temp_c ? nlohmann::json(*o.temp_c) : nullptr},
                           {"power_w", o.power_w ? nlohmann::json(*o.power_w) : nullptr}});
     }
