@@ -10,11 +10,6 @@
 namespace es::testing {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 TEST(CliGovernor, ThermalRampDegradesThenRestores) {
   const std::string dir = TempDir();
   const std::string temp = dir + "/temp";

@@ -12,11 +12,6 @@
 namespace es::testing {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 // Busy threads, eight per core, until `seconds` have passed (bounded: they always stop).
 void Hog(double seconds) {
   const auto until = std::chrono::steady_clock::now() +

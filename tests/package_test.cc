@@ -17,13 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string Sh(const std::string& script, double timeout_s = 300) {
   const ProcessResult r = RunProcess({"/bin/sh", "-c", script}, timeout_s);
   EXPECT_EQ(r.exit_code, 0) << script << "\n" << r.err;

@@ -17,13 +17,6 @@
 namespace es::testing {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
   pid_t pid = fork();
   if (pid == 0) {
@@ -45,6 +38,13 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out, const 
 }
 
 }  // namespace
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 std::string TempDir() {
   char tmpl[] = "/tmp/edgesight-test-XXXXXX";
@@ -89,8 +89,7 @@ int StartProcess(const std::vector<std::string>& argv, const std::string& out_pa
 }
 
 int WaitExit(int pid, double timeout_s) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   int status = 0;
   while (std::chrono::steady_clock::now() < deadline) {
     if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;

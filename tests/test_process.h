@@ -29,6 +29,9 @@ int WaitExit(int pid, double timeout_s);
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
 
+// A file's whole contents ("" when it cannot be read).
+std::string Slurp(const std::string& path);
+
 // A fresh temporary directory, removed by the OS eventually (/tmp).
 std::string TempDir();
 

@@ -127,7 +127,7 @@ void GovernorRuntime::StepOnce(double now_s) {
   for (const auto& t : cameras_) {
     CameraObservation c;
     c.id = t->cam.id;
-    c.priority = t->cam.live->config().pipeline.priority;
+    c.priority = t->cam.live->slot()->Load()->priority;
     c.armed = service_->stats(t->cam.index).armed;
     auto snap = metrics_->HistogramSnapshot(kG2d, {{"camera", c.id}});
     if (snap) {

@@ -1,14 +1,13 @@
 #include "app/plan_command.h"
 
 #include <CLI/CLI.hpp>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "app/exit_codes.h"
 #include "core/install_dir.h"
+#include "core/text_file.h"
 #include "plan/plan_charts.h"
 #include "plan/plan_report.h"
 #include "plan/planner.h"
@@ -52,13 +51,8 @@ int RunPlan(const PlanArgs& args) {
   const PlanResult result = Plan(*site, *profile);
   const auto json = PlanJson(*site, *profile, result);
   if (!args.json_out.empty()) {
-    std::ofstream out(args.json_out, std::ios::binary | std::ios::trunc);
-    out << json.dump(2) << "\n";
-    out.close();
-    if (!out) {
-      return ReportError(
-          InvalidArgument("cannot write '" + args.json_out + "': " + std::strerror(errno)));
-    }
+    Status st = WriteTextFile(args.json_out, json.dump(2) + "\n");
+    if (!st.ok()) return ReportError(st);
   }
   if (!args.charts.empty()) {
     Status st = WritePlanCharts(args.charts, *site, result);

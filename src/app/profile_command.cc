@@ -16,6 +16,8 @@
 #include "app/exit_codes.h"
 #include "app/progress.h"
 #include "core/latency_stats.h"
+#include "core/pareto.h"
+#include "core/text_file.h"
 #include "detect/agreement.h"
 #include "detect/coco_classes.h"
 #include "detect/detector.h"
@@ -210,19 +212,6 @@ std::string WattsText(double w) {
 
 }  // namespace
 
-std::vector<bool> ParetoFrontier(const std::vector<ParetoInput>& points) {
-  std::vector<bool> frontier(points.size(), true);
-  for (size_t i = 0; i < points.size(); ++i) {
-    for (size_t j = 0; j < points.size() && frontier[i]; ++j) {
-      const ParetoInput &a = points[j], &b = points[i];
-      const bool no_worse = a.p50_ms <= b.p50_ms && a.f1 >= b.f1 && a.energy_j <= b.energy_j;
-      const bool better = a.p50_ms < b.p50_ms || a.f1 > b.f1 || a.energy_j < b.energy_j;
-      if (j != i && no_worse && better) frontier[i] = false;
-    }
-  }
-  return frontier;
-}
-
 int RunProfile(const AppConfig& base, const ProfileArgs& args) {
   if (!HaveOnnxRuntime()) {
     return ReportError(Unavailable(
@@ -304,9 +293,9 @@ int RunProfile(const AppConfig& base, const ProfileArgs& args) {
     }
   }
 
-  std::vector<ParetoInput> pareto_in;
+  std::vector<std::vector<double>> pareto_in;  // p50, agreement (higher is better), energy
   for (const Json& p : points) {
-    pareto_in.push_back({p["latency_ms"]["p50"].get<double>(), p["agreement_f1"].get<double>(),
+    pareto_in.push_back({p["latency_ms"]["p50"].get<double>(), -p["agreement_f1"].get<double>(),
                          p["energy_j_per_inference"].get<double>()});
   }
   const std::vector<bool> frontier = ParetoFrontier(pareto_in);
@@ -333,10 +322,9 @@ int RunProfile(const AppConfig& base, const ProfileArgs& args) {
             << "agreement: " << kAgreementNote << " (reference " << kReference << ")\n"
             << "energy: " << energy_method << "; * = Pareto frontier (p50, F1, J/inference)\n\n"
             << Table(points) << std::flush;
-  std::ofstream out(args.out);
-  out << profile.dump(2) << '\n';
-  out.close();
-  if (!out) return ReportError(Unavailable("--profile-out: cannot write '" + args.out + "'"));
+  if (Status st = WriteTextFile(args.out, profile.dump(2) + "\n"); !st.ok()) {
+    return ReportError(Unavailable("--profile-out: " + st.message()));
+  }
   std::cerr << "bench --profile: wrote " << args.out << std::endl;
   return kExitOk;
 }

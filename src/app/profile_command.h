@@ -35,12 +35,4 @@ struct ProfileArgs {
 
 int RunProfile(const AppConfig& base, const ProfileArgs& args);
 
-// Pareto frontier over (p50 latency: lower is better, agreement F1: higher, energy per
-// inference: lower). frontier[i] is true when no other point is at least as good on all three
-// and strictly better on one. Pure.
-struct ParetoInput {
-  double p50_ms = 0, f1 = 0, energy_j = 0;
-};
-std::vector<bool> ParetoFrontier(const std::vector<ParetoInput>& points);
-
 }  // namespace es

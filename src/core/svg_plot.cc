@@ -1,13 +1,12 @@
 #include "core/svg_plot.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
+
+#include "core/text_file.h"
 
 namespace es {
 namespace {
@@ -36,29 +35,6 @@ std::string TickLabel(double v, double step) {
 }
 
 }  // namespace
-
-std::string XmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string SvgNum(double v) {
   char buf[32];
@@ -216,11 +192,7 @@ Status WriteSvgFiles(const std::string& dir,
   std::filesystem::create_directories(dir, ec);
   if (ec) return InvalidArgument("cannot create chart folder '" + dir + "': " + ec.message());
   for (const auto& [name, svg] : files) {
-    const std::string path = dir + "/" + name;
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << svg;
-    out.close();
-    if (!out) return InvalidArgument("cannot write '" + path + "': " + std::strerror(errno));
+    ES_RETURN_IF_ERROR(WriteTextFile(dir + "/" + name, svg));
   }
   return Status::Ok();
 }

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/xml_escape.h"
 #include "edgesight/status.h"
 
 namespace es {
@@ -30,7 +31,6 @@ namespace es {
 inline constexpr double kSvgWidth = 820, kSvgHeight = 460;
 inline constexpr double kSvgLeft = 80, kSvgRight = 230, kSvgTop = 40, kSvgBottom = 60;
 
-std::string XmlEscape(const std::string& s);
 std::string SvgNum(double v);
 const char* SvgColour(size_t i);  // a palette of distinguishable colours, cycling
 double LegendX();

@@ -90,28 +90,33 @@ SimTrace SimulateThermalRamp(const GovernorOptions& options) {
   return trace;
 }
 
-SimTrace SimulateMotionStorm(const GovernorOptions& options) {
-  SimTrace trace{"motion-storm", "p95 ms", options.latency_p95_ms, 60, 1260};
+namespace {
+
+// The shared-detector scenarios: demand x motion(t) against capacity(t) runs per second.
+SimTrace SimulateQueue(const GovernorOptions& options, SimTrace trace, double seconds,
+                       double (*motion)(double), double (*capacity)(double)) {
   Run(
-      options, 4200,
-      [](double t, double load, GovernorObservation*, std::optional<double>* p95) {
-        *p95 = QueueP95(load, t >= 60 && t < 1260 ? 2.0 : 0.5, 20);
+      options, seconds,
+      [motion, capacity](double t, double load, GovernorObservation*, std::optional<double>* p95) {
+        *p95 = QueueP95(load, motion(t), capacity(t));
         return **p95;
       },
       &trace);
   return trace;
 }
 
+}  // namespace
+
+SimTrace SimulateMotionStorm(const GovernorOptions& options) {
+  return SimulateQueue(
+      options, {"motion-storm", "p95 ms", options.latency_p95_ms, 60, 1260}, 4200,
+      [](double t) { return t >= 60 && t < 1260 ? 2.0 : 0.5; }, [](double) { return 20.0; });
+}
+
 SimTrace SimulateCpuHog(const GovernorOptions& options) {
-  SimTrace trace{"cpu-hog", "p95 ms", options.latency_p95_ms, 60, 960};
-  Run(
-      options, 3600,
-      [](double t, double load, GovernorObservation*, std::optional<double>* p95) {
-        *p95 = QueueP95(load, 0.6, t >= 60 && t < 960 ? 12.0 : 24.0);
-        return **p95;
-      },
-      &trace);
-  return trace;
+  return SimulateQueue(
+      options, {"cpu-hog", "p95 ms", options.latency_p95_ms, 60, 960}, 3600,
+      [](double) { return 0.6; }, [](double t) { return t >= 60 && t < 960 ? 12.0 : 24.0; });
 }
 
 }  // namespace es

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/option_schema.h"
+#include "core/pareto.h"
 #include "plan/link_latency.h"
 
 namespace es {
@@ -113,18 +114,12 @@ PlanResult Plan(const PlanSite& site, const Profile& profile) {
         op.p99_ms + overhead <= budget && op.agreement_f1 >= site.constraints.min_agreement;
     r.points.push_back(pc);
   }
-  for (PointCost& a : r.points) {
-    a.pareto = true;
-    for (const PointCost& b : r.points) {
-      const bool no_worse = b.point->p99_ms <= a.point->p99_ms &&
-                            b.point->agreement_f1 >= a.point->agreement_f1 &&
-                            b.monthly_usd <= a.monthly_usd;
-      const bool better = b.point->p99_ms < a.point->p99_ms ||
-                          b.point->agreement_f1 > a.point->agreement_f1 ||
-                          b.monthly_usd < a.monthly_usd;
-      if (no_worse && better) a.pareto = false;
-    }
+  std::vector<std::vector<double>> objectives;  // all minimised
+  for (const PointCost& pc : r.points) {
+    objectives.push_back({pc.point->p99_ms, -pc.point->agreement_f1, pc.monthly_usd});
   }
+  const std::vector<bool> frontier = ParetoFrontier(objectives);
+  for (size_t i = 0; i < r.points.size(); ++i) r.points[i].pareto = frontier[i];
   const PointCost* best = nullptr;
   for (const PointCost& pc : r.points) {
     if (!pc.pareto || !pc.meets_constraints) continue;

@@ -1,14 +1,11 @@
 #include "plan/profile.h"
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 #include "core/option_schema.h"
+#include "core/text_file.h"
 
 namespace es {
 namespace {
@@ -115,11 +112,8 @@ Result<Profile> ParseProfile(const std::string& json_text, const std::string& or
 }
 
 Result<Profile> LoadProfile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("cannot open profile '" + path + "': " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseProfile(text.str(), path);
+  ES_ASSIGN_OR_RETURN(std::string text, ReadTextFile(path));
+  return ParseProfile(text, path);
 }
 
 }  // namespace es

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/xml_escape.h"
 #include "edgesight/status.h"
 #include "edgesight/time.h"
 
@@ -35,7 +36,6 @@ inline constexpr char kSchemaNs[] = "http://www.onvif.org/ver10/schema";
 inline constexpr char kErrorNs[] = "http://www.onvif.org/ver10/error";
 inline constexpr size_t kMaxSoapBytes = 1 << 20;
 
-std::string XmlEscape(std::string_view text);
 // Shortest text that reads back as the same double ("0.25", "-1", "1e-07").
 std::string FormatNumber(double v);
 // A finite double spanning the whole (trimmed) text, or nullopt.
