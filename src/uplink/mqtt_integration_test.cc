@@ -6,11 +6,15 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <set>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "uplink/mqtt_publisher.h"
 #include "uplink/mqtt_test_util.h"
@@ -198,6 +202,73 @@ TEST(MosquittoTransportTest, UnreadableCaFileIsInvalidArgument) {
   auto r = MakeMosquittoTransport(m);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(MosquittoTransportTest, BadSubscriptionFilterIsInvalidArgument) {
+  MosquittoOptions m;
+  m.client_id = "x";
+  m.subscriptions.push_back({"edgesight/#/bad", 1});
+  auto r = MakeMosquittoTransport(m);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("edgesight/#/bad"), std::string::npos);
+}
+
+// Subscriptions are made on every connection: a broker restart (no persistence, so the broker
+// forgets them) does not leave the client deaf; shared-subscription filters are accepted.
+TEST(MosquittoTransportTest, SubscribesAgainAfterBrokerRestart) {
+  const int port = FreePort();
+  ASSERT_GT(port, 0);
+  MosquittoProcess broker(port, "allow_anonymous true\n");
+  ASSERT_TRUE(broker.Start());
+  MosquittoOptions m;
+  m.port = port;
+  m.client_id = "sub-restart";
+  m.clean_session = true;
+  m.subscriptions.push_back({"$share/g/edgesight/v1/+/verdicts", 1});
+  auto t = MakeMosquittoTransport(m);
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  std::mutex mu;
+  std::vector<std::string> got;
+  std::atomic<int> connects{0};
+  MqttTransportCallbacks cb;
+  cb.on_connect = [&](int rc) {
+    if (rc == 0) ++connects;
+  };
+  cb.on_message = [&](const std::string& topic, std::string_view payload) {
+    std::lock_guard<std::mutex> lock(mu);
+    got.push_back(topic + "=" + std::string(payload));
+  };
+  ASSERT_TRUE((*t)->Start(cb).ok());
+  auto count = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return got.size();
+  };
+  MosquittoOptions po;
+  po.port = port;
+  po.client_id = "pub-restart";
+  po.clean_session = true;
+  auto sender = MakeMosquittoTransport(po);
+  ASSERT_TRUE(sender.ok());
+  ASSERT_TRUE((*sender)->Start({}).ok());
+  auto publish = [&](const std::string& payload) {
+    return (*sender)->Publish("edgesight/v1/d1/verdicts", payload, 1, false).ok();
+  };
+  ASSERT_TRUE(WaitFor([&] { return connects.load() >= 1; }, 10));
+  // The SUBACK may trail CONNACK: publish until the first message arrives (bounded).
+  ASSERT_TRUE(
+      WaitFor([&] { return publish("one") && WaitFor([&] { return count() >= 1; }, 0.3); }, 10));
+  broker.Kill(SIGKILL);
+  ASSERT_TRUE(broker.Start());
+  ASSERT_TRUE(WaitFor([&] { return connects.load() >= 2; }, 20));
+  const size_t before = count();
+  ASSERT_TRUE(WaitFor(
+      [&] { return publish("two") && WaitFor([&] { return count() > before; }, 0.3); }, 10));
+  (*t)->Stop();
+  (*sender)->Stop();
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(got.front(), "edgesight/v1/d1/verdicts=one");
+  EXPECT_EQ(got.back(), "edgesight/v1/d1/verdicts=two");
 }
 
 }  // namespace

@@ -66,6 +66,7 @@ Status MqttPublisher::Start() {
   cb.on_disconnect = [this](int rc) { Push({Event::kDisconnect, rc, {}}); };
   cb.on_publish = [this](int mid) { Push({Event::kPublished, mid, {}}); };
   cb.on_error = [this](const std::string& text) { Push({Event::kError, 0, text}); };
+  cb.on_message = options_.on_message;
   Status s = transport_->Start(std::move(cb));
   if (!s.ok()) {
     std::lock_guard<std::mutex> lock(mu_);

@@ -43,6 +43,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "core/bounded_queue.h"
@@ -80,6 +81,9 @@ struct PublisherOptions {
   std::function<void(const std::string&)> on_refused;
   // Process start, for the status's uptime; zero: the time Start() was called.
   Timestamp process_start;
+  // Messages received on the transport's subscriptions (MosquittoOptions::subscriptions, e.g.
+  // the backend's verdicts), called on the transport thread (mqtt_transport.h). Optional.
+  std::function<void(const std::string& topic, std::string_view payload)> on_message;
 };
 
 enum class PublisherState { kStopped, kConnecting, kConnected, kUnavailable };

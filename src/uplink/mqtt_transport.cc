@@ -2,16 +2,16 @@
 #include "uplink/mqtt_transport.h"
 
 #include <mosquitto.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <thread>
 #include <cstring>
 #include <mutex>
 #include <random>
-#include <unistd.h>
+#include <thread>
 
 namespace es {
 namespace {
@@ -86,15 +86,36 @@ class MosquittoTransport final : public MqttTransport {
       if (rc != MOSQ_ERR_SUCCESS) return InvalidArgument("mqtt tls insecure: " + MosqError(rc));
     }
     if (!o_.will_topic.empty()) {
-      rc = mosquitto_will_set(mosq_, o_.will_topic.c_str(),
-                              static_cast<int>(o_.will_payload.size()), o_.will_payload.data(),
-                              o_.will_qos, o_.will_retain);
+      rc =
+          mosquitto_will_set(mosq_, o_.will_topic.c_str(), static_cast<int>(o_.will_payload.size()),
+                             o_.will_payload.data(), o_.will_qos, o_.will_retain);
       if (rc != MOSQ_ERR_SUCCESS) return InvalidArgument("mqtt last will: " + MosqError(rc));
     }
     SetJitteredDelay();
-    mosquitto_connect_callback_set(mosq_, [](mosquitto*, void* self, int rc) {
+    for (const MqttSubscription& s : o_.subscriptions) {
+      if (s.filter.empty() || s.qos < 0 || s.qos > 2 ||
+          mosquitto_sub_topic_check(s.filter.c_str()) != MOSQ_ERR_SUCCESS) {
+        return InvalidArgument("mqtt subscription '" + s.filter + "' is not a valid topic filter");
+      }
+    }
+    mosquitto_connect_callback_set(mosq_, [](mosquitto* m, void* self, int rc) {
       auto* t = static_cast<MosquittoTransport*>(self);
+      if (rc == 0) {
+        for (const MqttSubscription& s : t->o_.subscriptions) {
+          int src = mosquitto_subscribe(m, nullptr, s.filter.c_str(), s.qos);
+          if (src != MOSQ_ERR_SUCCESS && t->cb_.on_error) {
+            t->cb_.on_error("subscribe '" + s.filter + "' failed: " + MosqError(src));
+          }
+        }
+      }
       if (t->cb_.on_connect) t->cb_.on_connect(rc);
+    });
+    mosquitto_message_callback_set(mosq_, [](mosquitto*, void* self, const mosquitto_message* msg) {
+      auto* t = static_cast<MosquittoTransport*>(self);
+      if (!t->cb_.on_message || msg == nullptr || msg->topic == nullptr) return;
+      t->cb_.on_message(msg->topic,
+                        std::string_view(static_cast<const char*>(msg->payload),
+                                         static_cast<size_t>(std::max(0, msg->payloadlen))));
     });
     mosquitto_disconnect_callback_set(mosq_, [](mosquitto*, void* self, int rc) {
       auto* t = static_cast<MosquittoTransport*>(self);
@@ -167,7 +188,8 @@ class MosquittoTransport final : public MqttTransport {
         }
         std::uniform_int_distribution<int> jitter(0, 1000 * o_.reconnect_jitter_s);
         int delay_ms = std::min(1000 * o_.reconnect_delay_min_s * (attempt + 1) * (attempt + 1),
-                                1000 * o_.reconnect_delay_max_s) + jitter(rng_);
+                                1000 * o_.reconnect_delay_max_s) +
+                       jitter(rng_);
         ++attempt;
         cv_.wait_for(lock, std::chrono::milliseconds(delay_ms), [this] { return stop_; });
       }
@@ -216,8 +238,8 @@ class MosquittoTransport final : public MqttTransport {
     std::uniform_int_distribution<int> d(0, o_.reconnect_jitter_s);
     int base = o_.reconnect_delay_min_s + d(rng_);
     int max = std::max(base, o_.reconnect_delay_max_s);
-    mosquitto_reconnect_delay_set(mosq_, static_cast<unsigned>(base),
-                                  static_cast<unsigned>(max), /*exponential=*/true);
+    mosquitto_reconnect_delay_set(mosq_, static_cast<unsigned>(base), static_cast<unsigned>(max),
+                                  /*exponential=*/true);
   }
 
   MosquittoOptions o_;
@@ -239,13 +261,20 @@ class MosquittoTransport final : public MqttTransport {
 
 std::string ConnackReason(int rc) {
   switch (rc) {
-    case 0: return "accepted";
-    case 1: return "unacceptable protocol version";
-    case 2: return "client identifier rejected";
-    case 3: return "server unavailable";
-    case 4: return "bad user name or password";
-    case 5: return "not authorised";
-    default: return "unknown reason";
+    case 0:
+      return "accepted";
+    case 1:
+      return "unacceptable protocol version";
+    case 2:
+      return "client identifier rejected";
+    case 3:
+      return "server unavailable";
+    case 4:
+      return "bad user name or password";
+    case 5:
+      return "not authorised";
+    default:
+      return "unknown reason";
   }
 }
 

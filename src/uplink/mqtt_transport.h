@@ -6,8 +6,16 @@
 //   callbacks: on_connect(rc) (rc 0 = accepted, else the CONNACK code), on_disconnect(rc)
 //   (rc 0 = requested by Stop), on_publish(mid) when the broker acknowledged a QoS 1 message
 //   (PUBACK), on_error(text) for a failure that has a reason worth showing (TLS handshake,
-//   name resolution, a failed connect; one line). Callbacks may run on a transport thread: they
-//   must be short and must not call back into the transport. on_error is optional.
+//   name resolution, a failed connect; one line), on_message(topic, payload) for every message
+//   received on a subscription. Callbacks may run on a transport thread: they must be short
+//   (on_message may commit to a local store) and must not call back into the transport, except
+//   that on_message may Publish(). on_error and on_message are optional.
+// - Subscriptions (MosquittoOptions::subscriptions) are (re)made on every accepted connection,
+//   before on_connect runs, so a lost connection never leaves the client deaf.
+//   libmosquitto acknowledges (PUBACK) a received QoS 1 message before on_message runs: a
+//   process killed inside on_message loses that delivery. Whoever needs more than at-most-once
+//   for received messages must make the sender re-send until it sees an answer (the hybrid
+//   tier's escalations do: docs/hybrid.md).
 // - Publish() hands one message to the client library and returns its message id (mid), or
 //   kUnavailable when there is no connection. A message handed over may still be lost with the
 //   connection: the publisher keeps the durable copy until on_publish(mid).
@@ -34,6 +42,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "edgesight/status.h"
 
@@ -44,6 +53,12 @@ struct MqttTransportCallbacks {
   std::function<void(int rc)> on_disconnect;
   std::function<void(int mid)> on_publish;
   std::function<void(const std::string& text)> on_error;
+  std::function<void(const std::string& topic, std::string_view payload)> on_message;
+};
+
+struct MqttSubscription {
+  std::string filter;  // topic filter, wildcards and "$share/<group>/..." allowed
+  int qos = 1;
 };
 
 // The MQTT 3.1.1 CONNACK return code in words ("not authorised", "bad user name or password").
@@ -85,6 +100,8 @@ struct MosquittoOptions {
   int reconnect_jitter_s = 1;
   // libmosquitto's own limit of QoS 1 messages in flight (the publisher bounds its own too).
   int max_inflight_messages = 20;
+  // Subscribed on every accepted connection (see the contract above).
+  std::vector<MqttSubscription> subscriptions;
 };
 
 Result<std::unique_ptr<MqttTransport>> MakeMosquittoTransport(const MosquittoOptions& options);
