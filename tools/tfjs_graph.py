@@ -333,10 +333,12 @@ class Converter:
     """input_perm: the layout of the ONNX input "input" relative to the TF placeholder
     (TF tensor == transpose(input, input_perm)); identity keeps the TF layout, (0, 2, 3, 1) makes
     an NHWC TF input an NCHW ONNX input.  strip: substrings removed from TF node names to make
-    ONNX node names."""
+    ONNX node names.  opset: the opset the graph is for (Clip takes its bounds as inputs from
+    11 on, as attributes before; OpenCV 4.6's importer reads only the attribute form)."""
 
     def __init__(self, nodes, consts, shapes, input_perm=(0, 1, 2, 3),
-                 strip=("PartitionedCall/", "onnx_tf_prefix_")):
+                 strip=("PartitionedCall/", "onnx_tf_prefix_"), opset=11):
+        self.opset = opset
         self.input_perm = tuple(input_perm)
         self.strip = strip
         self.nodes = nodes
@@ -464,11 +466,17 @@ class Converter:
                   group=1)
         return [Value(out, want)]
 
+    def emit_relu6(self, x, out):
+        if self.opset < 11:
+            self.emit("Clip", [x], [out], out, min=0.0, max=6.0)
+        else:
+            self.emit("Clip", [x, self.init(out + "_min", np.array(0, np.float32)),
+                               self.init(out + "_max", np.array(6, np.float32))], [out], out)
+
     def op_Relu6(self, node, ins):
         v = ins[0]
         out = self.out_name(node)
-        self.emit("Clip", [v.name, self.init(out + "_min", np.array(0, np.float32)),
-                           self.init(out + "_max", np.array(6, np.float32))], [out], out)
+        self.emit_relu6(v.name, out)
         return [Value(out, v.perm)]
 
     def fused_conv(self, node, v, w, bias, group):
@@ -489,8 +497,7 @@ class Converter:
         if act == ("Relu",):
             self.emit("Relu", [conv_out], [out], out)
         elif act == ("Relu6",):
-            self.emit("Clip", [conv_out, self.init(out + "_min", np.array(0, np.float32)),
-                               self.init(out + "_max", np.array(6, np.float32))], [out], out)
+            self.emit_relu6(conv_out, out)
         return [Value(out, want)]
 
     def op__FusedConv2D(self, node, ins):
