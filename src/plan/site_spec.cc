@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "config/did_you_mean.h"
+#include "config/schema_document.h"
 #include "config/schema_yaml.h"
 
 namespace es {
@@ -165,97 +166,34 @@ const OptionSchema<PlanConstraints>& PlanConstraintsSchema() {
 
 namespace {
 
-// One section of PlanSite: its schema bound to the member, type-erased.
-struct Section {
-  std::string name;
-  std::function<Status(const YAML::Node&, PlanSite*)> parse;
-  std::function<Status(const PlanSite&)> check;
-  std::function<void(std::ostream&)> describe;
-};
-
-template <class S>
-Section MakeSection(S PlanSite::*member, const OptionSchema<S>& schema) {
-  Section sec;
-  sec.name = schema.name();
-  sec.parse = [member, &schema](const YAML::Node& node, PlanSite* site) {
-    return ParseSchemaSection(schema, node, schema.name(), &(site->*member));
-  };
-  sec.check = [member, &schema](const PlanSite& site) { return schema.Check(site.*member); };
-  sec.describe = [&schema](std::ostream& out) {
-    S defaults;
-    for (const OptionField<S>& f : schema.fields()) {
-      out << schema.name() << "." << f.name << "\t" << TypeName(f.type) << "\t"
-          << DescribeConstraint(f.constraint) << "\t" << FormatRef(f.bind(defaults)) << "\t"
-          << f.help << "\n";
-    }
-  };
-  return sec;
-}
-
-const std::vector<Section>& Sections() {
-  static const std::vector<Section> kSections = {
-      MakeSection(&PlanSite::site, SiteInfoSchema()),
-      MakeSection(&PlanSite::cameras, CameraLoadSchema()),
-      MakeSection(&PlanSite::link, LinkSpecSchema()),
-      MakeSection(&PlanSite::power, PowerSpecSchema()),
-      MakeSection(&PlanSite::edge, EdgeSpecSchema()),
-      MakeSection(&PlanSite::cloud, CloudSpecSchema()),
-      MakeSection(&PlanSite::event, EventSpecSchema()),
-      MakeSection(&PlanSite::hybrid, HybridSpecSchema()),
-      MakeSection(&PlanSite::labour, LabourSpecSchema()),
-      MakeSection(&PlanSite::constraints, PlanConstraintsSchema()),
-  };
-  return kSections;
+const SchemaDocument<PlanSite>& Document() {
+  static const SchemaDocument<PlanSite> kDocument = [] {
+    SchemaDocument<PlanSite> d;
+    d.Section(&PlanSite::site, SiteInfoSchema())
+        .Section(&PlanSite::cameras, CameraLoadSchema())
+        .Section(&PlanSite::link, LinkSpecSchema())
+        .Section(&PlanSite::power, PowerSpecSchema())
+        .Section(&PlanSite::edge, EdgeSpecSchema())
+        .Section(&PlanSite::cloud, CloudSpecSchema())
+        .Section(&PlanSite::event, EventSpecSchema())
+        .Section(&PlanSite::hybrid, HybridSpecSchema())
+        .Section(&PlanSite::labour, LabourSpecSchema())
+        .Section(&PlanSite::constraints, PlanConstraintsSchema());
+    return d;
+  }();
+  return kDocument;
 }
 
 }  // namespace
 
-// Every section of an already parsed document, then the rules; errors prefixed with `path`.
-Result<PlanSite> ReadPlanSite(const YAML::Node& root, const std::string& path);
+Status CheckPlanSite(const PlanSite& site) { return Document().Check(site); }
 
-Status CheckPlanSite(const PlanSite& site) {
-  for (const Section& s : Sections()) ES_RETURN_IF_ERROR(s.check(site));
-  return Status::Ok();
-}
-
-Result<PlanSite> LoadPlanSite(const std::string& path) {
-  ES_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlFile(path));
-  return ReadPlanSite(root, path);
-}
+Result<PlanSite> LoadPlanSite(const std::string& path) { return Document().Load(path); }
 
 Result<PlanSite> LoadPlanSiteString(const std::string& yaml, const std::string& path) {
-  ES_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlDocument(yaml, path));
-  return ReadPlanSite(root, path);
+  return Document().LoadString(yaml, path);
 }
 
-Result<PlanSite> ReadPlanSite(const YAML::Node& root, const std::string& path) {
-  PlanSite site;
-  auto in_file = [&path](const Status& s) { return s.WithContext(path); };
-  if (root.IsNull()) return site;
-  auto keys = MappingKeys(root, "");
-  if (!keys.ok()) return in_file(keys.status());
-  std::vector<std::string> names;
-  for (const Section& s : Sections()) names.push_back(s.name);
-  for (const std::string& key : *keys) {
-    const Section* section = nullptr;
-    for (const Section& s : Sections()) {
-      if (s.name == key) section = &s;
-    }
-    if (section == nullptr) {
-      return in_file(InvalidArgument(key + ": " + UnknownNameMessage("section", key, names)));
-    }
-    Status st = section->parse(root[key], &site);
-    if (!st.ok()) return in_file(st);
-  }
-  Status st = CheckPlanSite(site);
-  if (!st.ok()) return in_file(st);
-  return site;
-}
-
-std::string DescribePlanSite() {
-  std::ostringstream out;
-  for (const Section& s : Sections()) s.describe(out);
-  return out.str();
-}
+std::string DescribePlanSite() { return Document().Describe(); }
 
 }  // namespace es

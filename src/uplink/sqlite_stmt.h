@@ -1,4 +1,4 @@
-// Small SQLite helpers shared by the outbox's translation units (internal to src/uplink).
+// Small SQLite helpers shared by the outbox's translation units and the backend store.
 //
 // Stmt: RAII prepared statement; SqlError: an SQLite result code as a Status (kDataLoss for a
 // corrupt or foreign file, kInternal otherwise), message on one line.

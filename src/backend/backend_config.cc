@@ -1,0 +1,126 @@
+#include "backend/backend_config.h"
+
+#include "config/schema_document.h"
+
+namespace es {
+namespace {
+
+const OptionSchema<BackendMqttConfig>& MqttSchema() {
+  static const OptionSchema<BackendMqttConfig> kSchema = [] {
+    using M = BackendMqttConfig;
+    OptionSchema<M> s("mqtt", "the broker the devices publish to");
+    s.Add("url", &M::url, AnyValue(), "mqtt[s]://[user@]host[:port]")
+        .Add("password_file", &M::password_file, AnyValue(), "broker password (first line)")
+        .Add("tls_cafile", &M::tls_cafile, AnyValue(), "CA file for mqtts://")
+        .Add("group", &M::group, AnyValue(),
+             "shared-subscription group: workers in one group split the messages")
+        .Add("worker", &M::worker, AnyValue(), "this worker's id; empty: <hostname>-<pid>")
+        .SetRules([](const M& m) -> Status {
+          if (m.group.empty() || m.group.find_first_of("/+#") != std::string::npos) {
+            return InvalidArgument("mqtt.group: expected a name without / + #, got '" + m.group +
+                                   "'");
+          }
+          if (m.worker.find_first_of("/+#") != std::string::npos) {
+            return InvalidArgument("mqtt.worker: expected a name without / + #");
+          }
+          return Status::Ok();
+        });
+    return s;
+  }();
+  return kSchema;
+}
+
+const OptionSchema<BackendStoreConfig>& StoreSchema() {
+  static const OptionSchema<BackendStoreConfig> kSchema = [] {
+    using S = BackendStoreConfig;
+    OptionSchema<S> s("store", "the event store");
+    s.Add("path", &S::path, AnyValue(), "SQLite file (shared by the workers of one machine)")
+        .Add("busy_timeout_ms", &S::busy_timeout_ms, Closed(0, 600000),
+             "how long a write waits for another worker's");
+    return s;
+  }();
+  return kSchema;
+}
+
+const OptionSchema<BackendIngestConfig>& IngestSchema() {
+  static const OptionSchema<BackendIngestConfig> kSchema = [] {
+    using I = BackendIngestConfig;
+    OptionSchema<I> s("ingest", "what is accepted");
+    s.Add("max_payload_bytes", &I::max_payload_bytes, Closed(1024, 256.0 * 1024 * 1024),
+          "larger messages are rejected (counted)")
+        .Add("devices", &I::devices, AnyValue(), "device ids accepted; empty: any");
+    return s;
+  }();
+  return kSchema;
+}
+
+const OptionSchema<BackendVerifyConfig>& VerifySchema() {
+  static const OptionSchema<BackendVerifyConfig> kSchema = [] {
+    using V = BackendVerifyConfig;
+    OptionSchema<V> s("verify", "verification of escalated crops");
+    s.Add("enabled", &V::enabled, AnyValue(), "verify escalations (false: store only)")
+        .Add("model", &V::model, AnyValue(), "ONNX detector; empty: the embedded NanoDet")
+        .Add("format", &V::format, OneOf({"nanodet", "yolov5", "yolov8", "yolo11"}),
+             "the model's output head")
+        .Add("input_size", &V::input_size, Closed(0, 4096), "network input; 0: from the model")
+        .Add("threads", &V::threads, Closed(1, 256), "inference threads per verifier")
+        .Add("verifiers", &V::verifiers, Closed(1, 64), "verify threads (one model each)")
+        .Add("queue", &V::queue, Closed(1, 1000000),
+             "escalations waiting at most; more are left to the edge's re-send")
+        .Add("confirm_score", &V::confirm_score, Closed(0, 1),
+             "same-class score at the box at or above which the verdict is confirmed")
+        .Add("reject_score", &V::reject_score, Closed(0, 1),
+             "same-class score below which the verdict is rejected")
+        .Add("min_iou", &V::min_iou, Closed(0, 1), "overlap with the edge's box that counts")
+        .Add("min_object_px", &V::min_object_px, Closed(0, 4096),
+             "objects smaller than this in the crop are uncertain")
+        .Add("skip_expired", &V::skip_expired, AnyValue(),
+             "answer uncertain without work once the edge's deadline passed")
+        .SetRules([](const V& v) -> Status {
+          if (v.reject_score > v.confirm_score) {
+            return InvalidArgument("verify.reject_score: expected at most verify.confirm_score (" +
+                                   FormatNumber(v.confirm_score) + "), got " +
+                                   FormatNumber(v.reject_score));
+          }
+          return Status::Ok();
+        });
+    return s;
+  }();
+  return kSchema;
+}
+
+const OptionSchema<BackendHttpConfig>& HttpSchema() {
+  static const OptionSchema<BackendHttpConfig> kSchema = [] {
+    using H = BackendHttpConfig;
+    OptionSchema<H> s("http", "REST API and /metrics");
+    s.Add("listen", &H::listen, AnyValue(), "HOST:PORT; empty: no server")
+        .Add("token_file", &H::token_file, AnyValue(), "bearer token, required off loopback");
+    return s;
+  }();
+  return kSchema;
+}
+
+const SchemaDocument<BackendConfig>& Document() {
+  static const SchemaDocument<BackendConfig> kDocument = [] {
+    SchemaDocument<BackendConfig> d;
+    d.Section(&BackendConfig::mqtt, MqttSchema())
+        .Section(&BackendConfig::store, StoreSchema())
+        .Section(&BackendConfig::ingest, IngestSchema())
+        .Section(&BackendConfig::verify, VerifySchema())
+        .Section(&BackendConfig::http, HttpSchema());
+    return d;
+  }();
+  return kDocument;
+}
+
+}  // namespace
+
+Result<BackendConfig> LoadBackendConfig(const std::string& path) { return Document().Load(path); }
+
+Result<BackendConfig> LoadBackendConfigString(const std::string& yaml, const std::string& path) {
+  return Document().LoadString(yaml, path);
+}
+
+std::string DescribeBackendConfig() { return Document().Describe(); }
+
+}  // namespace es

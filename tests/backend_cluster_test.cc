@@ -1,0 +1,275 @@
+// edgesight-backend scaled out: three worker processes in one shared-subscription group on a real
+// mosquitto, one SIGKILLed mid-stream. A test-side edge publishes escalations (real JPEG crops of
+// vtest.avi) and events (each twice: at-least-once), and re-sends every escalation that has no
+// verdict by its deadline with the same id, as the runtime does. Every escalation must end with
+// exactly one applied verdict, and the shared store must hold every message once.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <mosquitto.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "test_process.h"
+#include "uplink/escalation_message.h"
+#include "uplink/mqtt_test_util.h"
+#include "uplink/verdict_message.h"
+
+namespace es {
+namespace {
+
+using es::testing::RunProcess;
+using es::testing::Slurp;
+using es::testing::StartProcess;
+using mqtt_test::MosquittoProcess;
+using mqtt_test::WaitFor;
+
+const std::string kVtest = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+nlohmann::json GetJson(int port, const std::string& path) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_connection_timeout(2);
+  c.set_read_timeout(5);
+  auto r = c.Get(path);
+  if (!r || r->status != 200) return nullptr;
+  return nlohmann::json::parse(r->body, nullptr, false);
+}
+
+// The edge's side of the protocol, on one libmosquitto client.
+class TestEdge {
+ public:
+  explicit TestEdge(int port) {
+    mosquitto_lib_init();
+    m_ = mosquitto_new("test-edge", true, this);
+    mosquitto_message_callback_set(m_, [](mosquitto*, void* self, const mosquitto_message* msg) {
+      static_cast<TestEdge*>(self)->OnVerdict(
+          std::string(static_cast<const char*>(msg->payload), msg->payloadlen));
+    });
+    mosquitto_connect_callback_set(m_, [](mosquitto* m, void*, int rc) {
+      if (rc == 0) mosquitto_subscribe(m, nullptr, "edgesight/v1/edge1/verdicts", 1);
+    });
+    mosquitto_connect(m_, "127.0.0.1", port, 30);
+    mosquitto_loop_start(m_);
+  }
+  ~TestEdge() {
+    mosquitto_disconnect(m_);
+    mosquitto_loop_stop(m_, false);
+    mosquitto_destroy(m_);
+  }
+  void Publish(const std::string& topic, const std::string& payload) {
+    mosquitto_publish(m_, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(),
+                      1, false);
+  }
+  void Escalate(Escalation e) {
+    e.deadline_unix_ms = NowMs() + 4000;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pending_[e.id] = e;
+    }
+    Publish(EscalationTopic(e.device, e.stream), EncodeEscalation(e, 0, 0));
+  }
+  // Re-sends every escalation past its deadline without a verdict; returns how many.
+  int ResendExpired() {
+    std::vector<Escalation> again;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& [id, e] : pending_) {
+        if (applied_.count(id) == 0 && NowMs() > e.deadline_unix_ms) {
+          ++e.attempt;
+          e.deadline_unix_ms = NowMs() + 4000;
+          again.push_back(e);
+        }
+      }
+    }
+    for (const Escalation& e : again) {
+      Publish(EscalationTopic(e.device, e.stream), EncodeEscalation(e, 0, 0));
+    }
+    resent_ += static_cast<int>(again.size());
+    return static_cast<int>(again.size());
+  }
+  size_t applied() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return applied_.size();
+  }
+
+  std::mutex mu_;
+  std::map<std::string, Escalation> pending_;
+  std::map<std::string, Verdict> applied_;  // first verdict per escalation
+  int duplicates_ = 0, unknown_ = 0, conflicting_ = 0, resent_ = 0;
+
+ private:
+  void OnVerdict(const std::string& payload) {
+    auto v = DecodeVerdict(payload);
+    ASSERT_TRUE(v.ok()) << v.status().message();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pending_.count(v->escalation_id) == 0) {
+      ++unknown_;
+      return;
+    }
+    auto [it, fresh] = applied_.emplace(v->escalation_id, *v);
+    if (!fresh) {
+      ++duplicates_;
+      // Every answer to one escalation is the stored (first) verdict.
+      if (it->second.verdict != v->verdict || it->second.worker != v->worker) ++conflicting_;
+    }
+  }
+  mosquitto* m_ = nullptr;
+};
+
+TEST(BackendCluster, ThreeWorkersOneKilledEveryEscalationAnsweredOnce) {
+  if (!MosquittoProcess::Installed() || !std::filesystem::exists(kVtest)) {
+    GTEST_SKIP() << "mosquitto or vtest.avi absent";
+  }
+  const std::string dir = es::testing::TempDir();
+  // A real crop: a 160x120 JPEG of frame 60.
+  const std::string jpeg_path = dir + "/frame.jpg";
+  auto ff = RunProcess({"/usr/bin/ffmpeg", "-v", "error", "-y", "-i", kVtest, "-vf",
+                        "select=eq(n\\,60),scale=160:120", "-frames:v", "1", jpeg_path},
+                       60);
+  ASSERT_EQ(ff.exit_code, 0) << ff.err;
+  const std::string jpeg = Slurp(jpeg_path);
+  ASSERT_GT(jpeg.size(), 1000u);
+
+  const int port = es::testing::FreePort();
+  MosquittoProcess broker(port, "allow_anonymous true\nmax_queued_messages 10000\n");
+  ASSERT_TRUE(broker.Start());
+  const std::string url = "mqtt://127.0.0.1:" + std::to_string(port);
+  const std::string db = dir + "/store.db";
+  std::vector<int> pids, http_ports;
+  for (int i = 0; i < 3; ++i) {
+    const int hp = es::testing::FreePort();
+    http_ports.push_back(hp);
+    const std::string w = "w" + std::to_string(i);
+    pids.push_back(StartProcess({EDGESIGHT_BACKEND_BIN, "--mqtt", url, "--worker", w, "--db", db,
+                                 "--http", "127.0.0.1:" + std::to_string(hp)},
+                                dir + "/" + w + ".out", dir + "/" + w + ".err"));
+  }
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(WaitFor([&] { return !GetJson(http_ports[i], "/readyz").is_null(); }, 60))
+        << "worker " << i << ": " << Slurp(dir + "/w" + std::to_string(i) + ".err");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // SUBACKs after CONNACK
+
+  TestEdge edge(port);
+  ASSERT_TRUE(WaitFor([&] { return true; }, 0.5));
+  constexpr int kEscalations = 60;
+  bool killed = false;
+  for (int n = 0; n < kEscalations; ++n) {
+    Escalation e;
+    e.id = "edge1/cam0/esc/" + std::to_string(n);
+    e.device = "edge1";
+    e.stream = "cam0";
+    e.track_id = n;
+    e.class_id = n % 2 == 0 ? 0 : 18;  // person / sheep
+    e.score = 0.45f;
+    e.box = {40, 20, 60, 90};
+    e.crop_box = {0, 0, 160, 120};
+    e.reason = "uncertain";
+    e.jpeg = jpeg;
+    edge.Escalate(e);
+    // The same event twice (a re-send after a lost PUBACK).
+    const nlohmann::json ev = {{"v", 1},
+                               {"id", "edge1/cam0/" + std::to_string(n)},
+                               {"device", "edge1"},
+                               {"stream", "cam0"},
+                               {"type", "track"},
+                               {"phase", "start"}};
+    edge.Publish("edgesight/v1/edge1/cam0/events", ev.dump());
+    edge.Publish("edgesight/v1/edge1/cam0/events", ev.dump());
+    if (!killed && n >= kEscalations / 3) {
+      // Mid-stream: once worker 2 has verified something, SIGKILL it.
+      auto s = GetJson(http_ports[2], "/api/v1/stats");
+      if (!s.is_null() && s["worker"]["verified"].get<int>() > 0) {
+        kill(pids[2], SIGKILL);
+        waitpid(pids[2], nullptr, 0);
+        killed = true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  }
+  ASSERT_TRUE(killed) << "worker 2 never verified anything: " << Slurp(dir + "/w2.err");
+  // The edge's deadline loop: bounded.
+  const bool all = WaitFor(
+      [&] {
+        edge.ResendExpired();
+        return edge.applied() == kEscalations;
+      },
+      120);
+  EXPECT_TRUE(all) << edge.applied() << " of " << kEscalations << " answered";
+  {
+    std::lock_guard<std::mutex> lock(edge.mu_);
+    EXPECT_EQ(edge.unknown_, 0);
+    EXPECT_EQ(edge.conflicting_, 0) << "two different verdicts for one escalation";
+    std::printf("[ figures  ] escalations %d, re-sent %d, duplicate verdicts %d\n", kEscalations,
+                edge.resent_, edge.duplicates_);
+  }
+  auto stats = GetJson(http_ports[0], "/api/v1/stats");
+  ASSERT_FALSE(stats.is_null());
+  EXPECT_EQ(stats["store"]["escalations"], kEscalations);
+  EXPECT_EQ(stats["store"]["verdicts"], kEscalations);
+  ASSERT_TRUE(WaitFor(
+      [&] { return GetJson(http_ports[0], "/api/v1/stats")["store"]["events"] == kEscalations; },
+      20))
+      << GetJson(http_ports[0], "/api/v1/stats").dump();
+  auto metrics = httplib::Client("127.0.0.1", http_ports[0]).Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("es_backend_verify_seconds_bucket"), std::string::npos);
+  EXPECT_NE(metrics->body.find("es_backend_duplicates_total{kind=\"event\"}"), std::string::npos);
+  // The surviving workers stop on SIGTERM with a summary.
+  for (int i : {0, 1}) {
+    kill(pids[i], SIGTERM);
+    EXPECT_EQ(es::testing::WaitExit(pids[i], 30), 0)
+        << Slurp(dir + "/w" + std::to_string(i) + ".err");
+    auto summary =
+        nlohmann::json::parse(Slurp(dir + "/w" + std::to_string(i) + ".out"), nullptr, false);
+    ASSERT_FALSE(summary.is_discarded()) << Slurp(dir + "/w" + std::to_string(i) + ".out");
+    EXPECT_GT(summary["verified"].get<int>() + summary["reanswered"].get<int>(), 0)
+        << "worker " << i << " did no work: the group did not share";
+  }
+}
+
+TEST(BackendCli, ConfigErrorsAreOneLineExit2) {
+  const std::string dir = es::testing::TempDir();
+  const std::string cfg = dir + "/b.yaml";
+  std::ofstream(cfg) << "verify:\n  confirm_scor: 0.5\n";
+  auto r = RunProcess({EDGESIGHT_BACKEND_BIN, "--config", cfg}, 30);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("confirm_score"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+
+  r = RunProcess({EDGESIGHT_BACKEND_BIN, "--config", dir + "/missing.yaml"}, 30);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  r = RunProcess({EDGESIGHT_BACKEND_BIN, "--mqtt", "ftp://x"}, 30);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  r = RunProcess({EDGESIGHT_BACKEND_BIN, "--db", "postgresql://127.0.0.1/x", "--http", "off"}, 30);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  // The store's directory does not exist: unreachable at start, exit 1, one line.
+  r = RunProcess({EDGESIGHT_BACKEND_BIN, "--db", dir + "/no/such/dir/b.db", "--http", "off"}, 30);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  // A file that is not a store: bad input.
+  std::ofstream(dir + "/junk.db") << std::string(4096, 'j');
+  r = RunProcess({EDGESIGHT_BACKEND_BIN, "--db", dir + "/junk.db", "--http", "off"}, 30);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  r = RunProcess({EDGESIGHT_BACKEND_BIN, "--keys"}, 30);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("verify.confirm_score"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace es
