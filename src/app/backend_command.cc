@@ -16,6 +16,7 @@
 #include "backend/backend_store.h"
 #include "backend/backend_worker.h"
 #include "core/password_file.h"
+#include "detect/pose_estimator.h"
 #include "http/http_server.h"
 
 namespace es {
@@ -70,6 +71,16 @@ Result<BackendWorkerOptions> WorkerOptions(const BackendConfig& c) {
   o.verify.min_iou = static_cast<float>(v.min_iou);
   o.verify.min_object_px = static_cast<float>(v.min_object_px);
   o.verify.skip_expired = v.skip_expired;
+  o.verify.pose_confirm = static_cast<float>(v.pose_confirm);
+  o.verify.pose_reject = static_cast<float>(v.pose_reject);
+  if (v.pose && v.enabled) {
+    o.verify.pose_model = v.pose_model.empty() ? DefaultPoseModelPath() : v.pose_model;
+    if (v.pose_model.empty() && access(o.verify.pose_model.c_str(), R_OK) != 0) {
+      LogLine(LogLevel::kWarning, "verify: pose model " + o.verify.pose_model +
+                                      " is absent (scripts/fetch_assets.sh): person check off");
+      o.verify.pose_model.clear();
+    }
+  }
   return o;
 }
 

@@ -76,7 +76,19 @@ const OptionSchema<BackendVerifyConfig>& VerifySchema() {
              "objects smaller than this in the crop are uncertain")
         .Add("skip_expired", &V::skip_expired, AnyValue(),
              "answer uncertain without work once the edge's deadline passed")
+        .Add("pose", &V::pose, AnyValue(),
+             "second check for persons: BlazePose's person-presence flag")
+        .Add("pose_model", &V::pose_model, AnyValue(),
+             "pose ONNX model; empty: blazepose-lite.onnx from the model cache (check off, with "
+             "a warning, when absent)")
+        .Add("pose_confirm", &V::pose_confirm, Closed(0, 1), "presence at or above: a person")
+        .Add("pose_reject", &V::pose_reject, Closed(0, 1), "presence below: no person")
         .SetRules([](const V& v) -> Status {
+          if (v.pose_reject > v.pose_confirm) {
+            return InvalidArgument("verify.pose_reject: expected at most verify.pose_confirm (" +
+                                   FormatNumber(v.pose_confirm) + "), got " +
+                                   FormatNumber(v.pose_reject));
+          }
           if (v.reject_score > v.confirm_score) {
             return InvalidArgument("verify.reject_score: expected at most verify.confirm_score (" +
                                    FormatNumber(v.confirm_score) + "), got " +

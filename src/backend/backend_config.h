@@ -7,7 +7,9 @@
 //   ingest: max_payload_bytes, devices (allow list; empty = any)
 //   verify: enabled, model ("" = the embedded NanoDet), format, input_size, threads (inference
 //           threads per verifier), verifiers (verify threads), queue, confirm_score,
-//           reject_score, min_iou, min_object_px, skip_expired
+//           reject_score, min_iou, min_object_px, skip_expired, pose (person check with
+//           BlazePose), pose_model ("" = the cache's blazepose-lite.onnx), pose_confirm,
+//           pose_reject
 //   http:   listen ("" = off), token_file
 // Contract: LoadBackendConfig / LoadBackendConfigString return the config or one line naming
 // the file and the key ("backend.yaml: verify.confirm_score: expected a number in [0, 1], got
@@ -54,6 +56,10 @@ struct BackendVerifyConfig {
   double min_iou = 0.3;
   double min_object_px = 8;
   bool skip_expired = false;
+  bool pose = true;
+  std::string pose_model;
+  double pose_confirm = 0.5;
+  double pose_reject = 0.1;
 };
 
 struct BackendHttpConfig {

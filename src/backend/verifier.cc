@@ -32,7 +32,15 @@ Result<std::unique_ptr<Verifier>> Verifier::Create(const VerifyOptions& options)
         o.detector.model.empty() ? DefaultNanoDetModelPath() : o.detector.model;
     id = std::filesystem::path(path).stem().string();
   }
-  return std::unique_ptr<Verifier>(new Verifier(std::move(o), std::move(detector), id));
+  std::unique_ptr<Verifier> v(new Verifier(o, std::move(detector), id));
+  if (!o.pose_model.empty()) {
+    PoseEstimatorOptions po;
+    po.model = o.pose_model;
+    po.threads = std::max(1, o.detector.threads);
+    ES_ASSIGN_OR_RETURN(v->pose_, PoseEstimator::Create(po));
+    v->pose_id_ = std::filesystem::path(o.pose_model).stem().string();
+  }
+  return v;
 }
 
 Verdict Verifier::Verify(const Escalation& e, int64_t now_ms) {
@@ -96,14 +104,42 @@ Verdict Verifier::Verify(const Escalation& e, int64_t now_ms) {
     detail +=
         "; best other: " + std::string(CocoClassName(other->class_id)) + " " + Score2(other->score);
   }
-  const bool confirmed = same >= o_.confirm_score;
-  v.checks.push_back({"detector", model_id_, confirmed, same, detail});
+  const bool det_yes = same >= o_.confirm_score;
+  const bool det_no = same < o_.reject_score;
+  v.checks.push_back({"detector", model_id_, det_yes, same, detail});
   v.score = same;
-  if (confirmed) {
-    v.verdict = VerdictKind::kConfirmed;
-  } else if (same < o_.reject_score) {
-    v.verdict = VerdictKind::kRejected;
+  v.verdict = det_yes ? VerdictKind::kConfirmed
+                      : (det_no ? VerdictKind::kRejected : VerdictKind::kUncertain);
+  if (!pose_ || e.class_id != kClassPerson) return finish();
+
+  // The person check, on the box with a little margin.
+  const cv::Rect bounds(0, 0, crop.cols, crop.rows);
+  const cv::Rect roi =
+      cv::Rect(static_cast<int>(target.x - 0.1f * target.w),
+               static_cast<int>(target.y - 0.1f * target.h), static_cast<int>(1.2f * target.w),
+               static_cast<int>(1.2f * target.h)) &
+      bounds;
+  if (roi.width < 2 || roi.height < 2) return finish();
+  auto pose = pose_->Estimate(crop(roi));
+  if (!pose.ok()) {
+    v.checks.push_back({"pose", pose_id_, false, 0.f, pose.status().message()});
+    return finish();
   }
+  const float p = pose->presence;
+  const bool pose_yes = p >= o_.pose_confirm;
+  const bool pose_no = p < o_.pose_reject;
+  v.checks.push_back(
+      {"pose", pose_id_, pose_yes, p,
+       "presence " + Score2(p) + ", torso visibility " + Score2(pose->torso_visibility)});
+  if (det_yes) {
+    v.verdict = pose_no ? VerdictKind::kUncertain : VerdictKind::kConfirmed;
+  } else if (det_no) {
+    v.verdict = pose_yes ? VerdictKind::kUncertain : VerdictKind::kRejected;
+  } else {
+    v.verdict = pose_yes ? VerdictKind::kConfirmed
+                         : (pose_no ? VerdictKind::kRejected : VerdictKind::kUncertain);
+  }
+  v.score = 0.5f * (same + p);  // both checks weigh the same
   return finish();
 }
 

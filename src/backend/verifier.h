@@ -15,7 +15,17 @@
 //   with check "decode" / "size" / "expired".
 // - Every verdict lists the checks that ran (check "detector" with the model id and the score),
 //   the worker id and the timing (verify_ms).
-// - Optional second check for persons (pose): not in this step.
+// - Second check for persons (pose, when a pose model is configured): BlazePose on the box
+//   (plus 10% margin) gives the person-presence flag p (detect/pose_estimator.h). With the
+//   detector's score s it decides:
+//     s >= confirm_score and p >= pose_reject          -> confirmed
+//     s >= confirm_score and p <  pose_reject          -> uncertain (the checks disagree)
+//     reject_score <= s < confirm_score                 -> p >= pose_confirm: confirmed;
+//                                                         p < pose_reject: rejected; else uncertain
+//     s <  reject_score and p >= pose_confirm           -> uncertain (the checks disagree)
+//     s <  reject_score otherwise                       -> rejected
+//   The verdict lists both checks, each with whether it agreed with the edge; its score is then
+//   the mean of s and p (without the pose check: s).
 // Failure: Create() fails like MakeDetector (kNotFound / kDataLoss for a model that does not
 // load). Verify() never fails: an internal error becomes an "uncertain" verdict naming it.
 // Thread-safety: one Verify() at a time per Verifier (one per verify thread).
@@ -27,6 +37,7 @@
 
 #include "detect/detector.h"
 #include "detect/detector_options.h"
+#include "detect/pose_estimator.h"
 #include "edgesight/status.h"
 #include "uplink/escalation_message.h"
 #include "uplink/verdict_message.h"
@@ -42,6 +53,10 @@ struct VerifyOptions {
   float min_object_px = 8.f;   // the object's shorter side in the crop below this: uncertain
   bool skip_expired = false;   // answer "uncertain"/"expired" without work after the deadline
   std::string worker;          // worker id written into the verdict
+  // Person check: pose model path ("" = no pose check); presence thresholds.
+  std::string pose_model;
+  float pose_confirm = 0.5f;
+  float pose_reject = 0.1f;
 };
 
 class Verifier {
@@ -55,6 +70,8 @@ class Verifier {
       : o_(std::move(o)), detector_(std::move(d)), model_id_(std::move(model_id)) {}
   VerifyOptions o_;
   std::unique_ptr<Detector> detector_;
+  std::unique_ptr<PoseEstimator> pose_;
+  std::string pose_id_;
   std::string model_id_;
 };
 

@@ -125,6 +125,32 @@ TEST_F(VerifierTest, UnreadableTinyOrExpiredCropsAreUncertain) {
   EXPECT_EQ(v.checks[0].check, "expired");
 }
 
+// With the pose check (BlazePose presence) on persons: both checks agree on a real person and
+// on empty floor; a class other than person gets no pose check.
+TEST_F(VerifierTest, PoseCheckJoinsTheDetectorOnPersons) {
+  if (!std::filesystem::exists(DefaultPoseModelPath())) GTEST_SKIP() << "no pose model";
+  VerifyOptions o;
+  o.pose_model = DefaultPoseModelPath();
+  auto both = Verifier::Create(o);
+  ASSERT_TRUE(both.ok()) << both.status().message();
+  Verdict v = (*both)->Verify(Escalate(*person_, kClassPerson), 0);
+  EXPECT_EQ(v.verdict, VerdictKind::kConfirmed) << v.ToJson().dump();
+  ASSERT_EQ(v.checks.size(), 2u);
+  EXPECT_EQ(v.checks[1].check, "pose");
+  EXPECT_EQ(v.checks[1].model, "blazepose-lite");
+  EXPECT_TRUE(v.checks[1].agreed) << v.checks[1].detail;
+  EXPECT_GT(v.checks[1].score, 0.5f);
+
+  const BBox floor{10, static_cast<float>(frame_->rows - 110), 40, 100};
+  v = (*both)->Verify(Escalate(floor, kClassPerson), 0);
+  EXPECT_EQ(v.verdict, VerdictKind::kRejected) << v.ToJson().dump();
+  ASSERT_EQ(v.checks.size(), 2u);
+  EXPECT_FALSE(v.checks[1].agreed) << v.checks[1].detail;
+
+  v = (*both)->Verify(Escalate(*person_, kSheep), 0);
+  EXPECT_EQ(v.checks.size(), 1u);
+}
+
 TEST(VerifierCreate, AModelThatDoesNotLoadIsAnError) {
   VerifyOptions o;
   o.detector.type = "onnx";
@@ -132,6 +158,9 @@ TEST(VerifierCreate, AModelThatDoesNotLoadIsAnError) {
   auto v = Verifier::Create(o);
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.status().code(), StatusCode::kNotFound);
+  VerifyOptions p;
+  p.pose_model = "/nonexistent/pose.onnx";
+  EXPECT_EQ(Verifier::Create(p).status().code(), StatusCode::kNotFound);
 }
 
 }  // namespace
