@@ -122,19 +122,16 @@ int Serve(const BackendFlags& f) {
   if (!f.group.empty()) c.mqtt.group = f.group;
   if (!f.http.empty()) c.http.listen = f.http == "off" ? "" : f.http;
   if (!f.db.empty()) c.store.path = f.db;
-  if (c.store.path.rfind("postgresql://", 0) == 0 || c.store.path.rfind("postgres://", 0) == 0) {
-    return Fail(
-        InvalidArgument("store.path: PostgreSQL stores are not supported yet; use a "
-                        "SQLite file"));
-  }
   auto options = WorkerOptions(c);
   if (!options.ok()) return Fail(options.status());
 
-  auto store = BackendStore::Open(c.store.path, c.store.busy_timeout_ms);
+  auto store = OpenBackendStore(c.store.path, c.store.busy_timeout_ms);
   if (!store.ok()) {
     // Unreachable database at start: a runtime failure (1), unless the file is not a store.
     const Status& s = store.status();
-    if (s.code() == StatusCode::kDataLoss) return Fail(s);
+    if (s.code() == StatusCode::kDataLoss || s.code() == StatusCode::kInvalidArgument) {
+      return Fail(s);
+    }
     std::cerr << "edgesight-backend: error: " << OneLine(s.message()) << std::endl;
     return kExitRuntime;
   }
@@ -167,7 +164,7 @@ int Serve(const BackendFlags& f) {
   if (http) http->Start();
   LogLine(LogLevel::kInfo, "worker '" + options->worker + "' in group '" + options->group +
                                "': broker " + RedactMqttUrl(c.mqtt.url) + ", store " +
-                               c.store.path + (http ? ", http " + http->url() : ""));
+                               (*store)->Describe() + (http ? ", http " + http->url() : ""));
   {
     std::unique_lock<std::mutex> lock(mu);
     cv.wait(lock, [&] { return stop; });

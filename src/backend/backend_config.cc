@@ -34,7 +34,8 @@ const OptionSchema<BackendStoreConfig>& StoreSchema() {
   static const OptionSchema<BackendStoreConfig> kSchema = [] {
     using S = BackendStoreConfig;
     OptionSchema<S> s("store", "the event store");
-    s.Add("path", &S::path, AnyValue(), "SQLite file (shared by the workers of one machine)")
+    s.Add("path", &S::path, AnyValue(),
+          "SQLite file (shared by the workers of one machine) or postgresql://user@host:port/db")
         .Add("busy_timeout_ms", &S::busy_timeout_ms, Closed(0, 600000),
              "how long a write waits for another worker's");
     return s;

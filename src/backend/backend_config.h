@@ -3,7 +3,8 @@
 // Sections (every key optional; `edgesight-backend --keys` lists them with defaults):
 //   mqtt:   url, password_file, tls_cafile, group (shared-subscription group), worker (id;
 //           "" = <hostname>-<pid>)
-//   store:  path (SQLite file shared by the workers of one machine), busy_timeout_ms
+//   store:  path (SQLite file shared by the workers of one machine, or a postgresql:// URI for
+//           workers on several machines), busy_timeout_ms
 //   ingest: max_payload_bytes, devices (allow list; empty = any)
 //   verify: enabled, model ("" = the embedded NanoDet), format, input_size, threads (inference
 //           threads per verifier), verifiers (verify threads), queue, confirm_score,

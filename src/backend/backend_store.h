@@ -9,18 +9,17 @@
 // - AddVerdict() stores the first verdict of an escalation and returns it; when another worker
 //   stored one first, it returns that one instead (first wins), so every answer to the same
 //   escalation is the same verdict. StoredVerdict() returns it, or nullopt.
-// - Several processes may share one SQLite file on one machine (WAL, busy timeout); for
-//   several machines use PostgreSQL (not in this step).
+// - Several processes may share one SQLite file on one machine (WAL, busy timeout); processes on
+//   several machines share a PostgreSQL database (the same tables; libpq).
 // - Counts(): rows per table, verdicts per kind; Recent*(): newest first, for the REST API.
-// Failure: Open() -> kNotFound (cannot create the file / missing directory), kDataLoss (not a
-// backend store); later SQLite errors -> kInternal (kUnavailable while another process holds
-// the lock past the busy timeout). Thread-safety: every method is thread-safe (one connection,
-// a mutex).
+// Failure: OpenBackendStore -> kNotFound (SQLite: cannot create the file / missing directory),
+// kDataLoss (not a backend store), kUnavailable (PostgreSQL unreachable); later errors ->
+// kUnavailable when the database is unreachable or locked (callers retry: ingest pauses),
+// kInternal otherwise. Thread-safety: every method is thread-safe (one connection, a mutex).
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -29,8 +28,6 @@
 #include "edgesight/status.h"
 #include "uplink/escalation_message.h"
 #include "uplink/verdict_message.h"
-
-struct sqlite3;
 
 namespace es {
 
@@ -41,39 +38,39 @@ struct StoreCounts {
 
 class BackendStore {
  public:
-  static Result<std::unique_ptr<BackendStore>> Open(const std::string& path,
-                                                    int busy_timeout_ms = 5000);
-  ~BackendStore();
-  BackendStore(const BackendStore&) = delete;
-  BackendStore& operator=(const BackendStore&) = delete;
+  virtual ~BackendStore() = default;
 
   // An event message (its JSON text as received; id = the event id).
-  Result<bool> AddEvent(const std::string& id, const std::string& device, const std::string& stream,
-                        std::string_view json, int64_t now_ms);
+  virtual Result<bool> AddEvent(const std::string& id, const std::string& device,
+                                const std::string& stream, std::string_view json,
+                                int64_t now_ms) = 0;
   // A crop message (header JSON text and JPEG bytes).
-  Result<bool> AddCrop(const std::string& id, const std::string& device, const std::string& stream,
-                       const std::string& event_id, std::string_view header_json,
-                       std::string_view jpeg, int64_t now_ms);
+  virtual Result<bool> AddCrop(const std::string& id, const std::string& device,
+                               const std::string& stream, const std::string& event_id,
+                               std::string_view header_json, std::string_view jpeg,
+                               int64_t now_ms) = 0;
   // An escalation; a re-sent one (same id) is not new but its attempt count is kept (max).
-  Result<bool> AddEscalation(const Escalation& e, int64_t now_ms);
-  Result<Verdict> AddVerdict(const Verdict& v);
-  Result<std::optional<Verdict>> StoredVerdict(const std::string& escalation_id);
-  // The latest retained status of a device (replaces the previous one).
-  Status PutDeviceStatus(const std::string& device, std::string_view json, int64_t now_ms);
+  virtual Result<bool> AddEscalation(const Escalation& e, int64_t now_ms) = 0;
+  virtual Result<Verdict> AddVerdict(const Verdict& v) = 0;
+  virtual Result<std::optional<Verdict>> StoredVerdict(const std::string& escalation_id) = 0;
+  // The latest status of a device (replaces the previous one).
+  virtual Status PutDeviceStatus(const std::string& device, std::string_view json,
+                                 int64_t now_ms) = 0;
 
-  Result<StoreCounts> Counts();
-  Result<nlohmann::json> RecentEvents(const std::string& device, int limit);
-  Result<nlohmann::json> RecentVerdicts(const std::string& device, int limit);
-  Result<nlohmann::json> Devices();
+  virtual Result<StoreCounts> Counts() = 0;
+  virtual Result<nlohmann::json> RecentEvents(const std::string& device, int limit) = 0;
+  virtual Result<nlohmann::json> RecentVerdicts(const std::string& device, int limit) = 0;
+  virtual Result<nlohmann::json> Devices() = 0;
   // One escalation with its verdict (null when none), or kNotFound.
-  Result<nlohmann::json> EscalationInfo(const std::string& id);
-
- private:
-  explicit BackendStore(sqlite3* db) : db_(db) {}
-  Status Exec(const char* sql);
-
-  std::mutex mu_;
-  sqlite3* db_;
+  virtual Result<nlohmann::json> EscalationInfo(const std::string& id) = 0;
+  // "sqlite:<path>" or "postgresql://host:port/db" (no password), for logs.
+  virtual std::string Describe() const = 0;
 };
+
+// "postgresql://..." or "postgres://..." (libpq connection URI): PostgreSQL (pg_store.h);
+// anything else: a SQLite file (sqlite_store.h).
+Result<std::unique_ptr<BackendStore>> OpenBackendStore(const std::string& location,
+                                                       int busy_timeout_ms = 5000);
+bool IsPostgresUrl(const std::string& location);
 
 }  // namespace es

@@ -16,7 +16,7 @@ const std::string kJpeg("\xFF\xD8jpeg\xFF\xD9", 8);
 class IngestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = BackendStore::Open(dir_.path() + "/b.db");
+    auto s = OpenBackendStore(dir_.path() + "/b.db");
     ASSERT_TRUE(s.ok()) << s.status().message();
     store_ = std::move(*s);
     IngestOptions o;
