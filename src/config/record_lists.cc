@@ -404,6 +404,41 @@ const std::vector<RecordField<AlarmRule>>& RuleFields() {
     };
     timeout.emit = [](YAML::Emitter& o, const AlarmRule& r) { o << FormatNumber(r.timeout_s); };
     v.push_back(timeout);
+    auto choice_field = [](const char* name, std::string AlarmRule::*member,
+                           std::vector<std::string> choices, const char* def, const char* help) {
+      RecordField<AlarmRule> f;
+      f.doc = {name, "string", std::string("\"") + def + "\"", DescribeConstraint(OneOf(choices)),
+               help};
+      f.parse = [member, choices](const YAML::Node& n, const std::string& w, AlarmRule* r) {
+        std::string text;
+        ES_RETURN_IF_ERROR(ReadNonEmptyString(n, w, &text));
+        if (std::find(choices.begin(), choices.end(), text) == choices.end()) {
+          return InvalidArgument(w + ": " + UnknownNameMessage("value", text, choices));
+        }
+        r->*member = text;
+        return Status::Ok();
+      };
+      f.is_set = [member, def](const AlarmRule& r) { return r.*member != def; };
+      f.emit = [member](YAML::Emitter& o, const AlarmRule& r) { o << r.*member; };
+      return f;
+    };
+    v.push_back(choice_field("when", &AlarmRule::when, {"local", "verified"}, "local",
+                             "local: act now; verified: wait for the backend's verdict on the "
+                             "event's track (escalate:) up to verify_deadline_s"));
+    RecordField<AlarmRule> verify;
+    verify.doc = {"verify_deadline_s", "float", "10", "(0, 3600]",
+                  "when: verified: wait at most this long for the verdict, then apply fallback"};
+    verify.parse = [](const YAML::Node& n, const std::string& w, AlarmRule* r) {
+      return ReadNumber(n, w, OpenClosed(0, 3600), &r->verify_deadline_s);
+    };
+    verify.is_set = [](const AlarmRule& r) { return r.verify_deadline_s != 10.0; };
+    verify.emit = [](YAML::Emitter& o, const AlarmRule& r) {
+      o << FormatNumber(r.verify_deadline_s);
+    };
+    v.push_back(verify);
+    v.push_back(choice_field("fallback", &AlarmRule::fallback, {"fire", "drop"}, "fire",
+                             "when: verified and the verdict is uncertain or late: fire (a dead "
+                             "link never silences a site) or drop"));
     return v;
   }();
   return kFields;
