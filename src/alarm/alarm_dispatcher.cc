@@ -14,6 +14,13 @@ nlohmann::json AlarmStats::ToJson() const {
                           {"dropped", r.dropped},      {"fired", r.fired},
                           {"failed", r.failed},        {"last_exit_status", r.last_exit_status},
                           {"last_error", r.last_error}};
+    if (r.held > 0) {
+      rules_json[r.name]["verified"] = {{"held", r.held},
+                                        {"confirmed", r.confirmed},
+                                        {"rejected", r.rejected},
+                                        {"fallback_fire", r.fallback_fire},
+                                        {"fallback_drop", r.fallback_drop}};
+    }
   }
   return {{"submitted", submitted},   {"matched", matched}, {"suppressed", suppressed},
           {"dropped", dropped},       {"fired", fired},     {"failed", failed},
@@ -81,6 +88,19 @@ size_t AlarmDispatcher::Submit(const Event& event) {
       continue;
     }
     if (!json) json = std::make_shared<const std::string>(event.ToJson().dump());
+    if (rule.when == "verified") {
+      ever_fired_[i] = true;  // the rate limit counts from the hold
+      last_fire_[i] = now;
+      ++rs.held;
+      Held h{Job{i, json}, event.stream, event.track_id,
+             now + Duration::Seconds(rule.verify_deadline_s)};
+      if (auto v = verdicts_.find({event.stream, event.track_id}); v != verdicts_.end()) {
+        ReleaseLocked(h, v->second);
+      } else {
+        held_.push_back(std::move(h));
+      }
+      continue;
+    }
     if (!jobs_.Push(Job{i, json})) {  // filled up since the check (closed meanwhile)
       ++rs.dropped;
       ++stats_.dropped;
@@ -93,6 +113,64 @@ size_t AlarmDispatcher::Submit(const Event& event) {
   return queued;
 }
 
+void AlarmDispatcher::ReleaseLocked(const Held& h, const std::string& outcome) {
+  AlarmRuleStats& rs = stats_.rules[h.job.rule];
+  bool fire = false;
+  if (outcome == "confirmed") {
+    fire = true;
+    ++rs.confirmed;
+  } else if (outcome == "rejected") {
+    ++rs.rejected;
+  } else {
+    fire = options_.rules[h.job.rule].fallback == "fire";
+    ++(fire ? rs.fallback_fire : rs.fallback_drop);
+  }
+  if (!fire) return;
+  if (stopping_ || !jobs_.Push(h.job)) {
+    ++rs.dropped;
+    ++stats_.dropped;
+  }
+}
+
+void AlarmDispatcher::OnVerdict(const std::string& stream, int track_id,
+                                const std::string& outcome) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto key = std::make_pair(stream, track_id);
+  if (verdicts_.emplace(key, outcome).second) {
+    verdict_order_.push_back(key);
+    if (verdict_order_.size() > 1024) {
+      verdicts_.erase(verdict_order_.front());
+      verdict_order_.pop_front();
+    }
+  } else {
+    verdicts_[key] = outcome;
+  }
+  std::vector<Held> still;
+  for (Held& h : held_) {
+    if (h.stream == stream && h.track_id == track_id) {
+      ReleaseLocked(h, outcome);
+    } else {
+      still.push_back(std::move(h));
+    }
+  }
+  held_ = std::move(still);
+}
+
+void AlarmDispatcher::ExpireHeld() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (held_.empty()) return;
+  const Timestamp now = clock_();
+  std::vector<Held> still;
+  for (Held& h : held_) {
+    if (now >= h.deadline) {
+      ReleaseLocked(h, "late");
+    } else {
+      still.push_back(std::move(h));
+    }
+  }
+  held_ = std::move(still);
+}
+
 void AlarmDispatcher::CountDropped(const Job& job) {
   std::lock_guard<std::mutex> lock(mu_);
   ++stats_.rules[job.rule].dropped;
@@ -100,7 +178,15 @@ void AlarmDispatcher::CountDropped(const Job& job) {
 }
 
 void AlarmDispatcher::Run() {
-  while (std::optional<Job> job = jobs_.Pop()) {
+  while (true) {
+    // Wakes at least every 50 ms to apply the fallback of holds whose deadline passed.
+    std::optional<Job> job =
+        jobs_.PopUntil(std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
+    ExpireHeld();
+    if (!job) {
+      if (jobs_.closed()) break;
+      continue;
+    }
     if (cancel_.load()) {
       CountDropped(*job);  // past the stop deadline
     } else {
@@ -155,6 +241,15 @@ void AlarmDispatcher::Stop() {
           std::chrono::microseconds(static_cast<int64_t>(options_.stop_timeout_s * 1e6));
     }
     deadline = stop_deadline_;
+  }
+  {
+    // Holds still waiting for a verdict: the run is over; count them dropped.
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const Held& h : held_) {
+      ++stats_.rules[h.job.rule].dropped;
+      ++stats_.dropped;
+    }
+    held_.clear();
   }
   jobs_.Close();
   // Let queued actions run until the deadline, then cut the running one short.

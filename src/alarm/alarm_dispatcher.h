@@ -15,6 +15,11 @@
 //   timeout_s (command_runner.h). HTTP: POST of the event JSON (http_poster.h), connect and
 //   read timeouts timeout_s. Success counts as fired; anything else (spawn error, non-zero exit,
 //   timeout, connection refused, non-2xx) as failed, with the message kept as last_error.
+// - when: verified (the hybrid tier): a matching rule's action is held, keyed by the event's
+//   (stream, track_id), until OnVerdict() for that track: confirmed queues it, rejected drops
+//   it, uncertain/expired applies the rule's fallback (fire or drop); the worker applies the
+//   fallback when verify_deadline_s passes first (checked every 50 ms). A verdict that came
+//   before the event resolves it at once. Submit never waits for a verdict.
 // - Stop() (also run by the destructor) is bounded: queued actions keep running for at most
 //   AlarmOptions::stop_timeout_s; then the running action is killed/aborted and what is left is
 //   counted as dropped. Submit() after Stop() drops. Stop() is idempotent.
@@ -28,7 +33,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -48,12 +55,18 @@ namespace es {
 
 struct AlarmRuleStats {
   std::string name;
-  uint64_t matched = 0;       // events that passed the rule's filters
-  uint64_t suppressed = 0;    // matched within min_interval_s of the last queued action
-  uint64_t dropped = 0;       // queue full, submitted after Stop(), or abandoned at Stop()
-  uint64_t fired = 0;         // actions that succeeded (exit 0 / HTTP 2xx)
-  uint64_t failed = 0;        // actions that ran and failed (incl. timeouts)
-  int last_exit_status = -1;  // command rules: last exit code; -1 none / killed / not started
+  uint64_t matched = 0;     // events that passed the rule's filters
+  uint64_t suppressed = 0;  // matched within min_interval_s of the last queued action
+  uint64_t dropped = 0;     // queue full, submitted after Stop(), or abandoned at Stop()
+  uint64_t fired = 0;       // actions that succeeded (exit 0 / HTTP 2xx)
+  uint64_t failed = 0;      // actions that ran and failed (incl. timeouts)
+  // when: verified: actions held for a verdict, and how each hold ended.
+  uint64_t held = 0;
+  uint64_t confirmed = 0;      // verdict confirmed -> queued
+  uint64_t rejected = 0;       // verdict rejected -> dropped
+  uint64_t fallback_fire = 0;  // uncertain / expired / late -> fallback fire
+  uint64_t fallback_drop = 0;  // uncertain / expired / late -> fallback drop
+  int last_exit_status = -1;   // command rules: last exit code; -1 none / killed / not started
   std::string last_error;
 };
 
@@ -77,8 +90,13 @@ class AlarmDispatcher {
   AlarmDispatcher& operator=(const AlarmDispatcher&) = delete;
 
   // Returns the number of actions queued for this event (0 when none matched, all were
-  // suppressed or dropped).
+  // suppressed, dropped or held for a verdict).
   size_t Submit(const Event& event);
+  // A verdict on (stream, track_id)'s escalation: outcome "confirmed", "rejected", "uncertain"
+  // or "expired". Releases the actions held for that track (confirmed: queued; rejected:
+  // dropped; else the rule's fallback) and remembers the outcome for later events of the track
+  // (the last 1024 tracks). Never blocks on an action.
+  void OnVerdict(const std::string& stream, int track_id, const std::string& outcome);
   // Waits until no action is queued or running, at most timeout_s; true when idle.
   bool WaitIdle(double timeout_s);
   void Stop();
@@ -92,7 +110,17 @@ class AlarmDispatcher {
   };
 
   AlarmDispatcher(AlarmOptions options, std::vector<LoopbackUrl> urls, Clock clock);
+  struct Held {
+    Job job;
+    std::string stream;
+    int track_id = 0;
+    Timestamp deadline;
+  };
+
   void Run();
+  // Resolves a held job with an outcome (under mu_): queues it or counts it dropped.
+  void ReleaseLocked(const Held& h, const std::string& outcome);
+  void ExpireHeld();
   void Execute(const Job& job);
   void CountDropped(const Job& job);
 
@@ -101,11 +129,14 @@ class AlarmDispatcher {
   const Clock clock_;
 
   mutable std::mutex mu_;
-  bool stopping_ = false;                                // guarded by mu_
-  std::vector<Timestamp> last_fire_;                     // per rule, guarded by mu_
-  std::vector<bool> ever_fired_;                         // per rule, guarded by mu_
-  AlarmStats stats_;                                     // guarded by mu_
-  std::chrono::steady_clock::time_point stop_deadline_;  // guarded by mu_
+  bool stopping_ = false;                                        // guarded by mu_
+  std::vector<Timestamp> last_fire_;                             // per rule, guarded by mu_
+  std::vector<bool> ever_fired_;                                 // per rule, guarded by mu_
+  AlarmStats stats_;                                             // guarded by mu_
+  std::chrono::steady_clock::time_point stop_deadline_;          // guarded by mu_
+  std::vector<Held> held_;                                       // guarded by mu_
+  std::map<std::pair<std::string, int>, std::string> verdicts_;  // guarded by mu_
+  std::deque<std::pair<std::string, int>> verdict_order_;        // guarded by mu_
 
   std::atomic<bool> cancel_{false};  // kill the running command, drop what is left
   HttpPoster poster_;

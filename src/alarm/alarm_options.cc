@@ -109,6 +109,15 @@ Status ValidateAlarmOptions(const AlarmOptions& o) {
     if (!(r.timeout_s > 0.0 && r.timeout_s <= kMaxAlarmTimeoutS)) {
       return InvalidArgument(item + ": timeout_s must be in (0, 600]");
     }
+    if (r.when != "local" && r.when != "verified") {
+      return InvalidArgument(item + ": when: expected local or verified, got " + r.when);
+    }
+    if (r.fallback != "fire" && r.fallback != "drop") {
+      return InvalidArgument(item + ": fallback: expected fire or drop, got " + r.fallback);
+    }
+    if (!(r.verify_deadline_s > 0.0 && r.verify_deadline_s <= 3600.0)) {
+      return InvalidArgument(item + ": verify_deadline_s must be in (0, 3600]");
+    }
   }
   return Status::Ok();
 }

@@ -5,7 +5,8 @@
 // a rule has exactly one action"). A rule selects events (by type/phase with `on`, by zone or
 // line name with `zones`/`lines`) and has exactly one action: a local command (argv, no shell)
 // or an HTTP POST to a loopback URL (127.0.0.1, ::1, localhost), so an alarm never depends on
-// the network. min_interval_s rate-limits each rule; timeout_s bounds one action.
+// the network. min_interval_s rate-limits each rule; timeout_s bounds one action. `when:
+// verified` gates a rule on the backend's verdict with a deadline and a local fallback.
 // Event filters (`on`): "TYPE" or "TYPE.PHASE" with TYPE in track, zone, loiter, line and the
 // phases each type has (track/zone: start, end; loiter: start, update, end; line: instant).
 // Thread-safety: plain values; the functions are pure.
@@ -29,6 +30,12 @@ struct AlarmRule {
   std::string http;                  // http://127.0.0.1:PORT/path (loopback only)
   double min_interval_s = 0.0;       // fire at most once per this many seconds; 0 = no limit
   double timeout_s = 5.0;            // one action: command runtime / HTTP connect and read
+  // "local": act on the event now. "verified": wait for the backend's verdict on the event's
+  // track (the hybrid tier) up to verify_deadline_s: confirmed fires, rejected drops, uncertain
+  // or no verdict in time applies `fallback` ("fire" or "drop").
+  std::string when = "local";
+  double verify_deadline_s = 10.0;
+  std::string fallback = "fire";
 };
 
 struct AlarmOptions {

@@ -12,6 +12,8 @@
 #include "app/alarm_hook.h"
 #include "app/armed_hook.h"
 #include "app/component_metrics.h"
+#include "app/escalation_hook.h"
+#include "app/escalation_runtime.h"
 #include "app/event_log_hook.h"
 #include "app/governor_runtime.h"
 #include "app/log_line.h"
@@ -40,6 +42,8 @@ struct Device {
   MetricsRegistry metrics;  // live, per camera; outlives the pipelines
   std::unique_ptr<UplinkRuntime> uplink;
   std::shared_ptr<AlarmDispatcher> alarms;
+  std::unique_ptr<EscalationRuntime> escalation;  // when a camera escalates
+  std::string model;                              // the edge detector's id
   std::unique_ptr<DetectionService> detection;
   std::map<std::string, std::shared_ptr<LiveCameraConfig>> live;  // by camera id
   std::map<std::string, std::shared_ptr<LiveView>> views;         // by camera id, with http
@@ -89,6 +93,13 @@ Status AddDecisionHooks(const AppConfig& c, Device* dev, std::shared_ptr<LensPai
         [consumers = std::move(packet_consumers)](const AVPacket& p, const AVStream& st) {
           for (const auto& consume : consumers) consume(p, st);
         });
+  }
+  // Escalation after the outbox commit (the track's start event is durable before its
+  // escalation names it), before alarms (which may wait for its verdict).
+  if (c.escalate.enabled && dev->escalation) {
+    parts->hooks.push_back(
+        std::make_unique<EscalationHook>(dev->escalation.get(), dev->uplink->outbox(), c.escalate,
+                                         stream, dev->model, c.uplink.crop_max_side));
   }
   if (dev->alarms) parts->hooks.push_back(std::make_unique<AlarmHook>(dev->alarms, 5.0));
   // PTZ last: it only reads the tracks. A bad calibration file fails here (exit 2); a head
@@ -203,8 +214,23 @@ DetectorOptions WorkerOptions(DetectorOptions o, size_t cameras) {
   return o;
 }
 
-Status OpenDevice(const AppConfig& c, size_t cameras, Device* dev) {
-  ES_ASSIGN_OR_RETURN(dev->uplink, UplinkRuntime::Open(c.uplink, dev->id));
+Status OpenDevice(const AppConfig& c, size_t cameras, bool escalate, Device* dev) {
+  ES_ASSIGN_OR_RETURN(dev->uplink, UplinkRuntime::Open(c.uplink, dev->id, escalate));
+  if (escalate) {
+    if (!dev->uplink) {
+      return InvalidArgument(
+          "escalate.enabled needs the outbox: set uplink.outbox (or uplink.mqtt / --mqtt)");
+    }
+    EscalationRuntimeOptions eo;
+    eo.device = dev->id;
+    ES_ASSIGN_OR_RETURN(dev->escalation,
+                        EscalationRuntime::Open(dev->uplink->outbox(), dev->uplink->publisher(),
+                                                &dev->metrics, eo));
+    EscalationRuntime* esc = dev->escalation.get();
+    dev->uplink->SetMessageHandler([esc](const std::string& topic, std::string_view payload) {
+      esc->OnMessage(topic, payload);
+    });
+  }
   std::vector<std::unique_ptr<Detector>> workers;  // one model instance per parallel run
   if (c.detector.type != "motion") {
     const DetectorOptions each = WorkerOptions(c.detector, cameras);
@@ -217,9 +243,8 @@ Status OpenDevice(const AppConfig& c, size_t cameras, Device* dev) {
   RegisterThermalMetrics(&dev->metrics);
   dev->metrics.GetGauge("edgesight_build_info", "edgesight's version", {{"version", "0.1.0"}})
       ->Set(1);
-  dev->metrics
-      .GetGauge("edgesight_model_info", "the detector in use",
-                {{"model", shared ? shared->name() : c.detector.type}})
+  dev->model = shared ? shared->name() : c.detector.type;
+  dev->metrics.GetGauge("edgesight_model_info", "the detector in use", {{"model", dev->model}})
       ->Set(1);
   if (!c.http.listen.empty()) {  // bound now: a taken port fails before any camera starts
     ES_ASSIGN_OR_RETURN(dev->http, HttpServer::Bind(c.http));
@@ -235,6 +260,14 @@ Status OpenDevice(const AppConfig& c, size_t cameras, Device* dev) {
     ES_ASSIGN_OR_RETURN(std::unique_ptr<AlarmDispatcher> alarms, AlarmDispatcher::Create(c.alarm));
     dev->alarms = std::move(alarms);
     RegisterAlarmMetrics(&dev->metrics, dev->alarms);
+  }
+  if (dev->escalation) {
+    // Verdicts (and expiries) resolve alarms waiting for them (alarm.rules[].when: verified).
+    std::weak_ptr<AlarmDispatcher> alarms = dev->alarms;
+    dev->escalation->SetListener([alarms](const VerdictNotice& n) {
+      if (auto a = alarms.lock()) a->OnVerdict(n.stream, n.track_id, n.outcome);
+    });
+    dev->escalation->Start();
   }
   return Status::Ok();
 }
@@ -355,7 +388,9 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device, Shutdow
   dev.id = device;
   const AppConfig& first = site.cameras.front().config;
   std::vector<std::unique_ptr<Pipeline>> pipelines;
-  Status built = OpenDevice(first, site.cameras.size(), &dev);
+  const bool escalate = std::any_of(site.cameras.begin(), site.cameras.end(),
+                                    [](const SiteCamera& c) { return c.config.escalate.enabled; });
+  Status built = OpenDevice(first, site.cameras.size(), escalate, &dev);
   for (size_t i = 0; built.ok() && i < site.cameras.size(); ++i) {
     auto p = BuildCamera(site.cameras[i], site.cameras.size() > 1, &dev);
     if (!p.ok()) {
@@ -422,8 +457,13 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device, Shutdow
     if (signals != nullptr && signals->stop_requested()) {
       drain_s = std::min(drain_s, first.pipeline.stop_timeout_s / 2);
     }
-    dev.uplink->Finish(drain_s);
+    dev.uplink->Finish(drain_s);  // the publisher stops: no verdict arrives after this
+    dev.uplink->SetMessageHandler(nullptr);
     out.uplink = dev.uplink->Summary();
+    if (dev.escalation) {
+      dev.escalation->Stop();
+      out.escalation = dev.escalation->Summary();
+    }
     if (std::string why = dev.uplink->Degraded(); !why.empty()) out.degraded.push_back(why);
     out.credentials_refused = dev.uplink->credentials_refused();
   }
@@ -441,6 +481,7 @@ RunResult SingleCameraResult(SiteRunResult site, const AppConfig& c) {
   if (!site.cameras.empty()) r = std::move(site.cameras.front());
   r.summary.source = c.source.uri;
   if (!site.uplink.is_null()) r.summary.hooks.emplace_back("uplink", site.uplink);
+  if (!site.escalation.is_null()) r.summary.hooks.emplace_back("escalation", site.escalation);
   for (auto& why : site.degraded) r.summary.degraded.push_back(std::move(why));
   r.status = site.status;
   if (!r.status.ok()) r.summary.status = r.status.ToString();
@@ -468,6 +509,7 @@ nlohmann::ordered_json SiteRunResult::ToJson(const std::string& device) const {
     for (const auto& why : r.summary.degraded) reasons.push_back(id + ": " + why);
   }
   if (!uplink.is_null()) j["uplink"] = uplink;
+  if (!escalation.is_null()) j["escalation"] = escalation;
   if (!status.ok()) {
     j["status"] = status.ToString();
   } else if (!reasons.empty()) {

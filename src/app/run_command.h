@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "app/shutdown_signals.h"
 #include "config/app_config.h"
 #include "config/site_config.h"
-#include "app/shutdown_signals.h"
 #include "pipeline/pipeline.h"
 
 namespace es {
@@ -28,8 +28,9 @@ namespace es {
 // build error (bad config, a model that does not load: nothing ran), or, once running, the
 // first camera's error when every camera failed, else ok.
 struct SiteRunResult {
-  std::vector<RunResult> cameras;  // in the site's camera order
-  nlohmann::json uplink;           // null without an uplink
+  std::vector<RunResult> cameras;     // in the site's camera order
+  nlohmann::json uplink;              // null without an uplink
+  nlohmann::json escalation;          // null unless a camera escalates (hybrid tier)
   std::vector<std::string> degraded;  // device-wide: the uplink's reason, if any
   // A broker or PTZ head refused our credentials: said on stderr at once; exit 2 at the end.
   bool credentials_refused = false;
@@ -47,9 +48,8 @@ using SiteReloader = std::function<Result<SiteConfig>()>;
 // schedule.settings_version counts the snapshots a camera has had (1 = never changed).
 // With progress, a status line on stderr shows each camera's progress while it runs
 // (app/progress.h; the CLI asks for it only on a terminal).
-SiteRunResult RunSite(const SiteConfig& site, const std::string& device,
-                      ShutdownSignals* signals, const SiteReloader& reload = {},
-                      bool progress = false);
+SiteRunResult RunSite(const SiteConfig& site, const std::string& device, ShutdownSignals* signals,
+                      const SiteReloader& reload = {}, bool progress = false);
 
 // The single-camera summary of a one-camera site run ("uplink" among its hooks, the device's
 // degradations in its own).
@@ -57,7 +57,7 @@ RunResult SingleCameraResult(SiteRunResult site, const AppConfig& config);
 
 // One camera (the single-camera summary, with "uplink" among its hooks).
 // device: this edge device's id, the first part of every event id ("<device>/<stream>/<n>").
-RunResult BuildAndRun(const AppConfig& config, const std::string& device,
-                      ShutdownSignals* signals, const SiteReloader& reload = {});
+RunResult BuildAndRun(const AppConfig& config, const std::string& device, ShutdownSignals* signals,
+                      const SiteReloader& reload = {});
 
 }  // namespace es

@@ -7,11 +7,13 @@
 #include "app/mqtt_url.h"
 #include "core/password_file.h"
 #include "uplink/status_message.h"
+#include "uplink/verdict_message.h"
 
 namespace es {
 
 Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& config,
-                                                           const std::string& device) {
+                                                           const std::string& device,
+                                                           bool subscribe_verdicts) {
   if (config.mqtt.empty() && config.outbox.empty()) return std::unique_ptr<UplinkRuntime>();
   auto rt = std::unique_ptr<UplinkRuntime>(new UplinkRuntime());
   rt->config_ = config;
@@ -22,7 +24,8 @@ Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& c
     ES_RETURN_IF_ERROR(ParseMqttUrl(config.mqtt, &mqtt));
     if (!config.username.empty()) mqtt.username = config.username;
     if (!config.password_file.empty()) {
-      ES_ASSIGN_OR_RETURN(mqtt.password, ReadPasswordFile("uplink.password_file", config.password_file));
+      ES_ASSIGN_OR_RETURN(mqtt.password,
+                          ReadPasswordFile("uplink.password_file", config.password_file));
     }
     rt->broker_ = RedactMqttUrl(config.mqtt);
   }
@@ -41,6 +44,13 @@ Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& c
       self->refused_ = true;
       ReportError(PermissionDenied(why + "; events stay in the outbox"));
     };
+    if (subscribe_verdicts) {
+      mqtt.subscriptions.push_back({VerdictTopic(device), 1});
+      po.on_message = [self](const std::string& topic, std::string_view payload) {
+        std::lock_guard<std::mutex> lock(self->handler_mu_);
+        if (self->handler_) self->handler_(topic, payload);
+      };
+    }
     ES_ASSIGN_OR_RETURN(rt->publisher_, MqttPublisher::Create(rt->outbox_.get(), mqtt, po));
     ES_RETURN_IF_ERROR(rt->publisher_->Start());
   }
@@ -69,10 +79,16 @@ Result<std::unique_ptr<DecisionHook>> UplinkRuntime::MakeHook(const std::string&
       outbox_.get(), publisher_.get(), device_, IdsFor(stream), std::move(crops)));
 }
 
+void UplinkRuntime::SetMessageHandler(
+    std::function<void(const std::string&, std::string_view)> handler) {
+  std::lock_guard<std::mutex> lock(handler_mu_);
+  handler_ = std::move(handler);
+}
+
 void UplinkRuntime::Finish(double drain_timeout_s) {
   if (publisher_) {
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::duration<double>(drain_timeout_s);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::duration<double>(drain_timeout_s);
     while (std::chrono::steady_clock::now() < deadline && outbox_->Depth() > 0 &&
            publisher_->state() != PublisherState::kUnavailable) {
       publisher_->Notify();

@@ -19,9 +19,12 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 
 #include "app/outbox_hook.h"
 #include "core/metrics_registry.h"
@@ -35,8 +38,11 @@ namespace es {
 class UplinkRuntime {
  public:
   // Null when the config asks for neither an outbox nor a broker.
+  // subscribe_verdicts: with a broker, subscribe (QoS 1) to VerdictTopic(device) and hand what
+  // arrives to the message handler (SetMessageHandler).
   static Result<std::unique_ptr<UplinkRuntime>> Open(const UplinkConfig& config,
-                                                     const std::string& device);
+                                                     const std::string& device,
+                                                     bool subscribe_verdicts = false);
   ~UplinkRuntime();
 
   std::shared_ptr<OutboxEventIdSource> IdsFor(const std::string& stream);
@@ -44,6 +50,9 @@ class UplinkRuntime {
   Outbox* outbox() const { return outbox_.get(); }
   MqttPublisher* publisher() const { return publisher_.get(); }
   void Finish(double drain_timeout_s);
+  // Receives the subscribed messages on the transport thread (null: dropped). Clear it before
+  // what it calls goes away; the publisher's Stop() (Finish) ends every call.
+  void SetMessageHandler(std::function<void(const std::string&, std::string_view)> handler);
   nlohmann::json Summary() const;
   // Live figures on `metrics`: outbox depth, oldest age, dropped entries per kind and last
   // write health; with a broker, connection state and payload bytes acknowledged per kind.
@@ -66,6 +75,8 @@ class UplinkRuntime {
   int64_t depth_at_finish_ = -1;
   SentBytes sent_at_start_;  // the outbox's acknowledged bytes when this run opened it
   std::atomic<bool> refused_{false};
+  std::mutex handler_mu_;
+  std::function<void(const std::string&, std::string_view)> handler_;  // guarded by handler_mu_
 };
 
 }  // namespace es

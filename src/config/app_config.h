@@ -14,13 +14,14 @@
 #include "analytics/analytics_options.h"
 #include "detect/detector_options.h"
 #include "govern/governor_options.h"
+#include "http/http_options.h"
 #include "pipeline/pipeline_options.h"
 #include "ptz/ptz_config.h"
 #include "record/recording_options.h"
 #include "source/source_options.h"
 #include "track/byte_track_options.h"
+#include "uplink/escalate_options.h"
 #include "uplink/uplink_config.h"
-#include "http/http_options.h"
 
 namespace es {
 
@@ -47,6 +48,7 @@ struct AppConfig {
   PtzConfig ptz;                       // YAML section `ptz` (PTZ linkage; driver "" = off)
   HttpOptions http;                    // YAML section `http` (operations API; listen "" = off)
   GovernorOptions governor;            // YAML section `governor` (budgets; enabled false = off)
+  EscalateOptions escalate;            // YAML section `escalate` (hybrid tier; per camera)
 };
 
 }  // namespace es

@@ -95,7 +95,8 @@ Status CheckAlarmReferences(const AppConfig& c) {
     ES_RETURN_IF_ERROR(CheckReferences(r.zones, zones, "zone", item + ": zones"));
     ES_RETURN_IF_ERROR(CheckReferences(r.lines, lines, "line", item + ": lines"));
   }
-  return Status::Ok();
+  // escalate.zones names this camera's zones (a typo would never escalate).
+  return CheckReferences(c.escalate.zones, zones, "zone", "escalate.zones");
 }
 
 }  // namespace

@@ -85,6 +85,8 @@ TEST(ConfigLoaderTest, ExampleFileLoadsAndEqualsDefaultsExceptUri) {
   ASSERT_FALSE(r->ptz.linkage.zone.empty());
   expected.ptz.linkage.class_priority = r->ptz.linkage.class_priority;
   expected.ptz.linkage.zone = r->ptz.linkage.zone;
+  ASSERT_FALSE(r->escalate.classes.empty());
+  expected.escalate.classes = r->escalate.classes;
   EXPECT_EQ(ToYaml(*r), ToYaml(expected));
 }
 
@@ -195,8 +197,8 @@ TEST(ConfigLoaderTest, SeveralDocumentsAreRejected) {
 TEST(ConfigLoaderTest, TopLevelMustBeAMapping) {
   EXPECT_EQ(LoadError("- source\n- detector\n"),
             "config.yaml: expected a mapping of sections (source, detector, gate, tracker, "
-            "pipeline, output, analytics, alarm, recording, uplink, ptz, http, governor) at the top level, got a "
-            "list");
+            "pipeline, output, analytics, alarm, recording, uplink, ptz, http, governor, escalate) at the "
+            "top level, got a list");
   EXPECT_THAT(LoadError("42\n"), HasSubstr("at the top level, got 42"));
 }
 
@@ -208,7 +210,8 @@ TEST(ConfigLoaderTest, UnknownSectionWithSuggestion) {
 TEST(ConfigLoaderTest, UnknownSectionWithoutSuggestionListsSections) {
   EXPECT_EQ(LoadError("mqtt:\n  url: tcp://x\n"),
             "config.yaml: mqtt: unknown section (expected one of [source, detector, gate, "
-            "tracker, pipeline, output, analytics, alarm, recording, uplink, ptz, http, governor])");
+            "tracker, pipeline, output, analytics, alarm, recording, uplink, ptz, http, governor, "
+            "escalate])");
 }
 
 TEST(ConfigLoaderTest, UnknownKeyWithSuggestion) {

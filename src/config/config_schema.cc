@@ -1,5 +1,7 @@
 #include "config/config_schema.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -18,6 +20,7 @@
 #include "record/recording_schema.h"
 #include "source/source_schema.h"
 #include "track/byte_track_schema.h"
+#include "uplink/escalate_schema.h"
 #include "uplink/uplink_schema.h"
 
 namespace es {
@@ -66,6 +69,9 @@ std::vector<SectionSpec> BuildSchema() {
   s.back().lists.push_back(PtzZoneListSpec());
   s.push_back(Mount(&AppConfig::http, HttpSchema()));
   s.push_back(Mount(&AppConfig::governor, GovernorSchema()));
+  s.push_back(Mount(&AppConfig::escalate, EscalateSchema()));
+  s.back().lists.push_back(EscalateScoreBandListSpec());
+  s.back().lists.push_back(EscalateClassesListSpec());
   return s;
 }
 
@@ -145,7 +151,13 @@ std::vector<KeyDoc> DescribeSchema() {
     }
     for (const ListSpec& l : s.lists) {
       const std::string key = s.name + "." + l.name;
-      rows.push_back({key, l.type, "[]", "-", l.help});
+      std::string def = "[]";
+      if (l.keys.empty() && l.emit) {  // a list of values: its default as YAML
+        YAML::Emitter out;
+        l.emit(out, defaults);
+        def = out.c_str();
+      }
+      rows.push_back({key, l.type, def, "-", l.help});
       for (const RecordKeyDoc& k : l.keys) {
         rows.push_back({key + "[]." + k.name, k.type, k.default_value, k.range, k.help});
       }

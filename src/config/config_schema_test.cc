@@ -29,8 +29,8 @@ const void* Address(FieldRef ref) {
 TEST(ConfigSchemaTest, SectionsInDocumentOrder) {
   EXPECT_EQ(SectionNames(),
             (std::vector<std::string>{"source", "detector", "gate", "tracker", "pipeline", "output",
-                                      "analytics", "alarm", "recording", "uplink", "ptz",
-                                      "http", "governor"}));
+                                      "analytics", "alarm", "recording", "uplink", "ptz", "http",
+                                      "governor", "escalate"}));
 }
 
 TEST(ConfigSchemaTest, EveryFieldBindsItsOwnStorage) {
@@ -52,20 +52,22 @@ TEST(ConfigSchemaTest, EveryFieldBindsItsOwnStorage) {
   // Every field of the option structs is configurable: scalars here, the record lists
   // (analytics.zones, analytics.lines, alarm.rules, ptz.class_priority, ptz.zone) as ListSpecs.
   // ptz: 7 driver keys + 21 PtzLinkageOptions scalars.
-  EXPECT_EQ(count, 14u + 13u + 5u + 27u + 9u + 3u + 4u + 2u + 18u + 11u + 28u + 14u + 12u);
+  // escalate: 8 scalars; score_band and classes are ListSpecs.
+  EXPECT_EQ(count, 14u + 13u + 5u + 27u + 9u + 3u + 4u + 2u + 18u + 11u + 28u + 14u + 12u + 8u);
   EXPECT_EQ(FindSection("analytics")->FieldNames(),
             (std::vector<std::string>{"anchor", "end_after_s", "loiter_update_s",
                                       "line_hysteresis_px", "zones", "lines"}));
   EXPECT_EQ(FindSection("alarm")->FieldNames(),
             (std::vector<std::string>{"queue_capacity", "stop_timeout_s", "rules"}));
-  EXPECT_EQ(FindSection("analytics")->FindList("zones")->KeyNames(),
-            (std::vector<std::string>{"name", "polygon", "classes", "loiter_s", "stream",
-                                      "armed"}));
+  EXPECT_EQ(
+      FindSection("analytics")->FindList("zones")->KeyNames(),
+      (std::vector<std::string>{"name", "polygon", "classes", "loiter_s", "stream", "armed"}));
   EXPECT_EQ(FindSection("analytics")->FindList("lines")->KeyNames(),
             (std::vector<std::string>{"name", "a", "b", "classes", "stream"}));
-  EXPECT_EQ(FindSection("alarm")->FindList("rules")->KeyNames(),
-            (std::vector<std::string>{"name", "on", "zones", "lines", "command", "http",
-                                      "min_interval_s", "timeout_s"}));
+  EXPECT_EQ(
+      FindSection("alarm")->FindList("rules")->KeyNames(),
+      (std::vector<std::string>{"name", "on", "zones", "lines", "command", "http", "min_interval_s",
+                                "timeout_s", "when", "verify_deadline_s", "fallback"}));
 }
 
 TEST(ConfigSchemaTest, BindingsReachTheRightMembers) {
@@ -126,8 +128,9 @@ TEST(ConfigSchemaTest, FormatDocListsEverySection) {
   const size_t at = doc.find("top-level sections: ");
   ASSERT_NE(at, std::string::npos);
   const std::string list = doc.substr(at, doc.find(". ", at) - at);
-  const char* kCounts[] = {"", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight",
-                           "Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen"};
+  const char* kCounts[] = {"",       "One",      "Two",      "Three",  "Four", "Five",
+                           "Six",    "Seven",    "Eight",    "Nine",   "Ten",  "Eleven",
+                           "Twelve", "Thirteen", "Fourteen", "Fifteen"};
   const size_t n = SectionNames().size();
   ASSERT_LT(n, std::size(kCounts));
   EXPECT_EQ(doc.substr(doc.rfind("- ", at) + 2, at - doc.rfind("- ", at) - 3), kCounts[n])

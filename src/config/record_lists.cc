@@ -1,6 +1,7 @@
 #include "config/record_lists.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "config/did_you_mean.h"
@@ -299,7 +300,9 @@ const std::vector<RecordField<ZoneRecord>>& ZoneFields() {
       return Status::Ok();
     };
     v[5].is_set = [](const ZoneRecord& r) { return r.zone.armed; };
-    v[5].emit = [](YAML::Emitter& o, const ZoneRecord& r) { o << (r.zone.armed ? "true" : "false"); };
+    v[5].emit = [](YAML::Emitter& o, const ZoneRecord& r) {
+      o << (r.zone.armed ? "true" : "false");
+    };
     return v;
   }();
   return kFields;
@@ -401,12 +404,106 @@ const std::vector<RecordField<AlarmRule>>& RuleFields() {
     };
     timeout.emit = [](YAML::Emitter& o, const AlarmRule& r) { o << FormatNumber(r.timeout_s); };
     v.push_back(timeout);
+    auto choice_field = [](const char* name, std::string AlarmRule::*member,
+                           std::vector<std::string> choices, const char* def, const char* help) {
+      RecordField<AlarmRule> f;
+      f.doc = {name, "string", std::string("\"") + def + "\"", DescribeConstraint(OneOf(choices)),
+               help};
+      f.parse = [member, choices](const YAML::Node& n, const std::string& w, AlarmRule* r) {
+        std::string text;
+        ES_RETURN_IF_ERROR(ReadNonEmptyString(n, w, &text));
+        if (std::find(choices.begin(), choices.end(), text) == choices.end()) {
+          return InvalidArgument(w + ": " + UnknownNameMessage("value", text, choices));
+        }
+        r->*member = text;
+        return Status::Ok();
+      };
+      f.is_set = [member, def](const AlarmRule& r) { return r.*member != def; };
+      f.emit = [member](YAML::Emitter& o, const AlarmRule& r) { o << r.*member; };
+      return f;
+    };
+    v.push_back(choice_field("when", &AlarmRule::when, {"local", "verified"}, "local",
+                             "local: act now; verified: wait for the backend's verdict on the "
+                             "event's track (escalate:) up to verify_deadline_s"));
+    RecordField<AlarmRule> verify;
+    verify.doc = {"verify_deadline_s", "float", "10", "(0, 3600]",
+                  "when: verified: wait at most this long for the verdict, then apply fallback"};
+    verify.parse = [](const YAML::Node& n, const std::string& w, AlarmRule* r) {
+      return ReadNumber(n, w, OpenClosed(0, 3600), &r->verify_deadline_s);
+    };
+    verify.is_set = [](const AlarmRule& r) { return r.verify_deadline_s != 10.0; };
+    verify.emit = [](YAML::Emitter& o, const AlarmRule& r) {
+      o << FormatNumber(r.verify_deadline_s);
+    };
+    v.push_back(verify);
+    v.push_back(choice_field("fallback", &AlarmRule::fallback, {"fire", "drop"}, "fire",
+                             "when: verified and the verdict is uncertain or late: fire (a dead "
+                             "link never silences a site) or drop"));
     return v;
   }();
   return kFields;
 }
 
+// A class name, or a COCO class id given as an integer (0..79).
+Status ReadClassesOrIds(const YAML::Node& v, const std::string& where, std::vector<int>* out) {
+  std::vector<std::string> names;
+  ES_RETURN_IF_ERROR(ReadStringList(v, where, &names));
+  out->clear();
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string item = where + "[" + std::to_string(i) + "]";
+    int id = -1;
+    if (std::optional<double> n = ParseYamlNumber(names[i])) {
+      if (*n != std::floor(*n) || *n < 0 || *n >= kNumCocoClasses) {
+        return InvalidArgument(item + ": expected a class name or a COCO class id in [0, " +
+                               std::to_string(kNumCocoClasses - 1) + "], got " + names[i]);
+      }
+      id = static_cast<int>(*n);
+    } else {
+      Result<int> r = ClassIdFromName(names[i]);
+      if (!r.ok()) return r.status().WithContext(item);
+      id = *r;
+    }
+    if (std::find(out->begin(), out->end(), id) == out->end()) out->push_back(id);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+ListSpec EscalateScoreBandListSpec() {
+  ListSpec s;
+  s.name = "score_band";
+  s.type = "list of 2 numbers";
+  s.help = "[lo, hi] in [0, 1]: tracks whose score lies in it are uncertain and escalated";
+  s.parse = [](const YAML::Node& v, const std::string& path, AppConfig* c) {
+    if (!v.IsSequence() || v.size() != 2) {
+      std::string got = DescribeYaml(v);
+      if (v.IsSequence()) got = "a list of " + std::to_string(v.size());
+      return InvalidArgument(path + ": expected [lo, hi] (two numbers in [0, 1]), got " + got);
+    }
+    ES_RETURN_IF_ERROR(ReadNumber(v[0], path + "[0]", Closed(0, 1), &c->escalate.score_lo));
+    return ReadNumber(v[1], path + "[1]", Closed(0, 1), &c->escalate.score_hi);
+  };
+  s.emit = [](YAML::Emitter& out, const AppConfig& c) {
+    out << YAML::Flow << YAML::BeginSeq << FormatNumber(c.escalate.score_lo)
+        << FormatNumber(c.escalate.score_hi) << YAML::EndSeq;
+  };
+  s.size = [](const AppConfig&) { return size_t{2}; };
+  return s;
+}
+
+ListSpec EscalateClassesListSpec() {
+  ListSpec s;
+  s.name = "classes";
+  s.type = "list of class names";
+  s.help = "COCO class names or ids always escalated; [] = none";
+  s.parse = [](const YAML::Node& v, const std::string& path, AppConfig* c) {
+    return ReadClassesOrIds(v, path, &c->escalate.classes);
+  };
+  s.emit = [](YAML::Emitter& out, const AppConfig& c) { EmitClasses(out, c.escalate.classes); };
+  s.size = [](const AppConfig& c) { return c.escalate.classes.size(); };
+  return s;
+}
 
 Result<int> ClassIdFromName(const std::string& name) {
   if (name == "motion") return kClassMotion;

@@ -25,8 +25,10 @@ ListSpec ZoneListSpec();       // analytics.zones -> AppConfig::analytics.zones 
 ListSpec LineListSpec();       // analytics.lines -> AppConfig::analytics.lines (+ streams)
 ListSpec AlarmRuleListSpec();  // alarm.rules -> AppConfig::alarm.rules
 // Plain lists (not of mappings) that share the readers above:
-ListSpec PtzClassPriorityListSpec();  // ptz.class_priority: [person, car] -> COCO ids
-ListSpec PtzZoneListSpec();           // ptz.zone: [[x, y], ...] -> polygon (checked later)
+ListSpec PtzClassPriorityListSpec();   // ptz.class_priority: [person, car] -> COCO ids
+ListSpec PtzZoneListSpec();            // ptz.zone: [[x, y], ...] -> polygon (checked later)
+ListSpec EscalateScoreBandListSpec();  // escalate.score_band: [lo, hi] in [0, 1]
+ListSpec EscalateClassesListSpec();    // escalate.classes: [names or COCO ids] -> ids
 
 // Class id for a config class name: COCO names (exact spelling), "motion" for motion blobs;
 // InvalidArgument "unknown class 'persn' (did you mean 'person'?)" otherwise.

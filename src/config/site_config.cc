@@ -15,8 +15,8 @@
 namespace es {
 namespace {
 
-const std::vector<std::string> kPerCameraSections = {"source", "gate",      "tracker",   "pipeline",
-                                                     "output", "analytics", "recording", "ptz"};
+const std::vector<std::string> kPerCameraSections = {
+    "source", "gate", "tracker", "pipeline", "output", "analytics", "recording", "ptz", "escalate"};
 const std::vector<std::string> kDeviceSections = {"detector", "alarm", "uplink", "http",
                                                   "governor"};
 const std::vector<std::string> kCameraKeys = {"id", "role", "pair"};

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
-#include "core/jpeg_codec.h"
+#include "uplink/crop_image.h"
 #include "uplink/crop_payload.h"
 
 namespace es {
@@ -17,33 +17,6 @@ std::string CropTopic(const std::string& device, const std::string& stream) {
 nlohmann::json BoxJson(const BBox& b) {
   auto r = [](float v) { return std::round(v * 10.f) / 10.f; };
   return nlohmann::json::array({r(b.x), r(b.y), r(b.w), r(b.h)});
-}
-
-// JPEG of `img` within max_bytes: quality steps down to min_quality, then 3/4 downscales.
-Result<std::pair<std::vector<uchar>, int>> EncodeBounded(const cv::Mat& img, const CropOptions& o,
-                                                         cv::Mat* used) {
-  cv::Mat cur = img;
-  try {
-    while (true) {
-      for (int q = o.jpeg_quality;; q = std::max(o.min_quality, q - 10)) {
-        Result<std::vector<uint8_t>> buf = EncodeJpeg(cur, q);
-        if (!buf.ok()) return buf.status();
-        if (static_cast<int64_t>(buf->size()) <= o.max_jpeg_bytes) {
-          *used = cur;
-          return std::make_pair(std::move(buf).value(), q);
-        }
-        if (q <= o.min_quality) break;
-      }
-      if (std::max(cur.cols, cur.rows) <= 16) {
-        return Internal("crop does not fit max_jpeg_bytes even at 16 px");
-      }
-      cv::Mat smaller;
-      cv::resize(cur, smaller, cv::Size(), 0.75, 0.75, cv::INTER_AREA);
-      cur = smaller;
-    }
-  } catch (const cv::Exception& e) {
-    return Internal(OneLine(std::string("JPEG encoder: ") + e.what()));
-  }
 }
 
 }  // namespace
@@ -88,29 +61,13 @@ void CropCollector::Rate(const Frame& frame, const TrackOutput& t) {
   Held& h = held_[{frame.meta.stream_id, t.id}];
   h.last_seen = frame.meta.seq;
   if (!h.image.empty() && q <= h.quality) return;
-  // Box plus context, clipped to the frame.
-  const float mx = t.box.w * o_.context, my = t.box.h * o_.context;
-  const int x1 = std::max(0, static_cast<int>(std::floor(t.box.x - mx)));
-  const int y1 = std::max(0, static_cast<int>(std::floor(t.box.y - my)));
-  const int x2 = std::min(img.cols, static_cast<int>(std::ceil(t.box.x2() + mx)));
-  const int y2 = std::min(img.rows, static_cast<int>(std::ceil(t.box.y2() + my)));
-  if (x2 - x1 < 2 || y2 - y1 < 2) return;
-  cv::Mat roi = img(cv::Rect(x1, y1, x2 - x1, y2 - y1));
-  const double scale = std::min(1.0, static_cast<double>(o_.max_side) / std::max(roi.cols, roi.rows));
-  cv::Mat copy;
-  if (scale < 1.0) {
-    cv::resize(roi, copy,
-               cv::Size(std::max(1, static_cast<int>(std::lround(roi.cols * scale))),
-                        std::max(1, static_cast<int>(std::lround(roi.rows * scale)))),
-               0, 0, cv::INTER_AREA);
-  } else {
-    copy = roi.clone();
-  }
+  BBox crop_box;
+  cv::Mat copy = CutCrop(img, t.box, o_.context, o_.max_side, &crop_box);
+  if (copy.empty()) return;
   h.image = copy;
   h.quality = q;
   h.track = t;
-  h.crop_box = BBox{static_cast<float>(x1), static_cast<float>(y1), static_cast<float>(x2 - x1),
-                    static_cast<float>(y2 - y1)};
+  h.crop_box = crop_box;
   h.edge_cut = cut;
   h.frame_seq = frame.meta.seq;
   h.pts_us = frame.meta.pts_us;
@@ -120,17 +77,19 @@ void CropCollector::Rate(const Frame& frame, const TrackOutput& t) {
 Status CropCollector::Commit(const Key& key, const Held& h) {
   if (h.image.empty()) return Status::Ok();  // no usable view (all predicted, too small)
   cv::Mat used;
-  auto jpeg = EncodeBounded(h.image, o_, &used);
+  int quality = 0;
+  auto jpeg = EncodeBoundedJpeg(h.image, o_.jpeg_quality, o_.min_quality, o_.max_jpeg_bytes, &used,
+                                &quality);
   if (!jpeg.ok()) {
     stats_.dropped++;
     stats_.last_error = jpeg.status().message();
     return Status::Ok();
   }
   const std::string& stream = key.first;
-  const std::string event_id =
-      h.start_id.empty() ? o_.device + "/" + stream + "/track-" + std::to_string(key.second) +
-                               "-f" + std::to_string(h.frame_seq)
-                         : h.start_id;
+  const std::string event_id = h.start_id.empty() ? o_.device + "/" + stream + "/track-" +
+                                                        std::to_string(key.second) + "-f" +
+                                                        std::to_string(h.frame_seq)
+                                                  : h.start_id;
   const std::string id = event_id + "/crop";
   nlohmann::ordered_json hdr;
   hdr["v"] = kCropFormatVersion;
@@ -147,15 +106,14 @@ Status CropCollector::Commit(const Key& key, const Held& h) {
   hdr["frame"] = h.frame_seq;
   hdr["pts_us"] = h.pts_us;
   hdr["edge_cut"] = h.edge_cut;
-  hdr["quality"] = jpeg->second;
+  hdr["quality"] = quality;
   hdr["width"] = used.cols;
   hdr["height"] = used.rows;
   hdr["content_type"] = "image/jpeg";
   const std::string payload = EncodeCropPayload(
       nlohmann::json(hdr),
-      std::string_view(reinterpret_cast<const char*>(jpeg->first.data()), jpeg->first.size()));
-  const std::string_view bytes(reinterpret_cast<const char*>(jpeg->first.data()),
-                               jpeg->first.size());
+      std::string_view(reinterpret_cast<const char*>((*jpeg).data()), (*jpeg).size()));
+  const std::string_view bytes(reinterpret_cast<const char*>((*jpeg).data()), (*jpeg).size());
   if (o_.on_crop) o_.on_crop(CropView{stream, key.second, h.start_id, h.end_id, bytes});
   if (outbox_ == nullptr) {
     stats_.committed++;
