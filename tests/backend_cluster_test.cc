@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "backend/backend_test_util.h"
 #include "backend/pg_test_util.h"
 #include "test_process.h"
 #include "uplink/escalation_message.h"
@@ -31,6 +32,8 @@
 namespace es {
 namespace {
 
+using backend_test::GetJson;
+using backend_test::SimulatedEdge;
 using es::testing::RunProcess;
 using es::testing::Slurp;
 using es::testing::StartProcess;
@@ -38,102 +41,6 @@ using mqtt_test::MosquittoProcess;
 using mqtt_test::WaitFor;
 
 const std::string kVtest = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-nlohmann::json GetJson(int port, const std::string& path) {
-  httplib::Client c("127.0.0.1", port);
-  c.set_connection_timeout(2);
-  c.set_read_timeout(5);
-  auto r = c.Get(path);
-  if (!r || r->status != 200) return nullptr;
-  return nlohmann::json::parse(r->body, nullptr, false);
-}
-
-// The edge's side of the protocol, on one libmosquitto client.
-class TestEdge {
- public:
-  explicit TestEdge(int port) {
-    mosquitto_lib_init();
-    m_ = mosquitto_new("test-edge", true, this);
-    mosquitto_message_callback_set(m_, [](mosquitto*, void* self, const mosquitto_message* msg) {
-      static_cast<TestEdge*>(self)->OnVerdict(
-          std::string(static_cast<const char*>(msg->payload), msg->payloadlen));
-    });
-    mosquitto_connect_callback_set(m_, [](mosquitto* m, void*, int rc) {
-      if (rc == 0) mosquitto_subscribe(m, nullptr, "edgesight/v1/edge1/verdicts", 1);
-    });
-    mosquitto_connect(m_, "127.0.0.1", port, 30);
-    mosquitto_loop_start(m_);
-  }
-  ~TestEdge() {
-    mosquitto_disconnect(m_);
-    mosquitto_loop_stop(m_, false);
-    mosquitto_destroy(m_);
-  }
-  void Publish(const std::string& topic, const std::string& payload) {
-    mosquitto_publish(m_, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(),
-                      1, false);
-  }
-  void Escalate(Escalation e) {
-    e.deadline_unix_ms = NowMs() + 4000;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      pending_[e.id] = e;
-    }
-    Publish(EscalationTopic(e.device, e.stream), EncodeEscalation(e, 0, 0));
-  }
-  // Re-sends every escalation past its deadline without a verdict; returns how many.
-  int ResendExpired() {
-    std::vector<Escalation> again;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (auto& [id, e] : pending_) {
-        if (applied_.count(id) == 0 && NowMs() > e.deadline_unix_ms) {
-          ++e.attempt;
-          e.deadline_unix_ms = NowMs() + 4000;
-          again.push_back(e);
-        }
-      }
-    }
-    for (const Escalation& e : again) {
-      Publish(EscalationTopic(e.device, e.stream), EncodeEscalation(e, 0, 0));
-    }
-    resent_ += static_cast<int>(again.size());
-    return static_cast<int>(again.size());
-  }
-  size_t applied() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return applied_.size();
-  }
-
-  std::mutex mu_;
-  std::map<std::string, Escalation> pending_;
-  std::map<std::string, Verdict> applied_;  // first verdict per escalation
-  int duplicates_ = 0, unknown_ = 0, conflicting_ = 0, resent_ = 0;
-
- private:
-  void OnVerdict(const std::string& payload) {
-    auto v = DecodeVerdict(payload);
-    ASSERT_TRUE(v.ok()) << v.status().message();
-    std::lock_guard<std::mutex> lock(mu_);
-    if (pending_.count(v->escalation_id) == 0) {
-      ++unknown_;
-      return;
-    }
-    auto [it, fresh] = applied_.emplace(v->escalation_id, *v);
-    if (!fresh) {
-      ++duplicates_;
-      // Every answer to one escalation is the stored (first) verdict.
-      if (it->second.verdict != v->verdict || it->second.worker != v->worker) ++conflicting_;
-    }
-  }
-  mosquitto* m_ = nullptr;
-};
 
 class BackendCluster : public ::testing::TestWithParam<std::string> {};
 
@@ -177,7 +84,7 @@ TEST_P(BackendCluster, ThreeWorkersOneKilledEveryEscalationAnsweredOnce) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // SUBACKs after CONNACK
 
-  TestEdge edge(port);
+  SimulatedEdge edge(port);
   ASSERT_TRUE(WaitFor([&] { return true; }, 0.5));
   constexpr int kEscalations = 60;
   bool killed = false;
@@ -277,7 +184,7 @@ TEST(BackendStoreOutage, PostgresStoppedAndRestartedLosesNothing) {
   ASSERT_TRUE(WaitFor([&] { return !GetJson(hp, "/readyz").is_null(); }, 60))
       << Slurp(dir + "/w0.err");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  TestEdge edge(port);
+  SimulatedEdge edge(port);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto send = [&](int from, int to) {
     for (int n = from; n < to; ++n) {

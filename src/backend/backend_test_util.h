@@ -1,0 +1,136 @@
+// Test and benchmark scaffolding for edgesight-backend: the edge's side of the hybrid protocol on
+// one libmosquitto client, and a JSON GET against a worker's API. Header only (inline); include
+// it from tests/ and bench/ only.
+//
+// SimulatedEdge(port): connects to 127.0.0.1:port (clean session, random client id), subscribes
+//   to edgesight/v1/edge1/verdicts. Escalate(e) publishes e (QoS 1) with a deadline deadline_ms_
+//   from now and remembers it; ResendExpired() re-publishes every escalation past its deadline
+//   without a verdict, same id, attempt + 1 (as the runtime does). Verdicts: the first per
+//   escalation is applied (applied_, round_trip_ms_ = first send -> first verdict); later ones
+//   count as duplicates_ (conflicting_ when they differ from the first), verdicts for unknown
+//   escalations as unknown_, undecodable ones as malformed_. Members under mu_.
+// GetJson(port, path): the parsed body of a 200 answer, or null.
+// Thread-safety: the callbacks run on libmosquitto's thread; read the members under mu_.
+#pragma once
+
+#include <httplib.h>
+#include <mosquitto.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "uplink/escalation_message.h"
+#include "uplink/verdict_message.h"
+
+namespace es::backend_test {
+
+inline int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+inline nlohmann::json GetJson(int port, const std::string& path) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_connection_timeout(2);
+  c.set_read_timeout(5);
+  auto r = c.Get(path);
+  if (!r || r->status != 200) return nullptr;
+  return nlohmann::json::parse(r->body, nullptr, false);
+}
+
+// The edge's side of the protocol, on one libmosquitto client.
+class SimulatedEdge {
+ public:
+  explicit SimulatedEdge(int port) {
+    mosquitto_lib_init();
+    m_ = mosquitto_new(nullptr, true, this);
+    mosquitto_message_callback_set(m_, [](mosquitto*, void* self, const mosquitto_message* msg) {
+      static_cast<SimulatedEdge*>(self)->OnVerdict(
+          std::string(static_cast<const char*>(msg->payload), msg->payloadlen));
+    });
+    mosquitto_connect_callback_set(m_, [](mosquitto* m, void*, int rc) {
+      if (rc == 0) mosquitto_subscribe(m, nullptr, "edgesight/v1/edge1/verdicts", 1);
+    });
+    mosquitto_connect(m_, "127.0.0.1", port, 30);
+    mosquitto_loop_start(m_);
+  }
+  ~SimulatedEdge() {
+    mosquitto_disconnect(m_);
+    mosquitto_loop_stop(m_, false);
+    mosquitto_destroy(m_);
+  }
+  void Publish(const std::string& topic, const std::string& payload) {
+    mosquitto_publish(m_, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(),
+                      1, false);
+  }
+  void Escalate(Escalation e) {
+    e.deadline_unix_ms = NowMs() + deadline_ms_;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pending_[e.id] = e;
+      first_sent_ms_[e.id] = NowMs();
+    }
+    Publish(EscalationTopic(e.device, e.stream), EncodeEscalation(e, 0, 0));
+  }
+  // Re-sends every escalation past its deadline without a verdict; returns how many.
+  int ResendExpired() {
+    std::vector<Escalation> again;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& [id, e] : pending_) {
+        if (applied_.count(id) == 0 && NowMs() > e.deadline_unix_ms) {
+          ++e.attempt;
+          e.deadline_unix_ms = NowMs() + deadline_ms_;
+          again.push_back(e);
+        }
+      }
+    }
+    for (const Escalation& e : again) {
+      Publish(EscalationTopic(e.device, e.stream), EncodeEscalation(e, 0, 0));
+    }
+    resent_ += static_cast<int>(again.size());
+    return static_cast<int>(again.size());
+  }
+  size_t applied() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return applied_.size();
+  }
+
+  std::mutex mu_;
+  std::map<std::string, Escalation> pending_;
+  std::map<std::string, Verdict> applied_;  // first verdict per escalation
+  std::map<std::string, int64_t> first_sent_ms_;
+  std::vector<int64_t> round_trip_ms_;  // first send -> first verdict, per escalation
+  int duplicates_ = 0, unknown_ = 0, conflicting_ = 0, resent_ = 0, malformed_ = 0;
+  int64_t deadline_ms_ = 4000;
+
+ private:
+  void OnVerdict(const std::string& payload) {
+    auto v = DecodeVerdict(payload);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!v.ok()) {
+      ++malformed_;
+      return;
+    }
+    if (pending_.count(v->escalation_id) == 0) {
+      ++unknown_;
+      return;
+    }
+    auto [it, fresh] = applied_.emplace(v->escalation_id, *v);
+    if (fresh) round_trip_ms_.push_back(NowMs() - first_sent_ms_[v->escalation_id]);
+    if (!fresh) {
+      ++duplicates_;
+      // Every answer to one escalation is the stored (first) verdict.
+      if (it->second.verdict != v->verdict || it->second.worker != v->worker) ++conflicting_;
+    }
+  }
+  mosquitto* m_ = nullptr;
+};
+
+}  // namespace es::backend_test
