@@ -5,6 +5,8 @@
 # sample of confident tracks). Prints the edge's escalation summary, the verdicts per class and
 # reason, and the uplink bytes per kind. Everything lives in a temporary directory.
 #   tools/hybrid_vtest.sh [BUILD_DIR] [AUDIT_RATE]        (default build, 0.2)
+# With EDGE_DELAY_MS (and EDGE_JITTER_MS) set, the edge reaches the broker through
+# tools/delay_proxy.py: an emulated slow uplink (one-way delay and jitter each way, no loss).
 set -euo pipefail
 BUILD="${1:-build}"
 AUDIT="${2:-0.2}"
@@ -20,18 +22,27 @@ BROKER=$!
 "$BUILD/edgesight-backend" --mqtt "mqtt://127.0.0.1:$MQTT_PORT" --worker w0 --db "$DIR/backend.db" \
   --http "127.0.0.1:$HTTP_PORT" >"$DIR/backend.json" 2>"$DIR/backend.log" &
 BACKEND=$!
-trap 'kill $BACKEND $BROKER 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+EDGE_PORT=$MQTT_PORT
+PROXY=""
+if [[ -n "${EDGE_DELAY_MS:-}" ]]; then
+  EDGE_PORT=$(free_port)
+  "$(dirname "$0")/delay_proxy.py" --listen "$EDGE_PORT" --to "127.0.0.1:$MQTT_PORT" \
+    --delay-ms "$EDGE_DELAY_MS" --jitter-ms "${EDGE_JITTER_MS:-0}" &
+  PROXY=$!
+  sleep 0.5
+fi
+trap 'kill $BACKEND $BROKER $PROXY 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
   get "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null 2>&1 && break
   sleep 0.2
 done
 cat >"$DIR/edge.yaml" <<YAML
 source: {uri: "$VIDEO", stream_id: cam0}
-uplink: {mqtt: "mqtt://127.0.0.1:$MQTT_PORT", outbox: "$DIR/outbox.db", drain_timeout_s: 30}
+uplink: {mqtt: "mqtt://127.0.0.1:$EDGE_PORT", outbox: "$DIR/outbox.db", drain_timeout_s: 30}
 escalate:
   enabled: true
   score_band: [0.3, 0.6]
-  classes: [sheep, cow, horse, elephant, bear, zebra, giraffe, sports_ball, kite, surfboard]
+  classes: [sheep, cow, horse, elephant, bear, zebra, giraffe, "sports ball", kite, surfboard]
   audit_rate: $AUDIT
   min_interval_s: 10
   deadline_s: 10
