@@ -72,9 +72,10 @@ int Run(const std::string& bin, const std::string& store, const std::vector<int>
   if (mkdtemp(tmpl) == nullptr) return 1;
   const std::string dir = tmpl;
   const std::string jpeg_path = dir + "/frame.jpg";
-  const std::string ff = "ffmpeg -v error -y -i /usr/share/doc/opencv-doc/examples/data/vtest.avi "
-                         "-vf 'select=eq(n\\,60),scale=160:120' -frames:v 1 " +
-                         jpeg_path;
+  const std::string ff =
+      "ffmpeg -v error -y -i /usr/share/doc/opencv-doc/examples/data/vtest.avi "
+      "-vf 'select=eq(n\\,60),scale=160:120' -frames:v 1 " +
+      jpeg_path;
   if (std::system(ff.c_str()) != 0) {
     std::cerr << "backend_throughput: ffmpeg failed\n";
     return 1;
@@ -137,9 +138,12 @@ int Run(const std::string& bin, const std::string& store, const std::vector<int>
     // Ingest: events only (no model work).
     const int64_t t1 = NowMs();
     for (int n = 0; n < events; ++n) {
-      const nlohmann::json ev = {{"v", 1},          {"id", "edge1/cam0/" + std::to_string(n)},
-                                 {"device", "edge1"}, {"stream", "cam0"},
-                                 {"type", "track"},   {"phase", "start"}};
+      const nlohmann::json ev = {{"v", 1},
+                                 {"id", "edge1/cam0/" + std::to_string(n)},
+                                 {"device", "edge1"},
+                                 {"stream", "cam0"},
+                                 {"type", "track"},
+                                 {"phase", "start"}};
       edge.Publish("edgesight/v1/edge1/cam0/events", ev.dump());
     }
     const bool stored = WaitFor(
@@ -150,19 +154,18 @@ int Run(const std::string& bin, const std::string& store, const std::vector<int>
         600);
     const double ingest_s = (NowMs() - t1) / 1000.0;
     std::lock_guard<std::mutex> lock(edge.mu_);
-    nlohmann::json out = {
-        {"store", store},
-        {"workers", workers},
-        {"escalations", escalations},
-        {"all_answered", all},
-        {"crops_per_s", escalations / verify_s},
-        {"crops_per_s_per_worker", escalations / verify_s / workers},
-        {"mean_verify_ms", verify_ms},
-        {"round_trip_ms_p50", Percentile(edge.round_trip_ms_, 0.5)},
-        {"round_trip_ms_p99", Percentile(edge.round_trip_ms_, 0.99)},
-        {"events", events},
-        {"all_stored", stored},
-        {"events_per_s", events / ingest_s}};
+    nlohmann::json out = {{"store", store},
+                          {"workers", workers},
+                          {"escalations", escalations},
+                          {"all_answered", all},
+                          {"crops_per_s", escalations / verify_s},
+                          {"crops_per_s_per_worker", escalations / verify_s / workers},
+                          {"mean_verify_ms", verify_ms},
+                          {"round_trip_ms_p50", Percentile(edge.round_trip_ms_, 0.5)},
+                          {"round_trip_ms_p99", Percentile(edge.round_trip_ms_, 0.99)},
+                          {"events", events},
+                          {"all_stored", stored},
+                          {"events_per_s", events / ingest_s}};
     std::cout << out.dump() << std::endl;
     for (int pid : pids) {
       kill(pid, SIGTERM);

@@ -11,7 +11,7 @@ PACKAGES=(
   ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   python3 python3-onnx python3-numpy darknet
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  libsqlite3-dev libmosquitto-dev mosquitto openssl libssl-dev libpq-dev postgresql
+  libsqlite3-dev libmosquitto-dev mosquitto openssl libssl-dev libpq-dev postgresql libnats-dev nats-server
   libcpp-httplib-dev libpugixml-dev libturbojpeg0-dev libsystemd-dev time prometheus chromium
   lintian systemd file
 )

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "backend/backend_test_util.h"
+#include "backend/nats_test_util.h"
 #include "backend/pg_test_util.h"
 #include "test_process.h"
 #include "uplink/escalation_message.h"
@@ -216,6 +217,88 @@ TEST(BackendStoreOutage, PostgresStoppedAndRestartedLosesNothing) {
   EXPECT_EQ(summary["store"]["events"], 100);
   EXPECT_GT(summary["store_errors"].get<int>(), 0);
   EXPECT_NE(Slurp(dir + "/w0.err").find("ingest paused"), std::string::npos);
+}
+
+// Fleet scale-out on NATS JetStream: a 3-node cluster on loopback, the edge publishing MQTT to
+// node 0's MQTT listener (unchanged), three workers pulling from one durable consumer of a
+// 3-replica work-queue stream. One worker is SIGKILLed mid-stream and one NATS node is killed.
+// JetStream redelivers what the dead worker had not acknowledged: every escalation gets exactly
+// one verdict with no re-send from the edge (its deadline is longer than the test).
+TEST(BackendNats, ClusterNodeAndWorkerKilledRedeliveredWithoutResends) {
+  if (!nats_test::NatsCluster::Available() || !std::filesystem::exists(kVtest)) {
+    GTEST_SKIP() << "nats-server or vtest.avi absent";
+  }
+  nats_test::NatsCluster cluster(3);
+  ASSERT_TRUE(cluster.Start()) << "see " << cluster.dir();
+  const std::string dir = es::testing::TempDir();
+  const std::string jpeg_path = dir + "/frame.jpg";
+  auto ff = RunProcess({"/usr/bin/ffmpeg", "-v", "error", "-y", "-i", kVtest, "-vf",
+                        "select=eq(n\\,60),scale=160:120", "-frames:v", "1", jpeg_path},
+                       60);
+  ASSERT_EQ(ff.exit_code, 0) << ff.err;
+  const std::string jpeg = Slurp(jpeg_path);
+  std::ofstream(dir + "/backend.yaml")
+      << "nats: {url: \"" << cluster.Url() << "\", replicas: 3, ack_wait_s: 2}\n";
+  std::vector<int> pids, http_ports;
+  for (int i = 0; i < 3; ++i) {
+    http_ports.push_back(es::testing::FreePort());
+    const std::string w = "w" + std::to_string(i);
+    pids.push_back(StartProcess(
+        {EDGESIGHT_BACKEND_BIN, "--config", dir + "/backend.yaml", "--worker", w, "--db",
+         dir + "/store.db", "--http", "127.0.0.1:" + std::to_string(http_ports[i])},
+        dir + "/" + w + ".out", dir + "/" + w + ".err"));
+  }
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(WaitFor([&] { return !GetJson(http_ports[i], "/readyz").is_null(); }, 60))
+        << Slurp(dir + "/w" + std::to_string(i) + ".err");
+  }
+  // Verdicts at QoS 0: nats-server 2.9.10's MQTT QoS 1 subscriptions stopped delivering after
+  // a node was killed (docs/hybrid.md "NATS JetStream"); QoS 0 ones kept going.
+  SimulatedEdge edge(cluster.mqtt_port(), /*verdict_qos=*/0);
+  edge.deadline_ms_ = 600000;  // no re-sends: redelivery must come from JetStream
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  constexpr int kEscalations = 60;
+  bool killed = false;
+  for (int n = 0; n < kEscalations; ++n) {
+    Escalation e;
+    e.id = "edge1/cam0/esc/" + std::to_string(n);
+    e.device = "edge1";
+    e.stream = "cam0";
+    e.track_id = n;
+    e.class_id = n % 2 == 0 ? 0 : 18;
+    e.box = {40, 20, 60, 90};
+    e.crop_box = {0, 0, 160, 120};
+    e.jpeg = jpeg;
+    edge.Escalate(e);
+    if (!killed && n >= kEscalations / 3) {
+      auto s = GetJson(http_ports[2], "/api/v1/stats");
+      if (!s.is_null() && s["worker"]["verified"].get<int>() > 0) {
+        kill(pids[2], SIGKILL);
+        waitpid(pids[2], nullptr, 0);
+        cluster.Kill(2);
+        killed = true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  }
+  ASSERT_TRUE(killed) << "worker 2 never verified anything: " << Slurp(dir + "/w2.err");
+  EXPECT_TRUE(WaitFor([&] { return edge.applied() == kEscalations; }, 90))
+      << edge.applied() << " of " << kEscalations << "; JetStream: "
+      << GetJson(cluster.monitor_port(0), "/jsz?streams=1&consumers=1").dump().substr(0, 3000);
+  std::lock_guard<std::mutex> lock(edge.mu_);
+  EXPECT_EQ(edge.resent_, 0);
+  EXPECT_EQ(edge.conflicting_, 0);
+  EXPECT_EQ(edge.unknown_, 0);
+  std::printf("[ figures  ] NATS: escalations %d answered %zu, re-sent %d, duplicate verdicts %d\n",
+              kEscalations, edge.applied_.size(), edge.resent_, edge.duplicates_);
+  auto stats = GetJson(http_ports[0], "/api/v1/stats");
+  ASSERT_FALSE(stats.is_null());
+  EXPECT_EQ(stats["store"]["escalations"], kEscalations);
+  EXPECT_EQ(stats["store"]["verdicts"], kEscalations);
+  for (int i : {0, 1}) {
+    kill(pids[i], SIGTERM);
+    EXPECT_EQ(es::testing::WaitExit(pids[i], 30), 0);
+  }
 }
 
 TEST(BackendCli, ConfigErrorsAreOneLineExit2) {

@@ -24,7 +24,7 @@ namespace {
 
 struct BackendFlags {
   std::string config;
-  std::string mqtt, worker, group, db, http;
+  std::string mqtt, nats, worker, group, db, http;
   bool keys = false;
 };
 
@@ -52,6 +52,10 @@ Result<BackendWorkerOptions> WorkerOptions(const BackendConfig& c) {
   }
   if (!c.mqtt.tls_cafile.empty()) o.mqtt.tls_cafile = c.mqtt.tls_cafile;
   o.group = c.mqtt.group;
+  o.nats.url = c.nats.url;
+  o.nats.stream = c.nats.stream;
+  o.nats.replicas = c.nats.replicas;
+  o.nats.ack_wait_s = c.nats.ack_wait_s;
   o.worker = c.mqtt.worker.empty() ? DefaultWorkerId() : c.mqtt.worker;
   o.ingest.max_payload_bytes = c.ingest.max_payload_bytes;
   o.ingest.devices.insert(c.ingest.devices.begin(), c.ingest.devices.end());
@@ -118,6 +122,7 @@ int Serve(const BackendFlags& f) {
     c = *loaded;
   }
   if (!f.mqtt.empty()) c.mqtt.url = f.mqtt;
+  if (!f.nats.empty()) c.nats.url = f.nats;
   if (!f.worker.empty()) c.mqtt.worker = f.worker;
   if (!f.group.empty()) c.mqtt.group = f.group;
   if (!f.http.empty()) c.http.listen = f.http == "off" ? "" : f.http;
@@ -162,9 +167,11 @@ int Serve(const BackendFlags& f) {
   });
   if (Status s = (*worker)->Start(); !s.ok()) return Fail(s);
   if (http) http->Start();
-  LogLine(LogLevel::kInfo, "worker '" + options->worker + "' in group '" + options->group +
-                               "': broker " + RedactMqttUrl(c.mqtt.url) + ", store " +
-                               (*store)->Describe() + (http ? ", http " + http->url() : ""));
+  LogLine(LogLevel::kInfo,
+          "worker '" + options->worker + "' in group '" + options->group + "': " +
+              (c.nats.url.empty() ? "broker " + RedactMqttUrl(c.mqtt.url)
+                                  : "nats " + c.nats.url + " stream " + c.nats.stream) +
+              ", store " + (*store)->Describe() + (http ? ", http " + http->url() : ""));
   {
     std::unique_lock<std::mutex> lock(mu);
     cv.wait(lock, [&] { return stop; });
@@ -188,6 +195,7 @@ int BackendMain(int argc, char** argv) {
   BackendFlags f;
   app.add_option("--config", f.config, "backend.yaml (every key optional)");
   app.add_option("--mqtt", f.mqtt, "broker URL (overrides mqtt.url)");
+  app.add_option("--nats", f.nats, "NATS JetStream URL(s) instead of MQTT (overrides nats.url)");
   app.add_option("--worker", f.worker, "worker id (overrides mqtt.worker)");
   app.add_option("--group", f.group, "shared-subscription group (overrides mqtt.group)");
   app.add_option("--db", f.db, "store file (overrides store.path)");

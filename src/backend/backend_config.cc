@@ -30,6 +30,27 @@ const OptionSchema<BackendMqttConfig>& MqttSchema() {
   return kSchema;
 }
 
+const OptionSchema<BackendNatsConfig>& NatsSchema() {
+  static const OptionSchema<BackendNatsConfig> kSchema = [] {
+    using N = BackendNatsConfig;
+    OptionSchema<N> s("nats", "NATS JetStream instead of MQTT shared subscriptions");
+    s.Add("url", &N::url, AnyValue(),
+          "nats://host:port[,nats://...]; empty: consume through MQTT (mqtt.url)")
+        .Add("stream", &N::stream, AnyValue(), "the work-queue stream (created when missing)")
+        .Add("replicas", &N::replicas, Closed(1, 5), "stream replicas (3 in a 3-node cluster)")
+        .Add("ack_wait_s", &N::ack_wait_s, Closed(1, 3600),
+             "a message a worker has not acknowledged by then goes to another worker")
+        .SetRules([](const N& n) -> Status {
+          if (n.stream.empty() || n.stream.find_first_of(". *>") != std::string::npos) {
+            return InvalidArgument("nats.stream: expected a name without spaces, . * >");
+          }
+          return Status::Ok();
+        });
+    return s;
+  }();
+  return kSchema;
+}
+
 const OptionSchema<BackendStoreConfig>& StoreSchema() {
   static const OptionSchema<BackendStoreConfig> kSchema = [] {
     using S = BackendStoreConfig;
@@ -117,6 +138,7 @@ const SchemaDocument<BackendConfig>& Document() {
   static const SchemaDocument<BackendConfig> kDocument = [] {
     SchemaDocument<BackendConfig> d;
     d.Section(&BackendConfig::mqtt, MqttSchema())
+        .Section(&BackendConfig::nats, NatsSchema())
         .Section(&BackendConfig::store, StoreSchema())
         .Section(&BackendConfig::ingest, IngestSchema())
         .Section(&BackendConfig::verify, VerifySchema())

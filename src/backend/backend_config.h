@@ -3,6 +3,9 @@
 // Sections (every key optional; `edgesight-backend --keys` lists them with defaults):
 //   mqtt:   url, password_file, tls_cafile, group (shared-subscription group), worker (id;
 //           "" = <hostname>-<pid>)
+//   nats:   url ("" = consume through MQTT; nats://host:port[,...] = a JetStream work-queue
+//           stream that the devices fill through NATS's MQTT listener), stream, replicas,
+//           ack_wait_s (docs/hybrid.md "NATS JetStream")
 //   store:  path (SQLite file shared by the workers of one machine, or a postgresql:// URI for
 //           workers on several machines), busy_timeout_ms
 //   ingest: max_payload_bytes, devices (allow list; empty = any)
@@ -32,6 +35,13 @@ struct BackendMqttConfig {
   std::string tls_cafile;
   std::string group = "verifiers";
   std::string worker;
+};
+
+struct BackendNatsConfig {
+  std::string url;  // "" = consume through MQTT (mqtt.url); else NATS JetStream
+  std::string stream = "EDGESIGHT";
+  int replicas = 1;
+  double ack_wait_s = 30;
 };
 
 struct BackendStoreConfig {
@@ -70,6 +80,7 @@ struct BackendHttpConfig {
 
 struct BackendConfig {
   BackendMqttConfig mqtt;
+  BackendNatsConfig nats;
   BackendStoreConfig store;
   BackendIngestConfig ingest;
   BackendVerifyConfig verify;

@@ -5,10 +5,12 @@
 // SimulatedEdge(port): connects to 127.0.0.1:port (clean session, random client id), subscribes
 //   to edgesight/v1/edge1/verdicts. Escalate(e) publishes e (QoS 1) with a deadline deadline_ms_
 //   from now and remembers it; ResendExpired() re-publishes every escalation past its deadline
-//   without a verdict, same id, attempt + 1 (as the runtime does). Verdicts: the first per
-//   escalation is applied (applied_, round_trip_ms_ = first send -> first verdict); later ones
-//   count as duplicates_ (conflicting_ when they differ from the first), verdicts for unknown
-//   escalations as unknown_, undecodable ones as malformed_. Members under mu_.
+//   without a verdict, same id, attempt + 1 (as the runtime does). Publish() keeps every message
+//   until its PUBACK and publishes it again after a reconnection, as the runtime's outbox does.
+//   Verdicts: the first per escalation is applied (applied_, round_trip_ms_ = first send -> first
+//   verdict); later ones count as duplicates_ (conflicting_ when they differ from the first),
+//   verdicts for unknown escalations as unknown_, undecodable ones as malformed_. Members under
+//   mu_.
 // GetJson(port, path): the parsed body of a 200 answer, or null.
 // Thread-safety: the callbacks run on libmosquitto's thread; read the members under mu_.
 #pragma once
@@ -22,6 +24,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "uplink/escalation_message.h"
@@ -47,15 +50,23 @@ inline nlohmann::json GetJson(int port, const std::string& path) {
 // The edge's side of the protocol, on one libmosquitto client.
 class SimulatedEdge {
  public:
-  explicit SimulatedEdge(int port) {
+  explicit SimulatedEdge(int port, int verdict_qos = 1) : verdict_qos_(verdict_qos) {
     mosquitto_lib_init();
     m_ = mosquitto_new(nullptr, true, this);
     mosquitto_message_callback_set(m_, [](mosquitto*, void* self, const mosquitto_message* msg) {
       static_cast<SimulatedEdge*>(self)->OnVerdict(
           std::string(static_cast<const char*>(msg->payload), msg->payloadlen));
     });
-    mosquitto_connect_callback_set(m_, [](mosquitto* m, void*, int rc) {
-      if (rc == 0) mosquitto_subscribe(m, nullptr, "edgesight/v1/edge1/verdicts", 1);
+    mosquitto_connect_callback_set(m_, [](mosquitto* m, void* self, int rc) {
+      if (rc != 0) return;
+      auto* edge = static_cast<SimulatedEdge*>(self);
+      mosquitto_subscribe(m, nullptr, "edgesight/v1/edge1/verdicts", edge->verdict_qos_);
+      edge->Republish();
+    });
+    mosquitto_publish_callback_set(m_, [](mosquitto*, void* self, int mid) {
+      auto* e = static_cast<SimulatedEdge*>(self);
+      std::lock_guard<std::mutex> lock(e->pub_mu_);
+      e->unacked_.erase(mid);
     });
     mosquitto_connect(m_, "127.0.0.1", port, 30);
     mosquitto_loop_start(m_);
@@ -65,9 +76,11 @@ class SimulatedEdge {
     mosquitto_loop_stop(m_, false);
     mosquitto_destroy(m_);
   }
+  // QoS 1, kept until the broker's PUBACK and published again after a reconnection (as the
+  // runtime's outbox does): a lost connection loses nothing.
   void Publish(const std::string& topic, const std::string& payload) {
-    mosquitto_publish(m_, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(),
-                      1, false);
+    std::lock_guard<std::mutex> lock(pub_mu_);
+    PublishLocked(topic, payload);
   }
   void Escalate(Escalation e) {
     e.deadline_unix_ms = NowMs() + deadline_ms_;
@@ -109,6 +122,7 @@ class SimulatedEdge {
   std::vector<int64_t> round_trip_ms_;  // first send -> first verdict, per escalation
   int duplicates_ = 0, unknown_ = 0, conflicting_ = 0, resent_ = 0, malformed_ = 0;
   int64_t deadline_ms_ = 4000;
+  int verdict_qos_ = 1;  // the verdicts subscription's QoS (set before connecting)
 
  private:
   void OnVerdict(const std::string& payload) {
@@ -130,7 +144,28 @@ class SimulatedEdge {
       if (it->second.verdict != v->verdict || it->second.worker != v->worker) ++conflicting_;
     }
   }
+  void PublishLocked(const std::string& topic, const std::string& payload) {
+    int mid = 0;
+    if (mosquitto_publish(m_, &mid, topic.c_str(), static_cast<int>(payload.size()), payload.data(),
+                          1, false) == MOSQ_ERR_SUCCESS) {
+      unacked_[mid] = {topic, payload};
+    } else {
+      backlog_.push_back({topic, payload});
+    }
+  }
+  void Republish() {
+    std::lock_guard<std::mutex> lock(pub_mu_);
+    std::vector<std::pair<std::string, std::string>> again = std::move(backlog_);
+    backlog_.clear();
+    for (auto& [mid, msg] : unacked_) again.push_back(msg);
+    unacked_.clear();
+    for (const auto& [topic, payload] : again) PublishLocked(topic, payload);
+  }
+
   mosquitto* m_ = nullptr;
+  std::mutex pub_mu_;
+  std::map<int, std::pair<std::string, std::string>> unacked_;  // mid -> (topic, payload)
+  std::vector<std::pair<std::string, std::string>> backlog_;    // not handed over (no connection)
 };
 
 }  // namespace es::backend_test

@@ -45,7 +45,17 @@ Result<std::unique_ptr<BackendWorker>> BackendWorker::Create(BackendWorkerOption
       w->verifiers_.push_back(std::move(v));
     }
   }
-  ES_ASSIGN_OR_RETURN(w->transport_, MakeMosquittoTransport(w->o_.mqtt));
+  if (!w->o_.nats.url.empty()) {
+    NatsOptions n = w->o_.nats;
+    n.durable = w->o_.group;
+    n.subscriptions = w->o_.mqtt.subscriptions;
+    n.fetchers = std::max(1, w->o_.verify_threads);
+    ES_ASSIGN_OR_RETURN(w->transport_, MakeNatsTransport(n));
+    w->inline_verify_ = true;
+    for (auto& v : w->verifiers_) w->pool_.push_back(v.get());
+  } else {
+    ES_ASSIGN_OR_RETURN(w->transport_, MakeMosquittoTransport(w->o_.mqtt));
+  }
   if (metrics != nullptr) {
     BackendWorker* self = w.get();
     w->verify_seconds_ = metrics->GetHistogram("es_backend_verify_seconds",
@@ -85,6 +95,7 @@ BackendWorker::~BackendWorker() { Stop(); }
 
 Status BackendWorker::Start() {
   for (auto& v : verifiers_) {
+    if (inline_verify_) break;
     Verifier* p = v.get();
     threads_.emplace_back([this, p] { VerifyLoop(p); });
   }
@@ -130,30 +141,56 @@ void BackendWorker::OnMessage(const std::string& topic, std::string_view payload
     return;
   }
   if (!o_.verify_enabled) return;
+  if (inline_verify_) {
+    Verifier* v = TakeVerifier();
+    VerifyOne(v, Job{std::move(e), received});
+    ReturnVerifier(v);
+    return;
+  }
   if (!queue_.Push(Job{std::move(e), received})) ++shed_;
+}
+
+Verifier* BackendWorker::TakeVerifier() {
+  std::unique_lock<std::mutex> lock(pool_mu_);
+  pool_cv_.wait(lock, [this] { return !pool_.empty(); });
+  Verifier* v = pool_.back();
+  pool_.pop_back();
+  return v;
+}
+
+void BackendWorker::ReturnVerifier(Verifier* v) {
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    pool_.push_back(v);
+  }
+  pool_cv_.notify_one();
 }
 
 void BackendWorker::VerifyLoop(Verifier* verifier) {
   while (auto job = queue_.Pop()) {
-    const int64_t start = NowMs();
-    if (queue_seconds_) queue_seconds_->Observe((start - job->received_ms) / 1000.0);
-    Verdict v = verifier->Verify(job->escalation, start);
-    v.received_unix_ms = job->received_ms;
-    v.verified_unix_ms = NowMs();
-    v.queue_ms = static_cast<double>(start - job->received_ms);
-    if (verify_seconds_) verify_seconds_->Observe(v.verify_ms / 1000.0);
-    ++verified_;
-    Result<Verdict> first = store_->AddVerdict(v);
-    for (int delay_ms = 50; !first.ok() && !stop_; delay_ms = std::min(2000, delay_ms * 2)) {
-      ++store_errors_;
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-      first = store_->AddVerdict(v);
-    }
-    if (first.ok()) {
-      if (first->worker == o_.worker) Count(*first);  // stored by us, not by another worker
-      Publish(*first);
-    }
+    VerifyOne(verifier, std::move(*job));
     queue_.TaskDone();
+  }
+}
+
+void BackendWorker::VerifyOne(Verifier* verifier, Job job) {
+  const int64_t start = NowMs();
+  if (queue_seconds_) queue_seconds_->Observe((start - job.received_ms) / 1000.0);
+  Verdict v = verifier->Verify(job.escalation, start);
+  v.received_unix_ms = job.received_ms;
+  v.verified_unix_ms = NowMs();
+  v.queue_ms = static_cast<double>(start - job.received_ms);
+  if (verify_seconds_) verify_seconds_->Observe(v.verify_ms / 1000.0);
+  ++verified_;
+  Result<Verdict> first = store_->AddVerdict(v);
+  for (int delay_ms = 50; !first.ok() && !stop_; delay_ms = std::min(2000, delay_ms * 2)) {
+    ++store_errors_;
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    first = store_->AddVerdict(v);
+  }
+  if (first.ok()) {
+    if (first->worker == o_.worker) Count(*first);  // stored by us, not by another worker
+    Publish(*first);
   }
 }
 

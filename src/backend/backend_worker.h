@@ -22,6 +22,10 @@
 //   escalations queued loses their verification. Both are recovered by the edge, which re-sends
 //   an unanswered escalation after its deadline with the same id (tested with a SIGKILLed
 //   worker).
+// - With NATS (options.nats.url): the transport is nats_transport.h's work queue. Escalations
+//   are verified on the fetch thread that received them and the message is acknowledged only
+//   after the verdict is stored and published; no in-memory queue, so nothing is lost with a
+//   killed worker: JetStream redelivers after ack_wait.
 // - Metrics on the registry (names in docs/hybrid.md): ingest, duplicates and rejects per kind,
 //   verify latency histogram, queue depth, verdicts per verdict/class/device, shed, store
 //   errors, connection state.
@@ -29,14 +33,17 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "backend/backend_store.h"
 #include "backend/ingest.h"
+#include "backend/nats_transport.h"
 #include "backend/verifier.h"
 #include "core/bounded_queue.h"
 #include "core/metrics_registry.h"
@@ -53,6 +60,10 @@ struct BackendWorkerOptions {
   bool verify_enabled = true;
   int verify_threads = 1;
   int queue_capacity = 256;
+  // NATS JetStream instead of MQTT (nats.url set): the stream's durable pull consumer is the
+  // group; verification runs on the fetch threads (verify_threads of them) before the message is
+  // acknowledged, so a worker that dies mid-message leaves it to another worker.
+  NatsOptions nats;
 };
 
 struct BackendWorkerStats {
@@ -90,6 +101,10 @@ class BackendWorker {
   BackendWorker(BackendWorkerOptions o, BackendStore* store, MetricsRegistry* metrics);
   void OnMessage(const std::string& topic, std::string_view payload);
   void VerifyLoop(Verifier* verifier);
+  void VerifyOne(Verifier* verifier, Job job);
+  // Inline verification (NATS): one verifier per concurrent caller.
+  Verifier* TakeVerifier();
+  void ReturnVerifier(Verifier* v);
   void Publish(const Verdict& v);
   void Count(const Verdict& v);
 
@@ -99,6 +114,10 @@ class BackendWorker {
   Ingest ingest_;
   std::unique_ptr<MqttTransport> transport_;
   std::vector<std::unique_ptr<Verifier>> verifiers_;
+  bool inline_verify_ = false;
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<Verifier*> pool_;
   BoundedQueue<Job> queue_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stop_{false};

@@ -8,7 +8,7 @@ namespace es {
 namespace {
 
 constexpr const char* kSchema = R"(
-SELECT pg_advisory_lock(727274);
+SELECT pg_advisory_xact_lock(727274);
 CREATE TABLE IF NOT EXISTS es_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS es_events (
   seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, device TEXT NOT NULL, stream TEXT NOT NULL,
@@ -30,7 +30,6 @@ CREATE INDEX IF NOT EXISTS es_verdicts_device ON es_verdicts (device, seq);
 CREATE TABLE IF NOT EXISTS es_devices (
   device TEXT PRIMARY KEY, status TEXT NOT NULL, seen_ms BIGINT NOT NULL);
 INSERT INTO es_meta (key, value) VALUES ('format', 'edgesight.backend/1') ON CONFLICT DO NOTHING;
-SELECT pg_advisory_unlock(727274);
 )";
 
 std::string OneLinePq(const char* msg) { return OneLine(msg ? msg : "unknown error"); }
@@ -74,6 +73,9 @@ Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url) {
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);  // "relation exists" notices
   std::unique_ptr<PgStore> store(new PgStore(conn, Redact(url)));
+  // One simple query = one implicit transaction: the transaction-scoped advisory lock is held
+  // until the tables are committed, so a worker starting at the same moment waits and then
+  // finds them (a session lock released before the commit would let it race on pg_type).
   PGresult* r = PQexec(conn, kSchema);
   const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK;
   std::string msg = OneLinePq(PQerrorMessage(conn));

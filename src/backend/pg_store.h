@@ -3,7 +3,8 @@
 // Contract (beyond backend_store.h)
 // - Open(url): connects (libpq connection URI, e.g. postgresql://user@host:5432/db; a password
 //   in the URI or in ~/.pgpass / PGPASSWORD as libpq reads them) and creates the tables when
-//   missing, under an advisory lock so that workers starting together do not race. The same
+//   missing, under a transaction-scoped advisory lock so that workers starting together do not
+//   race. The same
 //   tables as the SQLite store (TEXT json, BYTEA jpeg), with ON CONFLICT for idempotency and
 //   first-wins verdicts.
 // - Every call is one statement in autocommit (PostgreSQL commits durably: synchronous_commit
