@@ -30,7 +30,10 @@ namespace {
 
 using backend_test::GetJson;
 using backend_test::NowMs;
+using backend_test::SampleEscalation;
+using backend_test::SampleEvent;
 using backend_test::SimulatedEdge;
+using backend_test::VtestFrameJpeg;
 using mqtt_test::MosquittoProcess;
 using mqtt_test::WaitFor;
 
@@ -49,17 +52,6 @@ int Spawn(const std::vector<std::string>& argv, const std::string& log) {
   _exit(127);
 }
 
-std::string ReadFile(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return "";
-  std::string s;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) s.append(buf, n);
-  std::fclose(f);
-  return s;
-}
-
 double Percentile(std::vector<int64_t> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -71,16 +63,11 @@ int Run(const std::string& bin, const std::string& store, const std::vector<int>
   char tmpl[] = "/tmp/es_backend_bench_XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return 1;
   const std::string dir = tmpl;
-  const std::string jpeg_path = dir + "/frame.jpg";
-  const std::string ff =
-      "ffmpeg -v error -y -i /usr/share/doc/opencv-doc/examples/data/vtest.avi "
-      "-vf 'select=eq(n\\,60),scale=160:120' -frames:v 1 " +
-      jpeg_path;
-  if (std::system(ff.c_str()) != 0) {
-    std::cerr << "backend_throughput: ffmpeg failed\n";
+  const std::string jpeg = VtestFrameJpeg(dir);
+  if (jpeg.empty()) {
+    std::cerr << "backend_throughput: ffmpeg could not cut a frame of vtest.avi\n";
     return 1;
   }
-  const std::string jpeg = ReadFile(jpeg_path);
   for (int workers : worker_counts) {
     std::unique_ptr<pg_test::PostgresProcess> pg;
     std::string db = dir + "/store-" + std::to_string(workers) + ".db";
@@ -115,16 +102,7 @@ int Run(const std::string& bin, const std::string& store, const std::vector<int>
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     const int64_t t0 = NowMs();
     for (int n = 0; n < escalations; ++n) {
-      Escalation e;
-      e.id = "edge1/cam0/esc/" + std::to_string(n);
-      e.device = "edge1";
-      e.stream = "cam0";
-      e.track_id = n;
-      e.class_id = n % 2 == 0 ? 0 : 18;
-      e.box = {40, 20, 60, 90};
-      e.crop_box = {0, 0, 160, 120};
-      e.jpeg = jpeg;
-      edge.Escalate(e);
+      edge.Escalate(SampleEscalation(n, jpeg));
     }
     const bool all =
         WaitFor([&] { return edge.applied() == static_cast<size_t>(escalations); }, 600);
@@ -138,13 +116,7 @@ int Run(const std::string& bin, const std::string& store, const std::vector<int>
     // Ingest: events only (no model work).
     const int64_t t1 = NowMs();
     for (int n = 0; n < events; ++n) {
-      const nlohmann::json ev = {{"v", 1},
-                                 {"id", "edge1/cam0/" + std::to_string(n)},
-                                 {"device", "edge1"},
-                                 {"stream", "cam0"},
-                                 {"type", "track"},
-                                 {"phase", "start"}};
-      edge.Publish("edgesight/v1/edge1/cam0/events", ev.dump());
+      edge.Publish("edgesight/v1/edge1/cam0/events", SampleEvent(n));
     }
     const bool stored = WaitFor(
         [&] {

@@ -34,7 +34,10 @@ namespace es {
 namespace {
 
 using backend_test::GetJson;
+using backend_test::SampleEscalation;
+using backend_test::SampleEvent;
 using backend_test::SimulatedEdge;
+using backend_test::VtestFrameJpeg;
 using es::testing::RunProcess;
 using es::testing::Slurp;
 using es::testing::StartProcess;
@@ -57,12 +60,7 @@ TEST_P(BackendCluster, ThreeWorkersOneKilledEveryEscalationAnsweredOnce) {
   }
   const std::string dir = es::testing::TempDir();
   // A real crop: a 160x120 JPEG of frame 60.
-  const std::string jpeg_path = dir + "/frame.jpg";
-  auto ff = RunProcess({"/usr/bin/ffmpeg", "-v", "error", "-y", "-i", kVtest, "-vf",
-                        "select=eq(n\\,60),scale=160:120", "-frames:v", "1", jpeg_path},
-                       60);
-  ASSERT_EQ(ff.exit_code, 0) << ff.err;
-  const std::string jpeg = Slurp(jpeg_path);
+  const std::string jpeg = VtestFrameJpeg(dir);
   ASSERT_GT(jpeg.size(), 1000u);
 
   const int port = es::testing::FreePort();
@@ -90,27 +88,10 @@ TEST_P(BackendCluster, ThreeWorkersOneKilledEveryEscalationAnsweredOnce) {
   constexpr int kEscalations = 60;
   bool killed = false;
   for (int n = 0; n < kEscalations; ++n) {
-    Escalation e;
-    e.id = "edge1/cam0/esc/" + std::to_string(n);
-    e.device = "edge1";
-    e.stream = "cam0";
-    e.track_id = n;
-    e.class_id = n % 2 == 0 ? 0 : 18;  // person / sheep
-    e.score = 0.45f;
-    e.box = {40, 20, 60, 90};
-    e.crop_box = {0, 0, 160, 120};
-    e.reason = "uncertain";
-    e.jpeg = jpeg;
-    edge.Escalate(e);
+    edge.Escalate(SampleEscalation(n, jpeg));
     // The same event twice (a re-send after a lost PUBACK).
-    const nlohmann::json ev = {{"v", 1},
-                               {"id", "edge1/cam0/" + std::to_string(n)},
-                               {"device", "edge1"},
-                               {"stream", "cam0"},
-                               {"type", "track"},
-                               {"phase", "start"}};
-    edge.Publish("edgesight/v1/edge1/cam0/events", ev.dump());
-    edge.Publish("edgesight/v1/edge1/cam0/events", ev.dump());
+    edge.Publish("edgesight/v1/edge1/cam0/events", SampleEvent(n));
+    edge.Publish("edgesight/v1/edge1/cam0/events", SampleEvent(n));
     if (!killed && n >= kEscalations / 3) {
       // Mid-stream: once worker 2 has verified something, SIGKILL it.
       auto s = GetJson(http_ports[2], "/api/v1/stats");
@@ -189,13 +170,7 @@ TEST(BackendStoreOutage, PostgresStoppedAndRestartedLosesNothing) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto send = [&](int from, int to) {
     for (int n = from; n < to; ++n) {
-      const nlohmann::json ev = {{"v", 1},
-                                 {"id", "edge1/cam0/" + std::to_string(n)},
-                                 {"device", "edge1"},
-                                 {"stream", "cam0"},
-                                 {"type", "track"},
-                                 {"phase", "start"}};
-      edge.Publish("edgesight/v1/edge1/cam0/events", ev.dump());
+      edge.Publish("edgesight/v1/edge1/cam0/events", SampleEvent(n));
     }
   };
   auto stored = [&] {
@@ -231,12 +206,8 @@ TEST(BackendNats, ClusterNodeAndWorkerKilledRedeliveredWithoutResends) {
   nats_test::NatsCluster cluster(3);
   ASSERT_TRUE(cluster.Start()) << "see " << cluster.dir();
   const std::string dir = es::testing::TempDir();
-  const std::string jpeg_path = dir + "/frame.jpg";
-  auto ff = RunProcess({"/usr/bin/ffmpeg", "-v", "error", "-y", "-i", kVtest, "-vf",
-                        "select=eq(n\\,60),scale=160:120", "-frames:v", "1", jpeg_path},
-                       60);
-  ASSERT_EQ(ff.exit_code, 0) << ff.err;
-  const std::string jpeg = Slurp(jpeg_path);
+  const std::string jpeg = VtestFrameJpeg(dir);
+  ASSERT_GT(jpeg.size(), 1000u);
   std::ofstream(dir + "/backend.yaml")
       << "nats: {url: \"" << cluster.Url() << "\", replicas: 3, ack_wait_s: 2}\n";
   std::vector<int> pids, http_ports;
@@ -260,16 +231,7 @@ TEST(BackendNats, ClusterNodeAndWorkerKilledRedeliveredWithoutResends) {
   constexpr int kEscalations = 60;
   bool killed = false;
   for (int n = 0; n < kEscalations; ++n) {
-    Escalation e;
-    e.id = "edge1/cam0/esc/" + std::to_string(n);
-    e.device = "edge1";
-    e.stream = "cam0";
-    e.track_id = n;
-    e.class_id = n % 2 == 0 ? 0 : 18;
-    e.box = {40, 20, 60, 90};
-    e.crop_box = {0, 0, 160, 120};
-    e.jpeg = jpeg;
-    edge.Escalate(e);
+    edge.Escalate(SampleEscalation(n, jpeg));
     if (!killed && n >= kEscalations / 3) {
       auto s = GetJson(http_ports[2], "/api/v1/stats");
       if (!s.is_null() && s["worker"]["verified"].get<int>() > 0) {

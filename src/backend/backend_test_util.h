@@ -12,6 +12,9 @@
 //   verdicts for unknown escalations as unknown_, undecodable ones as malformed_. Members under
 //   mu_.
 // GetJson(port, path): the parsed body of a 200 answer, or null.
+// SampleEscalation(n, jpeg): escalation n of device edge1, camera cam0, for a 160x120 crop
+//   (person for even n, sheep for odd). SampleEvent(n): event n's JSON text (a track start).
+// VtestFrameJpeg(dir): a 160x120 JPEG of vtest.avi frame 60 made with ffmpeg ("" on failure).
 // Thread-safety: the callbacks run on libmosquitto's thread; read the members under mu_.
 #pragma once
 
@@ -20,6 +23,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -167,5 +172,47 @@ class SimulatedEdge {
   std::map<int, std::pair<std::string, std::string>> unacked_;  // mid -> (topic, payload)
   std::vector<std::pair<std::string, std::string>> backlog_;    // not handed over (no connection)
 };
+
+inline Escalation SampleEscalation(int n, const std::string& jpeg) {
+  Escalation e;
+  e.id = "edge1/cam0/esc/" + std::to_string(n);
+  e.device = "edge1";
+  e.stream = "cam0";
+  e.track_id = n;
+  e.class_id = n % 2 == 0 ? 0 : 18;  // person / sheep
+  e.score = 0.45f;
+  e.box = {40, 20, 60, 90};
+  e.crop_box = {0, 0, 160, 120};
+  e.reason = "uncertain";
+  e.jpeg = jpeg;
+  return e;
+}
+
+inline std::string SampleEvent(int n) {
+  return nlohmann::json({{"v", 1},
+                         {"id", "edge1/cam0/" + std::to_string(n)},
+                         {"device", "edge1"},
+                         {"stream", "cam0"},
+                         {"type", "track"},
+                         {"phase", "start"}})
+      .dump();
+}
+
+inline std::string VtestFrameJpeg(const std::string& dir) {
+  const std::string path = dir + "/frame.jpg";
+  const std::string cmd =
+      "ffmpeg -v error -y -i /usr/share/doc/opencv-doc/examples/data/vtest.avi -vf "
+      "'select=eq(n\\,60),scale=160:120' -frames:v 1 " +
+      path;
+  if (std::system(cmd.c_str()) != 0) return "";
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return "";
+  std::string bytes;
+  char buf[65536];
+  size_t got;
+  while ((got = std::fread(buf, 1, sizeof(buf), f)) > 0) bytes.append(buf, got);
+  std::fclose(f);
+  return bytes;
+}
 
 }  // namespace es::backend_test
