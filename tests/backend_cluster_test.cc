@@ -263,6 +263,53 @@ TEST(BackendNats, ClusterNodeAndWorkerKilledRedeliveredWithoutResends) {
   }
 }
 
+// The whole loop in one test: `edgesight run` on vtest.avi with escalate on, a real broker and
+// one edgesight-backend worker; the run applies the worker's verdicts (subscribed at
+// uplink.verdict_qos 0, the setting for nats-server) and the backend stored every escalation.
+TEST(HybridEndToEnd, EdgeRunAppliesVerdictsFromABackendWorker) {
+  if (!MosquittoProcess::Installed() || !std::filesystem::exists(kVtest)) {
+    GTEST_SKIP() << "mosquitto or vtest.avi absent";
+  }
+  const std::string dir = es::testing::TempDir();
+  const int port = es::testing::FreePort();
+  MosquittoProcess broker(port, "allow_anonymous true\n");
+  ASSERT_TRUE(broker.Start());
+  const std::string url = "mqtt://127.0.0.1:" + std::to_string(port);
+  const int hp = es::testing::FreePort();
+  const int pid = StartProcess({EDGESIGHT_BACKEND_BIN, "--mqtt", url, "--worker", "w0", "--db",
+                                dir + "/backend.db", "--http", "127.0.0.1:" + std::to_string(hp)},
+                               dir + "/w0.out", dir + "/w0.err");
+  ASSERT_TRUE(WaitFor([&] { return !GetJson(hp, "/readyz").is_null(); }, 60))
+      << Slurp(dir + "/w0.err");
+  std::ofstream(dir + "/edge.yaml") << "source: {uri: \"" << kVtest << "\", stream_id: cam0}\n"
+                                    << "uplink: {mqtt: \"" << url << "\", outbox: \"" << dir
+                                    << "/outbox.db\", drain_timeout_s: 20, verdict_qos: 0}\n"
+                                    << "escalate: {enabled: true, score_band: [0.3, 0.6], "
+                                       "audit_rate: 0.2, deadline_s: 10}\n";
+  auto run = RunProcess({EDGESIGHT_BIN, "run", "--config", dir + "/edge.yaml", "--device", "edge1",
+                         "--max-frames", "300", "--json"},
+                        300);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto summary = nlohmann::json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(summary.is_discarded()) << run.out;
+  const nlohmann::json& esc = summary["escalation"];
+  ASSERT_TRUE(esc.is_object()) << summary.dump();
+  const int committed = esc["committed"].get<int>();
+  EXPECT_GT(committed, 0) << esc.dump();
+  const nlohmann::json& v = esc["verdicts"];
+  const int applied =
+      v["confirmed"].get<int>() + v["rejected"].get<int>() + v["uncertain"].get<int>();
+  EXPECT_GT(applied, 0) << esc.dump();
+  EXPECT_EQ(v["malformed"], 0);
+  EXPECT_EQ(v["unknown"], 0);
+  // Every escalation the edge committed reached the backend's store (the outbox drained).
+  EXPECT_TRUE(WaitFor(
+      [&] { return GetJson(hp, "/api/v1/stats")["store"]["escalations"] == committed; }, 30))
+      << GetJson(hp, "/api/v1/stats").dump() << " vs " << esc.dump();
+  kill(pid, SIGTERM);
+  EXPECT_EQ(es::testing::WaitExit(pid, 30), 0);
+}
+
 TEST(BackendCli, ConfigErrorsAreOneLineExit2) {
   const std::string dir = es::testing::TempDir();
   const std::string cfg = dir + "/b.yaml";

@@ -45,7 +45,7 @@ Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& c
       ReportError(PermissionDenied(why + "; events stay in the outbox"));
     };
     if (subscribe_verdicts) {
-      mqtt.subscriptions.push_back({VerdictTopic(device), 1});
+      mqtt.subscriptions.push_back({VerdictTopic(device), config.verdict_qos});
       po.on_message = [self](const std::string& topic, std::string_view payload) {
         std::lock_guard<std::mutex> lock(self->handler_mu_);
         if (self->handler_) self->handler_(topic, payload);

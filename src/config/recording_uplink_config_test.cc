@@ -213,7 +213,7 @@ TEST(RecordingConfigTest, UnknownKeysSuggestTheNearestKey) {
   EXPECT_EQ(LoadError("uplink:\n  password: hunter2\n"),
             "config.yaml: uplink.password: unknown key (expected one of [mqtt, outbox, "
             "tls_cafile, username, password_file, drain_timeout_s, max_outbox_bytes, "
-            "cap_bytes_per_hour, crops, crop_max_side, status_interval_s])");
+            "cap_bytes_per_hour, crops, crop_max_side, status_interval_s, verdict_qos])");
   EXPECT_EQ(LoadError("recordings:\n  dir: x\n"),
             "config.yaml: recordings: unknown section (did you mean 'recording'?)");
   EXPECT_EQ(LoadError("uplnk:\n  mqtt: x\n"),

@@ -25,6 +25,10 @@ struct UplinkConfig {
   bool crops = true;         // a JPEG of each track's best view when the track ends
   int crop_max_side = 256;   // longest side of a crop, px
   double status_interval_s = 30.0;  // retained status on .../status this often (and on connect)
+  // QoS of the verdicts subscription (escalate:). 1 for Mosquitto; 0 behind nats-server, whose
+  // MQTT QoS 1 subscriptions stopped after a cluster node died (docs/hybrid.md). A lost verdict
+  // is recovered either way: the escalation is re-sent and answered from the backend's store.
+  int verdict_qos = 1;
 };
 
 }  // namespace es

@@ -37,7 +37,9 @@ inline const OptionSchema<UplinkConfig>& UplinkSchema() {
         .Add("crop_max_side", &UC::crop_max_side, Closed(16, 4096),
              "longest side of a crop in pixels")
         .Add("status_interval_s", &UC::status_interval_s, Closed(0, 86400),
-             "retained status message this often (and on every connect); 0 = on connect only");
+             "retained status message this often (and on every connect); 0 = on connect only")
+        .Add("verdict_qos", &UC::verdict_qos, Closed(0, 1),
+             "QoS of the backend verdicts subscription (escalate:); 0 behind nats-server's MQTT");
     return s;
   }();
   return kSchema;
