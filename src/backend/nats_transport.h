@@ -45,7 +45,9 @@ struct NatsOptions {
   int replicas = 1;                   // stream replicas (3 in a 3-node cluster)
   double ack_wait_s = 30;             // unacknowledged work goes to another worker after this
   int fetchers = 1;                   // fetch threads (each runs on_message)
-  int batch = 8;                      // messages per fetch
+  // Messages per fetch. 1: a message waits in the server, not in a worker's local batch, so it
+  // goes to whichever worker is free and its ack_wait runs only while it is being worked on.
+  int batch = 1;
   std::vector<MqttSubscription> subscriptions;
 };
 
