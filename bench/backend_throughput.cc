@@ -23,6 +23,7 @@
 
 #include "backend/backend_test_util.h"
 #include "backend/pg_test_util.h"
+#include "test_process.h"
 #include "uplink/mqtt_test_util.h"
 
 namespace es {
@@ -36,21 +37,6 @@ using backend_test::SimulatedEdge;
 using backend_test::VtestFrameJpeg;
 using mqtt_test::MosquittoProcess;
 using mqtt_test::WaitFor;
-
-int Spawn(const std::vector<std::string>& argv, const std::string& log) {
-  const pid_t pid = fork();
-  if (pid != 0) return pid;
-  FILE* f = std::fopen(log.c_str(), "w");
-  if (f != nullptr) {
-    dup2(fileno(f), 1);
-    dup2(fileno(f), 2);
-  }
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  execv(args[0], args.data());
-  _exit(127);
-}
 
 double Percentile(std::vector<int64_t> v, double q) {
   if (v.empty()) return 0;
@@ -85,10 +71,11 @@ int Run(const std::string& bin, const std::string& store, const std::vector<int>
     std::vector<int> pids, http;
     for (int i = 0; i < workers; ++i) {
       http.push_back(mqtt_test::FreePort());
-      pids.push_back(Spawn({bin, "--mqtt", "mqtt://127.0.0.1:" + std::to_string(port), "--worker",
-                            "w" + std::to_string(i), "--db", db, "--http",
-                            "127.0.0.1:" + std::to_string(http.back())},
-                           dir + "/w" + std::to_string(i) + ".log"));
+      pids.push_back(
+          es::testing::StartProcess({bin, "--mqtt", "mqtt://127.0.0.1:" + std::to_string(port),
+                                     "--worker", "w" + std::to_string(i), "--db", db, "--http",
+                                     "127.0.0.1:" + std::to_string(http.back())},
+                                    dir + "/w" + std::to_string(i) + ".log"));
     }
     for (int hp : http) {
       if (!WaitFor([&] { return !GetJson(hp, "/readyz").is_null(); }, 120)) {
@@ -140,8 +127,7 @@ int Run(const std::string& bin, const std::string& store, const std::vector<int>
                           {"events_per_s", events / ingest_s}};
     std::cout << out.dump() << std::endl;
     for (int pid : pids) {
-      kill(pid, SIGTERM);
-      waitpid(pid, nullptr, 0);
+      es::testing::StopProcess(pid);
     }
   }
   return 0;

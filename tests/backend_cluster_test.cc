@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -45,6 +46,35 @@ using mqtt_test::MosquittoProcess;
 using mqtt_test::WaitFor;
 
 const std::string kVtest = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
+
+// Whether the worker behind `http_port` has verified at least one escalation.
+bool HasVerified(int http_port) {
+  auto s = GetJson(http_port, "/api/v1/stats");
+  return !s.is_null() && s["worker"]["verified"].get<int>() > 0;
+}
+
+// Publishes escalations 0..count-1, 40 ms apart (`also(n)` after each), and SIGKILLs the worker
+// `pid` mid-stream: as soon as it has verified something once a third is out, or, on a slow
+// machine, right after the publishing once it has. False when it never verified anything.
+bool EscalateAndKillMidStream(SimulatedEdge& edge, int count, const std::string& jpeg,
+                              int http_port, int pid, const std::function<void(int)>& also) {
+  bool killed = false;
+  for (int n = 0; n < count; ++n) {
+    edge.Escalate(SampleEscalation(n, jpeg));
+    if (also) also(n);
+    if (!killed && n >= count / 3 && HasVerified(http_port)) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+      killed = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  }
+  if (killed) return true;
+  if (!WaitFor([&] { return HasVerified(http_port); }, 60)) return false;
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return true;
+}
 
 class BackendCluster : public ::testing::TestWithParam<std::string> {};
 
@@ -86,34 +116,14 @@ TEST_P(BackendCluster, ThreeWorkersOneKilledEveryEscalationAnsweredOnce) {
   SimulatedEdge edge(port);
   ASSERT_TRUE(WaitFor([&] { return true; }, 0.5));
   constexpr int kEscalations = 60;
-  bool killed = false;
-  for (int n = 0; n < kEscalations; ++n) {
-    edge.Escalate(SampleEscalation(n, jpeg));
-    // The same event twice (a re-send after a lost PUBACK).
-    edge.Publish("edgesight/v1/edge1/cam0/events", SampleEvent(n));
-    edge.Publish("edgesight/v1/edge1/cam0/events", SampleEvent(n));
-    if (!killed && n >= kEscalations / 3) {
-      // Mid-stream: once worker 2 has verified something, SIGKILL it.
-      auto s = GetJson(http_ports[2], "/api/v1/stats");
-      if (!s.is_null() && s["worker"]["verified"].get<int>() > 0) {
-        kill(pids[2], SIGKILL);
-        waitpid(pids[2], nullptr, 0);
-        killed = true;
-      }
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(40));
-  }
-  if (!killed) {  // a slow machine: worker 2 may not have finished a crop during the publishing
-    ASSERT_TRUE(WaitFor(
-        [&] {
-          auto s = GetJson(http_ports[2], "/api/v1/stats");
-          return !s.is_null() && s["worker"]["verified"].get<int>() > 0;
-        },
-        60))
-        << "worker 2 never verified anything: " << Slurp(dir + "/w2.err");
-    kill(pids[2], SIGKILL);
-    waitpid(pids[2], nullptr, 0);
-  }
+  // Each event twice (a re-send after a lost PUBACK).
+  ASSERT_TRUE(
+      EscalateAndKillMidStream(edge, kEscalations, jpeg, http_ports[2], pids[2],
+                               [&](int n) {
+                                 edge.Publish("edgesight/v1/edge1/cam0/events", SampleEvent(n));
+                                 edge.Publish("edgesight/v1/edge1/cam0/events", SampleEvent(n));
+                               }))
+      << "worker 2 never verified anything: " << Slurp(dir + "/w2.err");
   // The edge's deadline loop: bounded.
   const bool all = WaitFor(
       [&] {
@@ -241,30 +251,8 @@ TEST(BackendNats, WorkerKilledMidStreamRedeliveredWithoutResends) {
   edge.deadline_ms_ = 600000;  // no re-sends: redelivery must come from JetStream
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   constexpr int kEscalations = 60;
-  bool killed = false;
-  for (int n = 0; n < kEscalations; ++n) {
-    edge.Escalate(SampleEscalation(n, jpeg));
-    if (!killed && n >= kEscalations / 3) {
-      auto s = GetJson(http_ports[2], "/api/v1/stats");
-      if (!s.is_null() && s["worker"]["verified"].get<int>() > 0) {
-        kill(pids[2], SIGKILL);
-        waitpid(pids[2], nullptr, 0);
-        killed = true;
-      }
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(40));
-  }
-  if (!killed) {  // a slow machine: worker 2 may not have finished a crop during the publishing
-    ASSERT_TRUE(WaitFor(
-        [&] {
-          auto s = GetJson(http_ports[2], "/api/v1/stats");
-          return !s.is_null() && s["worker"]["verified"].get<int>() > 0;
-        },
-        60))
-        << "worker 2 never verified anything: " << Slurp(dir + "/w2.err");
-    kill(pids[2], SIGKILL);
-    waitpid(pids[2], nullptr, 0);
-  }
+  ASSERT_TRUE(EscalateAndKillMidStream(edge, kEscalations, jpeg, http_ports[2], pids[2], {}))
+      << "worker 2 never verified anything: " << Slurp(dir + "/w2.err");
   EXPECT_TRUE(WaitFor([&] { return edge.applied() == kEscalations; }, 90))
       << edge.applied() << " of " << kEscalations << "; JetStream: "
       << GetJson(cluster.monitor_port(0), "/jsz?streams=1&consumers=1").dump().substr(0, 3000);
