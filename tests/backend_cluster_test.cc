@@ -47,6 +47,17 @@ using mqtt_test::WaitFor;
 
 const std::string kVtest = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
 
+// Stops, at scope exit, every worker still running: a failed ASSERT must not leave processes
+// behind (a SIGKILLed or already stopped worker is skipped).
+struct StopAtExit {
+  std::vector<int>* pids;
+  ~StopAtExit() {
+    for (int pid : *pids) {
+      if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) es::testing::StopProcess(pid);
+    }
+  }
+};
+
 // Whether the worker behind `http_port` has verified at least one escalation.
 bool HasVerified(int http_port) {
   auto s = GetJson(http_port, "/api/v1/stats");
@@ -99,6 +110,7 @@ TEST_P(BackendCluster, ThreeWorkersOneKilledEveryEscalationAnsweredOnce) {
   const std::string url = "mqtt://127.0.0.1:" + std::to_string(port);
   const std::string db = pg ? pg->Url() : dir + "/store.db";
   std::vector<int> pids, http_ports;
+  StopAtExit stop_workers{&pids};
   for (int i = 0; i < 3; ++i) {
     const int hp = es::testing::FreePort();
     http_ports.push_back(hp);
@@ -179,10 +191,13 @@ TEST(BackendStoreOutage, PostgresStoppedAndRestartedLosesNothing) {
   MosquittoProcess broker(port, "allow_anonymous true\nmax_queued_messages 10000\n");
   ASSERT_TRUE(broker.Start());
   const int hp = es::testing::FreePort();
+  std::vector<int> pids;
+  StopAtExit stop_workers{&pids};
   const int pid = StartProcess(
       {EDGESIGHT_BACKEND_BIN, "--mqtt", "mqtt://127.0.0.1:" + std::to_string(port), "--worker",
        "w0", "--db", pg.Url(), "--http", "127.0.0.1:" + std::to_string(hp)},
       dir + "/w0.out", dir + "/w0.err");
+  pids.push_back(pid);
   ASSERT_TRUE(WaitFor([&] { return !GetJson(hp, "/readyz").is_null(); }, 60))
       << Slurp(dir + "/w0.err");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -233,6 +248,7 @@ TEST(BackendNats, WorkerKilledMidStreamRedeliveredWithoutResends) {
   std::ofstream(dir + "/backend.yaml")
       << "nats: {url: \"" << cluster.Url() << "\", replicas: 3, ack_wait_s: 2}\n";
   std::vector<int> pids, http_ports;
+  StopAtExit stop_workers{&pids};
   for (int i = 0; i < 3; ++i) {
     http_ports.push_back(es::testing::FreePort());
     const std::string w = "w" + std::to_string(i);
@@ -285,9 +301,12 @@ TEST(HybridEndToEnd, EdgeRunAppliesVerdictsFromABackendWorker) {
   ASSERT_TRUE(broker.Start());
   const std::string url = "mqtt://127.0.0.1:" + std::to_string(port);
   const int hp = es::testing::FreePort();
+  std::vector<int> pids;
+  StopAtExit stop_workers{&pids};
   const int pid = StartProcess({EDGESIGHT_BACKEND_BIN, "--mqtt", url, "--worker", "w0", "--db",
                                 dir + "/backend.db", "--http", "127.0.0.1:" + std::to_string(hp)},
                                dir + "/w0.out", dir + "/w0.err");
+  pids.push_back(pid);
   ASSERT_TRUE(WaitFor([&] { return !GetJson(hp, "/readyz").is_null(); }, 60))
       << Slurp(dir + "/w0.err");
   std::ofstream(dir + "/edge.yaml") << "source: {uri: \"" << kVtest << "\", stream_id: cam0}\n"

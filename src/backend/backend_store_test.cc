@@ -18,14 +18,15 @@ namespace {
 using pg_test::PostgresProcess;
 using test_util::TempDir;
 
-// One server for the suite; a fresh database per test.
+// One server for the suite (stopped and removed at exit); a fresh database per test.
 PostgresProcess* Server() {
-  static PostgresProcess* server = [] {
-    auto* p = new PostgresProcess();
-    if (!p->Start()) ADD_FAILURE() << "postgres: " << p->error();
-    return p;
+  static PostgresProcess server;
+  static const bool started = [] {
+    if (!server.Start()) ADD_FAILURE() << "postgres: " << server.error();
+    return true;
   }();
-  return server;
+  (void)started;
+  return &server;
 }
 
 std::string FreshPgDatabase() {
