@@ -366,6 +366,10 @@ TEST(BackendCli, ConfigErrorsAreOneLineExit2) {
   std::ofstream(dir + "/junk.db") << std::string(4096, 'j');
   r = RunProcess({EDGESIGHT_BACKEND_BIN, "--db", dir + "/junk.db", "--http", "off"}, 30);
   EXPECT_EQ(r.exit_code, 2) << r.err;
+  // Flags obey the keys' rules: a worker id that would break the topic filters.
+  r = RunProcess({EDGESIGHT_BACKEND_BIN, "--worker", "a/b", "--http", "off"}, 30);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("mqtt.worker"), std::string::npos) << r.err;
   r = RunProcess({EDGESIGHT_BACKEND_BIN, "--keys"}, 30);
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("verify.confirm_score"), std::string::npos);

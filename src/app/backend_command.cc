@@ -127,6 +127,8 @@ int Serve(const BackendFlags& f) {
   if (!f.group.empty()) c.mqtt.group = f.group;
   if (!f.http.empty()) c.http.listen = f.http == "off" ? "" : f.http;
   if (!f.db.empty()) c.store.path = f.db;
+  // The flags are keys too: the same ranges and rules as in the file.
+  if (Status s = CheckBackendConfig(c); !s.ok()) return Fail(s);
   auto options = WorkerOptions(c);
   if (!options.ok()) return Fail(options.status());
 

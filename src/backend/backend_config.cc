@@ -156,6 +156,8 @@ Result<BackendConfig> LoadBackendConfigString(const std::string& yaml, const std
   return Document().LoadString(yaml, path);
 }
 
+Status CheckBackendConfig(const BackendConfig& config) { return Document().Check(config); }
+
 std::string DescribeBackendConfig() { return Document().Describe(); }
 
 }  // namespace es

@@ -89,6 +89,8 @@ struct BackendConfig {
 
 Result<BackendConfig> LoadBackendConfig(const std::string& path);
 Result<BackendConfig> LoadBackendConfigString(const std::string& yaml, const std::string& path);
+// Every key's range and every section's rules, for a config changed after loading (flags).
+Status CheckBackendConfig(const BackendConfig& config);
 // "section.key<TAB>type<TAB>constraint<TAB>default<TAB>help" per key.
 std::string DescribeBackendConfig();
 
