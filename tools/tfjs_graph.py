@@ -1,7 +1,9 @@
 """TF.js graph models -> ONNX: the shared machinery of the model converters.
 
-Used by convert_nanodet.py (NanoDet, from onnx-tf: NCHW<->NHWC transposes around every conv) and
-convert_blazepose.py (BlazePose, a Keras export: NHWC throughout, fused conv ops).  Three parts:
+Used by convert_nanodet.py (NanoDet, from onnx-tf: NCHW<->NHWC transposes around every conv),
+convert_blazepose.py (BlazePose, a Keras export: NHWC throughout, fused conv ops) and
+convert_movenet.py (MoveNet, a TF Object Detection API export: NHWC, with its keypoint decoding
+in the graph: integer ArgMax / index arithmetic and GatherNd).  Three parts:
 
   load_tfjs()         reads model.json + one weight shard (float16-quantised weights are
                       dequantised to float32) and returns the nodes in topological order
@@ -9,12 +11,18 @@ convert_blazepose.py (BlazePose, a Keras export: NHWC throughout, fused conv ops
                       (eval_op: the ops these models use, nothing more)
   Converter           emits an ONNX graph (opset 11) while tracking each tensor's layout, so
                       TF Transposes cost nothing and convs run NCHW; constant sub-graphs are
-                      folded in numpy; fold_pads_and_bias() and prune() tidy the result.
+                      folded in numpy; fold_pads_and_bias(), fold_squeeze_pairs() and prune()
+                      tidy the result.
 
-Supported TF ops: Identity, Add/AddV2, Sigmoid, LeakyRelu, Relu6, Transpose, Reshape, Pad/PadV2,
-ConcatV2, SplitV, SparseToDense (constant only), Conv2D, _FusedConv2D and
-FusedDepthwiseConv2dNative (fused BiasAdd, then optionally Relu or Relu6), MaxPool,
-ResizeBilinear.  Anything else raises ValueError naming the op.
+Supported TF ops: Identity, Add/AddV2, Sub, Mul, RealDiv, SquaredDifference, Sqrt, Sigmoid,
+LeakyRelu, Relu6, Cast (int32 <-> float32), Transpose, Reshape, ExpandDims, Squeeze, Pack,
+Unpack, Pad/PadV2, ConcatV2, SplitV, SparseToDense (constant only), Conv2D, _FusedConv2D and
+FusedDepthwiseConv2dNative (fused BiasAdd, then optionally Relu or Relu6),
+DepthwiseConv2dNative, MaxPool, ResizeBilinear, ArgMax, FloorDiv (integer, of non-negative
+values: ArgMax indices) and GatherNd.  Anything else raises ValueError naming the op.
+
+Integer tensors: TF int32 values computed at run time (ArgMax and what follows it) are int64 in
+the ONNX graph (ONNX ArgMax and GatherND indices are int64); constants they meet are converted.
 
 Deterministic: node and initializer names and order depend only on the TF.js graph.
 Needs numpy; the Converter needs onnx (Debian: python3-numpy, python3-onnx).
@@ -117,8 +125,27 @@ def attr_b(node, key, default=False):
     return bool(a["b"]) if a and "b" in a else default
 
 
+def attr_i(node, key, default=None):
+    a = node.get("attr", {}).get(key)
+    return int(a["i"]) if a and "i" in a else default
+
+
+TF_DTYPES = {"DT_FLOAT": np.float32, "DT_INT32": np.int32, "DT_INT64": np.int64}
+
+
+def attr_dtype(node, key, default=None):
+    """A type attribute (e.g. Cast's DstT) as a numpy dtype."""
+    a = node.get("attr", {}).get(key)
+    if not a or "type" not in a:
+        return default
+    if a["type"] not in TF_DTYPES:
+        raise ValueError("unsupported dtype %s in %s" % (a["type"], node["name"]))
+    return TF_DTYPES[a["type"]]
+
+
 # ----------------------------------------------------------------------------------------------
-# Reference evaluator: the TF graph in numpy (only the ops this model uses), float32 throughout.
+# Reference evaluator: the TF graph in numpy (only the ops these models use), float32 (int32 for
+# index arithmetic).
 
 
 def conv_geometry(node, x_shape, k_hw):
@@ -211,6 +238,34 @@ def fused_activation(node, y):
     return y.astype(np.float32)
 
 
+def np_depthwise(node, x, f):
+    """DepthwiseConv2dNative (NHWC, no bias): [N, OH, OW, C * mult] float32."""
+    nhwc, (sh, sw), pads = conv_geometry(node, x.shape, f.shape[:2])
+    if not nhwc:
+        raise ValueError("NCHW depthwise conv not supported in " + node["name"])
+    kh, kw, cin, mult = f.shape
+    p, oh, ow = np_windows(x, kh, kw, sh, sw, pads, 0.0)
+    return np.einsum("nhwijc,ijcm->nhwcm", p, f, optimize=True).reshape(
+        x.shape[0], oh, ow, cin * mult).astype(np.float32)
+
+
+def np_binary(op, a, b):
+    """Sub, Mul, RealDiv, SquaredDifference with TF's broadcasting, in the inputs' dtype."""
+    dtype = np.result_type(a, b)
+    if op == "Sub":
+        y = a - b
+    elif op == "Mul":
+        y = a * b
+    elif op == "RealDiv":
+        if not np.issubdtype(dtype, np.floating):
+            raise ValueError("integer RealDiv not supported")
+        y = a / b
+    else:
+        d = a - b
+        y = d * d
+    return np.asarray(y, dtype)
+
+
 def eval_op(node, ins):
     """Evaluates one TF node on numpy inputs; returns a list of outputs."""
     op = node["op"]
@@ -286,6 +341,36 @@ def eval_op(node, ins):
         x, size = ins
         return [tf_resize_bilinear(x, size.tolist(), attr_b(node, "align_corners"),
                                    attr_b(node, "half_pixel_centers"))]
+    if op == "DepthwiseConv2dNative":
+        return [np_depthwise(node, ins[0], ins[1])]
+    if op in ("Sub", "Mul", "RealDiv", "SquaredDifference"):
+        return [np_binary(op, ins[0], ins[1])]
+    if op == "Sqrt":
+        return [np.sqrt(ins[0]).astype(ins[0].dtype)]
+    if op == "Cast":
+        return [ins[0].astype(attr_dtype(node, "DstT"))]
+    if op == "ExpandDims":
+        return [np.expand_dims(ins[0], int(ins[1]))]
+    if op == "Squeeze":
+        dims = attr_ints(node, "squeeze_dims") or \
+            [d for d, n in enumerate(ins[0].shape) if n == 1]
+        return [np.squeeze(ins[0], axis=tuple(dims))]
+    if op == "Pack":
+        return [np.stack(ins, axis=attr_i(node, "axis", 0))]
+    if op == "Unpack":
+        x, axis = ins[0], attr_i(node, "axis", 0)
+        return [np.take(x, k, axis=axis) for k in range(x.shape[axis])]
+    if op == "ArgMax":                        # first index of the maximum, like TF
+        dtype = attr_dtype(node, "output_type", np.int64)
+        return [np.argmax(ins[0], axis=int(ins[1])).astype(dtype)]
+    if op == "FloorDiv":
+        return [np.floor_divide(ins[0], ins[1]).astype(np.result_type(ins[0], ins[1]))]
+    if op == "GatherNd":
+        params, idx = ins
+        if idx.shape[-1] > params.ndim:
+            raise ValueError("GatherNd index depth %d > rank %d in %s" % (
+                idx.shape[-1], params.ndim, node["name"]))
+        return [np.ascontiguousarray(params[tuple(idx[..., j] for j in range(idx.shape[-1]))])]
     raise ValueError("unsupported op %s (%s)" % (op, node["name"]))
 
 
@@ -317,9 +402,14 @@ def run_tf_graph(nodes, consts, feeds):
 
 
 class Value:
-    def __init__(self, onnx_name, perm):
+    """dtype: np.float32 or np.int64 (TF int32 at run time); nonneg: an integer known to be
+    >= 0 (ArgMax indices), so that FloorDiv may become ONNX Div (which truncates)."""
+
+    def __init__(self, onnx_name, perm, dtype=np.float32, nonneg=False):
         self.name = onnx_name
         self.perm = tuple(perm)
+        self.dtype = dtype
+        self.nonneg = nonneg
 
 
 def inverse(p):
@@ -402,7 +492,7 @@ class Converter:
 
     def op_Transpose(self, node, ins):
         v, perm = ins
-        return [Value(v.name, [v.perm[i] for i in perm.tolist()])]
+        return [Value(v.name, [v.perm[i] for i in perm.tolist()], v.dtype, v.nonneg)]
 
     def unary(self, node, ins, op, **attrs):
         v = ins[0]
@@ -420,6 +510,9 @@ class Converter:
         a, b = ins
         if isinstance(a, np.ndarray):
             a, b = b, a
+        if a.dtype != np.float32 or (b.ndim > len(a.perm) if isinstance(b, np.ndarray) else
+                                     len(b.perm) != len(a.perm)):
+            return self.binary(node, ins, "Add")    # integers, or ranks that broadcast up
         out = self.out_name(node)
         if isinstance(b, np.ndarray):
             c = b.astype(np.float32)
@@ -535,12 +628,14 @@ class Converter:
 
     def op_ConcatV2(self, node, ins):
         vs, axis = ins[:-1], int(ins[-1])
-        perm = vs[0].perm
+        first = next(v for v in vs if isinstance(v, Value))
+        perm = first.perm
         axis = axis % len(perm)
         out = self.out_name(node)
-        self.emit("Concat", [self.materialize(v, perm) for v in vs], [out], out,
-                  axis=int(perm[axis]))
-        return [Value(out, perm)]
+        names = [self.materialize(v, perm) if isinstance(v, Value) else
+                 self.const_like(out + "_c%d" % k, v, first) for k, v in enumerate(vs)]
+        self.emit("Concat", names, [out], out, axis=int(perm[axis]))
+        return [Value(out, perm, first.dtype)]
 
     def op_SplitV(self, node, ins):
         v, sizes, axis = ins[0], ins[1].tolist(), int(ins[2])
@@ -558,7 +653,7 @@ class Converter:
         x = self.materialize(v, range(len(v.perm)))
         out = self.out_name(node)
         self.emit("Reshape", [x, self.init(out + "_shape", shape.astype(np.int64))], [out], out)
-        return [Value(out, range(len(shape)))]
+        return [Value(out, range(len(shape)), v.dtype, v.nonneg)]
 
     def op_ResizeBilinear(self, node, ins):
         v, size = ins
@@ -579,6 +674,232 @@ class Converter:
                              self.init(out + "_scales", scales)], [out], out,
                   mode="linear", coordinate_transformation_mode=mode)
         return [Value(out, (0, 2, 3, 1))]
+
+    # MoveNet's ops: unfused depthwise convs, elementwise maths with broadcasting, rank changes,
+    # and the keypoint decoding's integer index arithmetic and gathers ---------------------------
+    def op_DepthwiseConv2dNative(self, node, ins):
+        v, f = ins
+        if not isinstance(f, np.ndarray):
+            raise ValueError("non-constant filter in " + node["name"])
+        if attr_s(node, "data_format", "NHWC") != "NHWC":
+            raise ValueError("NCHW depthwise conv not supported in " + node["name"])
+        kh, kw, cin, mult = f.shape
+        w = np.transpose(f.reshape(kh, kw, cin * mult), (2, 0, 1))[:, None].astype(np.float32)
+        x, want = self.nchw_input(node, v)
+        _, (sh, sw), pads = conv_geometry(node, self.shapes[split_name(node["input"][0])],
+                                          (kh, kw))
+        out = self.out_name(node)
+        self.emit("Conv", [x, self.init(out + "_W", w)], [out], out, kernel_shape=[kh, kw],
+                  strides=[sh, sw], pads=[pads[0][0], pads[1][0], pads[0][1], pads[1][1]],
+                  dilations=[1, 1], group=cin)
+        return [Value(out, want)]
+
+    def const_like(self, base, c, like):
+        """An initializer holding constant c in the dtype and layout of Value `like` (a c of
+        lower rank gets leading 1s, as TF broadcasting does)."""
+        c = np.asarray(c).astype(like.dtype)
+        c = c.reshape((1,) * (len(like.perm) - c.ndim) + c.shape)
+        return self.init(base, np.transpose(c, inverse(like.perm)))
+
+    def binary(self, node, ins, op):
+        """Elementwise Add / Sub / Mul / Div / SquaredDifference with TF's broadcasting; either
+        input may be a constant.  Operands of different ranks are computed in TF order."""
+        a, b = ins
+        v = a if isinstance(a, Value) else b
+        ranks = [len(x.perm) if isinstance(x, Value) else np.ndim(x) for x in ins]
+        rank = max(ranks)
+        out = self.out_name(node)
+        if isinstance(a, Value) and isinstance(b, Value):
+            if a.dtype != b.dtype:
+                raise ValueError("mixed dtypes in " + node["name"])
+            perm = a.perm if ranks[0] == ranks[1] else tuple(range(rank))
+            names = [self.materialize(x, perm if len(x.perm) == rank else range(len(x.perm)))
+                     for x in ins]
+        else:
+            c = a if v is b else b
+            if len(v.perm) < rank:             # the constant has more axes: TF order
+                perm = tuple(range(rank))
+                x = self.materialize(v, range(len(v.perm)))
+                cname = self.init(out + "_c", np.asarray(c).astype(v.dtype))
+            else:
+                perm, x, cname = v.perm, v.name, self.const_like(out + "_c", c, v)
+            names = [x, cname] if v is a else [cname, x]
+        if op == "SquaredDifference":
+            diff = out + "_diff"
+            self.emit("Sub", names, [diff], diff)
+            self.emit("Mul", [diff, diff], [out], out)
+        else:
+            self.emit(op, names, [out], out)
+        return [Value(out, perm, v.dtype)]
+
+    def op_Sub(self, node, ins):
+        return self.binary(node, ins, "Sub")
+
+    def op_Mul(self, node, ins):
+        return self.binary(node, ins, "Mul")
+
+    def op_RealDiv(self, node, ins):
+        if ins[0].dtype != np.float32:
+            raise ValueError("integer RealDiv not supported in " + node["name"])
+        return self.binary(node, ins, "Div")
+
+    def op_SquaredDifference(self, node, ins):
+        return self.binary(node, ins, "SquaredDifference")
+
+    def op_FloorDiv(self, node, ins):
+        """Integer FloorDiv of a non-negative value (ArgMax indices) by a positive constant: ONNX
+        Div truncates towards zero, which is the floor there."""
+        a, b = ins
+        if not (isinstance(a, Value) and a.dtype == np.int64 and a.nonneg and
+                isinstance(b, np.ndarray) and np.issubdtype(b.dtype, np.integer) and
+                np.all(b > 0)):
+            raise ValueError("FloorDiv supported only for a non-negative integer by a positive "
+                             "constant (%s)" % node["name"])
+        y, = self.binary(node, ins, "Div")
+        y.nonneg = True
+        return [y]
+
+    def op_Sqrt(self, node, ins):
+        return self.unary(node, ins, "Sqrt")
+
+    def op_Cast(self, node, ins):
+        """int32 -> float32 (an ONNX Cast) and same-kind casts (nothing).  The graph input is
+        float32 in ONNX even where the TF placeholder is int32 (the engines feed floats), so the
+        placeholder's own Cast to float vanishes."""
+        v = ins[0]
+        dst = attr_dtype(node, "DstT")
+        want = np.float32 if dst == np.float32 else np.int64
+        if v.dtype == want:
+            return [v]
+        if want != np.float32:
+            raise ValueError("Cast from float to an integer not supported in " + node["name"])
+        from onnx import TensorProto
+        out = self.out_name(node)
+        self.emit("Cast", [v.name], [out], out, to=TensorProto.FLOAT)
+        return [Value(out, v.perm)]
+
+    def emit_axes_op(self, op, x, axes, out):
+        """Squeeze / Unsqueeze: axes are an attribute before opset 13, an input from 13 on."""
+        if self.opset < 13:
+            self.emit(op, [x], [out], out, axes=list(axes))
+        else:
+            self.emit(op, [x, self.init(out + "_axes", np.array(axes, np.int64))], [out], out)
+
+    def op_ExpandDims(self, node, ins):
+        """A new axis of size 1; in the ONNX tensor it goes right after the axis that holds the
+        TF axis before it, so that layouts stay as they are (no Transpose)."""
+        v, dim = ins
+        d = int(dim) % (len(v.perm) + 1)
+        q = 0 if d == 0 else v.perm[d - 1] + 1
+        shifted = [p + (p >= q) for p in v.perm]
+        out = self.out_name(node)
+        self.emit_axes_op("Unsqueeze", v.name, [q], out)
+        return [Value(out, shifted[:d] + [q] + shifted[d:], v.dtype, v.nonneg)]
+
+    def op_Squeeze(self, node, ins):
+        v = ins[0]
+        shape = self.shapes[split_name(node["input"][0])]
+        dims = attr_ints(node, "squeeze_dims") or [d for d, n in enumerate(shape) if n == 1]
+        dims = sorted(d % len(shape) for d in dims)
+        xs = sorted(v.perm[d] for d in dims)
+        perm = [p - sum(x < p for x in xs) for i, p in enumerate(v.perm) if i not in dims]
+        out = self.out_name(node)
+        self.emit_axes_op("Squeeze", v.name, xs, out)
+        return [Value(out, perm, v.dtype, v.nonneg)]
+
+    def op_Unpack(self, node, ins):
+        v = ins[0]
+        axis = attr_i(node, "axis", 0) % len(v.perm)
+        n = self.shapes[split_name(node["input"][0])][axis]
+        q = v.perm[axis]
+        perm = [p - (p > q) for i, p in enumerate(v.perm) if i != axis]
+        base = self.out_name(node)
+        parts = [v.name]
+        if n != 1:
+            parts = [base + "_part%d" % k for k in range(n)]
+            if self.opset < 13:
+                self.emit("Split", [v.name], parts, base + "_split", axis=q, split=[1] * n)
+            else:
+                self.emit("Split", [v.name, self.init(base + "_split", np.ones(n, np.int64))],
+                          parts, base + "_split", axis=q)
+        outs = []
+        for k, part in enumerate(parts):
+            out = self.out_name(node, k)
+            self.emit_axes_op("Squeeze", part, [q], out)
+            outs.append(Value(out, perm, v.dtype, v.nonneg))
+        return outs
+
+    def op_Pack(self, node, ins):
+        first = next(v for v in ins if isinstance(v, Value))
+        rank = len(first.perm)
+        axis = attr_i(node, "axis", 0) % (rank + 1)
+        out = self.out_name(node)
+        names = []
+        for k, v in enumerate(ins):
+            if isinstance(v, Value):
+                if v.dtype != first.dtype:
+                    raise ValueError("mixed dtypes in " + node["name"])
+                name = out + "_%d" % k
+                self.emit_axes_op("Unsqueeze", self.materialize(v, range(rank)), [axis], name)
+            else:
+                name = self.init(out + "_c%d" % k, np.expand_dims(v, axis).astype(first.dtype))
+            names.append(name)
+        self.emit("Concat", names, [out], out, axis=axis)
+        return [Value(out, range(rank + 1), first.dtype,
+                      all(isinstance(v, Value) and v.nonneg or
+                          isinstance(v, np.ndarray) and np.all(v >= 0) for v in ins))]
+
+    def op_ArgMax(self, node, ins):
+        """TF ArgMax (int32 or int64) -> ONNX ArgMax (int64, keepdims 0); both return the first
+        index of the maximum."""
+        v, dim = ins
+        axis = int(dim) % len(v.perm)
+        q = v.perm[axis]
+        out = self.out_name(node)
+        self.emit("ArgMax", [v.name], [out], out, axis=q, keepdims=0)
+        return [Value(out, [p - (p > q) for i, p in enumerate(v.perm) if i != axis], np.int64,
+                      nonneg=True)]
+
+    def op_GatherNd(self, node, ins):
+        params, idx = ins
+        p_shape = self.shapes[split_name(node["input"][0])]
+        i_shape = self.shapes[split_name(node["input"][1])]
+        out = self.out_name(node)
+        if isinstance(params, Value):
+            p, dtype = self.materialize(params, range(len(params.perm))), params.dtype
+        else:
+            dtype = np.float32 if np.issubdtype(params.dtype, np.floating) else np.int64
+            p = self.init(out + "_params", params.astype(dtype))
+        if isinstance(idx, Value):
+            i = self.materialize(idx, range(len(idx.perm)))
+        else:
+            i = self.init(out + "_indices", idx.astype(np.int64))
+        self.emit("GatherND", [p, i], [out], out)
+        return [Value(out, range(len(i_shape) - 1 + len(p_shape) - i_shape[-1]), dtype)]
+
+
+def fold_squeeze_pairs(nodes, outputs=()):
+    """Drops Unsqueeze(Squeeze(x)) pairs over the same axes (TF's unstack / expand_dims around a
+    batch of one): consumers read x directly; prune() then removes the pair."""
+    from onnx import helper
+    producer = {}
+    alias = {}
+    for n in nodes:
+        for k, i in enumerate(n.input):
+            if i in alias:
+                n.input[k] = alias[i]
+        for o in n.output:
+            producer[o] = n
+        if n.op_type != "Unsqueeze" or len(n.input) != 1 or n.output[0] in outputs:
+            continue
+        src = producer.get(n.input[0])
+        if src is None or src.op_type != "Squeeze" or len(src.input) != 1:
+            continue
+        axes = {a.name: helper.get_attribute_value(a) for a in n.attribute}.get("axes")
+        src_axes = {a.name: helper.get_attribute_value(a) for a in src.attribute}.get("axes")
+        if axes is not None and list(axes) == list(src_axes or []):
+            alias[n.output[0]] = src.input[0]
+    return nodes
 
 
 def fold_pads_and_bias(nodes, inits):
