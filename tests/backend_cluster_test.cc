@@ -26,6 +26,7 @@
 #include "backend/backend_test_util.h"
 #include "backend/nats_test_util.h"
 #include "backend/pg_test_util.h"
+#include "detect/detector.h"
 #include "test_process.h"
 #include "uplink/escalation_message.h"
 #include "uplink/mqtt_test_util.h"
@@ -336,6 +337,82 @@ TEST(HybridEndToEnd, EdgeRunAppliesVerdictsFromABackendWorker) {
       << GetJson(hp, "/api/v1/stats").dump() << " vs " << esc.dump();
   kill(pid, SIGTERM);
   EXPECT_EQ(es::testing::WaitExit(pid, 30), 0);
+}
+
+// The value of one Prometheus sample ("name{labels} value") on the edge's /metrics, or -1.
+double EdgeMetric(int port, const std::string& sample) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_connection_timeout(2);
+  auto r = c.Get("/metrics");
+  if (!r || r->status != 200) return -1;
+  const size_t at = r->body.find(sample + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(r->body.substr(at + sample.size() + 1));
+}
+
+// Cloud-fallback through the real binaries: the edge's model file is missing at start, so its
+// camera detects on edgesight-backend's frame detector and tracks on the answers; once the
+// model file appears, the next probe loads it and the camera is local again.
+TEST(CloudFallback, ModelMissingSwitchesToTheBackendAndBackWhenItReturns) {
+  if (!MosquittoProcess::Installed() || !std::filesystem::exists(kVtest) ||
+      !std::filesystem::exists(DefaultNanoDetModelPath())) {
+    GTEST_SKIP() << "mosquitto, vtest.avi or the embedded model absent";
+  }
+  const std::string dir = es::testing::TempDir();
+  const int port = es::testing::FreePort();
+  MosquittoProcess broker(port, "allow_anonymous true\n");
+  ASSERT_TRUE(broker.Start());
+  const std::string url = "mqtt://127.0.0.1:" + std::to_string(port);
+  const int hp = es::testing::FreePort();
+  std::vector<int> pids;
+  StopAtExit stop_workers{&pids};
+  const int pid = StartProcess({EDGESIGHT_BACKEND_BIN, "--mqtt", url, "--worker", "w0", "--db",
+                                dir + "/backend.db", "--http", "127.0.0.1:" + std::to_string(hp)},
+                               dir + "/w0.out", dir + "/w0.err");
+  pids.push_back(pid);
+  ASSERT_TRUE(WaitFor([&] { return !GetJson(hp, "/readyz").is_null(); }, 60))
+      << Slurp(dir + "/w0.err");
+  const std::string model = dir + "/model.onnx";  // absent for now
+  const int edge_http = es::testing::FreePort();
+  std::ofstream(dir + "/edge.yaml")
+      << "source: {uri: \"" << kVtest << "\", stream_id: cam0, realtime: true}\n"
+      << "detector: {type: onnx, format: nanodet, model: \"" << model << "\"}\n"
+      << "uplink: {mqtt: \"" << url << "\", outbox: \"" << dir << "/outbox.db\"}\n"
+      << "fallback: {enabled: true, max_fps: 5, timeout_s: 5, probe_s: 1}\n"
+      << "http: {listen: \"127.0.0.1:" << edge_http << "\"}\n";
+  const int edge = StartProcess({EDGESIGHT_BIN, "run", "--config", dir + "/edge.yaml", "--device",
+                                 "edge1", "--max-frames", "250", "--json"},
+                                dir + "/edge.out", dir + "/edge.err");
+  pids.push_back(edge);
+  const std::string answered =
+      "edgesight_detection_backend_frames_total{camera=\"cam0\",outcome=\"answered\"}";
+  ASSERT_TRUE(WaitFor([&] { return EdgeMetric(edge_http, answered) >= 5; }, 60))
+      << Slurp(dir + "/edge.err") << Slurp(dir + "/w0.err");
+  EXPECT_EQ(EdgeMetric(edge_http, "edgesight_detection_backend_mode{camera=\"cam0\"}"), 1);
+  std::filesystem::copy_file(DefaultNanoDetModelPath(), model + ".part");
+  std::filesystem::rename(model + ".part", model);  // appears whole, as an update would
+  ASSERT_EQ(es::testing::WaitExit(edge, 120), 0) << Slurp(dir + "/edge.err");
+  auto summary = nlohmann::json::parse(Slurp(dir + "/edge.out"), nullptr, false);
+  ASSERT_FALSE(summary.is_discarded()) << Slurp(dir + "/edge.out");
+  const nlohmann::json& fb = summary["fallback"];
+  ASSERT_TRUE(fb.is_object()) << summary.dump();
+  EXPECT_EQ(fb["mode"], "local") << fb.dump();
+  EXPECT_EQ(fb["to_backend"], 1) << fb.dump();
+  EXPECT_EQ(fb["to_local"], 1) << fb.dump();
+  EXPECT_GE(fb["backend_answered"].get<int>(), 5) << fb.dump();
+  EXPECT_GT(fb["round_trip_p50_ms"].get<double>(), 0) << fb.dump();
+  // Tracks were made on the backend's detections and on the local ones after the switch.
+  EXPECT_GT(summary["tracks"].get<int>(), 0) << summary.dump();
+  EXPECT_GT(summary["detector_runs"].get<int>(), fb["backend_answered"].get<int>())
+      << summary.dump();
+  const std::string err = Slurp(dir + "/edge.err");
+  EXPECT_NE(err.find("detecting on edgesight-backend"), std::string::npos) << err;
+  EXPECT_NE(err.find("back to local detection"), std::string::npos) << err;
+  kill(pid, SIGTERM);
+  EXPECT_EQ(es::testing::WaitExit(pid, 30), 0);
+  auto backend = nlohmann::json::parse(Slurp(dir + "/w0.out"), nullptr, false);
+  ASSERT_FALSE(backend.is_discarded()) << Slurp(dir + "/w0.out");
+  EXPECT_GE(backend["frames"]["answered"].get<int>(), 5) << backend.dump();
 }
 
 TEST(BackendCli, ConfigErrorsAreOneLineExit2) {

@@ -112,6 +112,25 @@ TEST(CliEscalation, BadEscalateSettingsExitTwoWithOneLine) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   ExpectOneLineError(r);
   EXPECT_NE(r.err.find("escalate.enabled needs the outbox"), std::string::npos) << r.err;
+  // Cloud-fallback needs a broker, and its keys have ranges.
+  r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--max-frames", "5", "--set",
+                      "fallback.enabled=true"}),
+                 60);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  ExpectOneLineError(r);
+  EXPECT_NE(r.err.find("fallback.enabled needs a broker"), std::string::npos) << r.err;
+  r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--max-frames", "5", "--set",
+                      "fallback.max_fps=0"}),
+                 60);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  ExpectOneLineError(r);
+  EXPECT_NE(r.err.find("fallback.max_fps"), std::string::npos) << r.err;
+  // Without fallback a model that does not load stays fatal: one line, exit 2.
+  r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--max-frames", "5", "--set",
+                      "detector.type=onnx", "--set", "detector.model=" + dir + "/none.onnx"}),
+                 60);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  ExpectOneLineError(r);
 }
 
 }  // namespace

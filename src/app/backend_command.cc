@@ -15,6 +15,7 @@
 #include "backend/backend_config.h"
 #include "backend/backend_store.h"
 #include "backend/backend_worker.h"
+#include "backend/frame_detector.h"
 #include "core/password_file.h"
 #include "detect/pose_estimator.h"
 #include "http/http_server.h"
@@ -88,6 +89,28 @@ Result<BackendWorkerOptions> WorkerOptions(const BackendConfig& c) {
   return o;
 }
 
+// Cloud-fallback detection (detect section): same broker, group and worker id as the verifier.
+FrameDetectorOptions DetectOptions(const BackendConfig& c, const BackendWorkerOptions& w) {
+  FrameDetectorOptions o;
+  o.mqtt = w.mqtt;
+  o.group = w.group;
+  o.worker = w.worker;
+  const BackendDetectConfig& d = c.detect;
+  o.detector.type = d.model.empty() ? "nanodet" : "onnx";
+  o.detector.model = d.model;
+  o.detector.format = d.format;
+  o.detector.input_size = d.input_size;
+  o.detector.threads = d.threads;
+  o.detector.workers = 1;
+  o.detector.score_threshold = static_cast<float>(d.score_threshold);
+  o.threads = d.workers;
+  o.queue = d.queue;
+  o.max_payload_bytes = c.ingest.max_payload_bytes;
+  o.devices = c.ingest.devices;
+  o.log = [](const std::string& line) { LogLine(LogLevel::kWarning, line); };
+  return o;
+}
+
 nlohmann::json Summary(const BackendWorker& w, BackendStore* store) {
   const BackendWorkerStats s = w.stats();
   const IngestCounts in = w.ingest_counts();
@@ -145,6 +168,12 @@ int Serve(const BackendFlags& f) {
   MetricsRegistry metrics;
   auto worker = BackendWorker::Create(*options, store->get(), &metrics);
   if (!worker.ok()) return Fail(worker.status());
+  std::unique_ptr<FrameDetector> frames;
+  if (c.detect.enabled) {
+    auto made = FrameDetector::Create(DetectOptions(c, *options), &metrics);
+    if (!made.ok()) return Fail(made.status());
+    frames = std::move(made).value();
+  }
 
   std::unique_ptr<HttpServer> http;
   if (!c.http.listen.empty()) {
@@ -168,6 +197,9 @@ int Serve(const BackendFlags& f) {
     cv.notify_all();
   });
   if (Status s = (*worker)->Start(); !s.ok()) return Fail(s);
+  if (frames) {
+    if (Status s = frames->Start(); !s.ok()) return Fail(s);
+  }
   if (http) http->Start();
   LogLine(LogLevel::kInfo,
           "worker '" + options->worker + "' in group '" + options->group + "': " +
@@ -180,8 +212,18 @@ int Serve(const BackendFlags& f) {
   }
   signals.SetPhase("stopping the backend worker");
   if (http) http->Stop();
+  if (frames) frames->Stop();
   (*worker)->Stop();
-  std::cout << Summary(**worker, store->get()).dump(2) << std::endl;
+  nlohmann::json summary = Summary(**worker, store->get());
+  if (frames) {
+    const FrameDetectorStats fs = frames->stats();
+    summary["frames"] = {{"received", fs.received},
+                         {"answered", fs.answered},
+                         {"expired", fs.expired},
+                         {"dropped", fs.dropped},
+                         {"rejected", fs.rejected}};
+  }
+  std::cout << summary.dump(2) << std::endl;
   signals.Disarm();
   return kExitOk;
 }

@@ -22,15 +22,19 @@
 #include "app/service_notifier.h"
 #include "app/source_usage_hook.h"
 #include "app/uplink_runtime.h"
+#include "core/option_schema.h"
 #include "detect/detector.h"
+#include "detect/retrying_detector.h"
 #include "ops/device_api.h"
 #include "ops/event_store_hook.h"
 #include "ops/thermal.h"
 #include "record/annotated_video_sink.h"
 #include "record/recorder_hook.h"
 #include "schedule/detection_service.h"
+#include "schedule/fallback_client.h"
 #include "source/ffmpeg_source.h"
 #include "source/video_source.h"
+#include "uplink/remote_detector.h"
 
 namespace es {
 namespace {
@@ -45,6 +49,8 @@ struct Device {
   std::unique_ptr<EscalationRuntime> escalation;  // when a camera escalates
   std::string model;                              // the edge detector's id
   std::unique_ptr<DetectionService> detection;
+  std::unique_ptr<RemoteDetector> remote;           // cloud-fallback, when a camera has it
+  std::map<std::string, FallbackMetrics> fallback;  // by camera id, cameras with fallback
   std::map<std::string, std::shared_ptr<LiveCameraConfig>> live;  // by camera id
   std::map<std::string, std::shared_ptr<LiveView>> views;         // by camera id, with http
   std::shared_ptr<EventStore> events;                             // with http
@@ -148,6 +154,45 @@ std::string ResolveQueuePolicy(const AppConfig& c) {
   return live ? "drop_oldest" : "block";
 }
 
+// The camera's detection client: the device's detection service, behind cloud-fallback to the
+// backend when the camera has `fallback.enabled` (schedule/fallback_client.h).
+std::unique_ptr<DetectionClient> FallbackOrLocal(const AppConfig& c, const std::string& camera,
+                                                 int index, Device* dev) {
+  if (!c.fallback.enabled || !dev->remote) return dev->detection->Client(index);
+  const FallbackOptions o = c.fallback;
+  FallbackMetrics m = FallbackMetrics::Register(&dev->metrics, camera);
+  dev->fallback[camera] = m;
+  RemoteDetectFn remote = [link = dev->remote.get(), camera, o, bytes = m.bytes_sent,
+                           sent = int64_t{0}](const cv::Mat& bgr,
+                                              Timestamp) mutable -> Result<RemoteDetections> {
+    RemoteRequest rq;
+    rq.stream = camera;
+    rq.frame = ++sent;
+    rq.timeout = Duration::Seconds(o.timeout_s);
+    rq.max_side = o.max_side;
+    rq.jpeg_quality = o.jpeg_quality;
+    rq.bytes_sent = bytes;
+    ES_ASSIGN_OR_RETURN(RemoteAnswer a, link->Detect(bgr, rq));
+    return RemoteDetections{std::move(a.detections), a.round_trip};
+  };
+  return std::make_unique<FallbackClient>(
+      dev->detection->Client(index, Duration::Seconds(o.stall_s)), std::move(remote), o, camera, m,
+      [](const std::string& line) { LogLine(LogLevel::kWarning, line); });
+}
+
+nlohmann::json FallbackSummary(const FallbackMetrics& m) {
+  const Histogram::Snapshot rt = m.round_trip->snapshot();
+  return {{"mode", m.mode->value() > 0 ? "backend" : "local"},
+          {"to_backend", m.to_backend->value()},
+          {"to_local", m.to_local->value()},
+          {"backend_answered", m.backend_answered->value()},
+          {"backend_unanswered", m.backend_unanswered->value()},
+          {"local_failures", m.local_failures->value()},
+          {"bytes_sent", m.bytes_sent->value()},
+          {"round_trip_p50_ms", rt.count ? std::round(rt.Quantile(0.5) * 1e4) / 10 : 0.0},
+          {"round_trip_p99_ms", rt.count ? std::round(rt.Quantile(0.99) * 1e4) / 10 : 0.0}};
+}
+
 // One camera's pipeline; its detector requests go to the device's detection service.
 Result<std::unique_ptr<Pipeline>> BuildCamera(const SiteCamera& cam, bool shared_outputs,
                                               Device* dev) {
@@ -167,7 +212,8 @@ Result<std::unique_ptr<Pipeline>> BuildCamera(const SiteCamera& cam, bool shared
   dev->live[cam.id] = live;
   const int index =
       dev->detection->AddCamera(cam.id, ScheduleOf(*live->slot()->Load()), std::move(own));
-  parts.detect = std::make_unique<DetectStage>(dev->detection->Client(index), live->slot());
+  parts.detect =
+      std::make_unique<DetectStage>(FallbackOrLocal(c, cam.id, index, dev), live->slot());
   parts.track = std::make_unique<TrackStage>(c.tracker);
   std::shared_ptr<EventIdSource> ids = std::make_shared<InMemoryEventIdSource>();
   if (dev->uplink) ids = dev->uplink->IdsFor(cam.id);
@@ -214,7 +260,36 @@ DetectorOptions WorkerOptions(DetectorOptions o, size_t cameras) {
   return o;
 }
 
-Status OpenDevice(const AppConfig& c, size_t cameras, bool escalate, Device* dev) {
+// Cloud-fallback's link to the backend (needs the broker of uplink.mqtt).
+Status OpenRemoteDetector(const AppConfig& c, Device* dev) {
+  if (c.uplink.mqtt.empty()) {
+    return InvalidArgument("fallback.enabled needs a broker: set uplink.mqtt (or --mqtt)");
+  }
+  ES_ASSIGN_OR_RETURN(MosquittoOptions mqtt, BrokerOptions(c.uplink));
+  RemoteDetectorOptions ro;
+  ro.device = dev->id;
+  ES_ASSIGN_OR_RETURN(dev->remote, RemoteDetector::Create(std::move(mqtt), ro));
+  return dev->remote->Start();
+}
+
+// A model that does not load is fatal, unless a camera can detect on the backend meanwhile:
+// then the device starts, and the model is tried again every fallback.probe_s.
+Result<std::unique_ptr<Detector>> MakeWorkerDetector(const DetectorOptions& o,
+                                                     const FallbackOptions& fallback,
+                                                     bool any_fallback) {
+  Result<std::unique_ptr<Detector>> d = MakeDetector(o);
+  if (d.ok() || !any_fallback) return d;
+  const StatusCode code = d.status().code();
+  if (code != StatusCode::kNotFound && code != StatusCode::kDataLoss) return d;
+  LogLine(LogLevel::kWarning, "detector: " + d.status().ToString() +
+                                  "; cameras with fallback detect on edgesight-backend until it "
+                                  "loads (tried again every " +
+                                  FormatNumber(fallback.probe_s) + " s)");
+  return std::unique_ptr<Detector>(
+      std::make_unique<RetryingDetector>(o, d.status(), Duration::Seconds(fallback.probe_s)));
+}
+
+Status OpenDevice(const AppConfig& c, size_t cameras, bool escalate, bool fallback, Device* dev) {
   ES_ASSIGN_OR_RETURN(dev->uplink, UplinkRuntime::Open(c.uplink, dev->id, escalate));
   if (escalate) {
     if (!dev->uplink) {
@@ -235,10 +310,12 @@ Status OpenDevice(const AppConfig& c, size_t cameras, bool escalate, Device* dev
   if (c.detector.type != "motion") {
     const DetectorOptions each = WorkerOptions(c.detector, cameras);
     for (int w = 0; w < each.workers; ++w) {
-      ES_ASSIGN_OR_RETURN(std::unique_ptr<Detector> d, MakeDetector(each));
+      ES_ASSIGN_OR_RETURN(std::unique_ptr<Detector> d,
+                          MakeWorkerDetector(each, c.fallback, fallback));
       workers.push_back(std::move(d));
     }
   }
+  if (fallback) ES_RETURN_IF_ERROR(OpenRemoteDetector(c, dev));
   const Detector* shared = workers.empty() ? nullptr : workers.front().get();
   RegisterThermalMetrics(&dev->metrics);
   dev->metrics.GetGauge("edgesight_build_info", "edgesight's version", {{"version", "0.1.0"}})
@@ -390,7 +467,9 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device, Shutdow
   std::vector<std::unique_ptr<Pipeline>> pipelines;
   const bool escalate = std::any_of(site.cameras.begin(), site.cameras.end(),
                                     [](const SiteCamera& c) { return c.config.escalate.enabled; });
-  Status built = OpenDevice(first, site.cameras.size(), escalate, &dev);
+  const bool fallback = std::any_of(site.cameras.begin(), site.cameras.end(),
+                                    [](const SiteCamera& c) { return c.config.fallback.enabled; });
+  Status built = OpenDevice(first, site.cameras.size(), escalate, fallback, &dev);
   for (size_t i = 0; built.ok() && i < site.cameras.size(); ++i) {
     auto p = BuildCamera(site.cameras[i], site.cameras.size() > 1, &dev);
     if (!p.ok()) {
@@ -434,6 +513,7 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device, Shutdow
   out.cameras = RunAll(pipelines, &dev, signals, reload, &notifier);
   if (governor) governor->Stop();
   reporter.Stop();
+  if (dev.remote) dev.remote->Stop();
   dev.detection->Stop();
   for (size_t i = 0; i < out.cameras.size(); ++i) {
     RunResult& r = out.cameras[i];
@@ -444,6 +524,14 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device, Shutdow
                                                  *dev.live.at(site.cameras[i].id)->slot()));
     if (governor)
       r.summary.hooks.emplace_back("governor", governor->CameraSummary(r.summary.stream));
+    if (auto f = dev.fallback.find(r.summary.stream); f != dev.fallback.end()) {
+      r.summary.hooks.emplace_back("fallback", FallbackSummary(f->second));
+      if (f->second.mode->value() > 0) {
+        r.summary.degraded.push_back(
+            "fallback: the local detector was not running at the end; frames were detected on "
+            "edgesight-backend");
+      }
+    }
     if (signals != nullptr && signals->stop_requested()) {
       r.summary.stopped_by = strsignal(signals->signal());
     }

@@ -11,6 +11,18 @@
 
 namespace es {
 
+Result<MosquittoOptions> BrokerOptions(const UplinkConfig& config) {
+  MosquittoOptions mqtt;
+  mqtt.tls_cafile = config.tls_cafile;
+  ES_RETURN_IF_ERROR(ParseMqttUrl(config.mqtt, &mqtt));
+  if (!config.username.empty()) mqtt.username = config.username;
+  if (!config.password_file.empty()) {
+    ES_ASSIGN_OR_RETURN(mqtt.password,
+                        ReadPasswordFile("uplink.password_file", config.password_file));
+  }
+  return mqtt;
+}
+
 Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& config,
                                                            const std::string& device,
                                                            bool subscribe_verdicts) {
@@ -20,13 +32,7 @@ Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& c
   rt->device_ = device;
   MosquittoOptions mqtt;
   if (!config.mqtt.empty()) {
-    mqtt.tls_cafile = config.tls_cafile;
-    ES_RETURN_IF_ERROR(ParseMqttUrl(config.mqtt, &mqtt));
-    if (!config.username.empty()) mqtt.username = config.username;
-    if (!config.password_file.empty()) {
-      ES_ASSIGN_OR_RETURN(mqtt.password,
-                          ReadPasswordFile("uplink.password_file", config.password_file));
-    }
+    ES_ASSIGN_OR_RETURN(mqtt, BrokerOptions(config));
     rt->broker_ = RedactMqttUrl(config.mqtt);
   }
   const std::string path = config.outbox.empty() ? UplinkConfig::kDefaultOutboxPath : config.outbox;

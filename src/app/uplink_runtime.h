@@ -35,6 +35,11 @@
 
 namespace es {
 
+// The broker connection of uplink.mqtt (URL, user, password file, CA file) as libmosquitto
+// options; one-line errors like Open's. Other connections of the device (cloud-fallback's
+// remote detector) use the same broker and credentials.
+Result<MosquittoOptions> BrokerOptions(const UplinkConfig& config);
+
 class UplinkRuntime {
  public:
   // Null when the config asks for neither an outbox nor a broker.

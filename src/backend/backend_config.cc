@@ -123,6 +123,28 @@ const OptionSchema<BackendVerifyConfig>& VerifySchema() {
   return kSchema;
 }
 
+const OptionSchema<BackendDetectConfig>& DetectSchema() {
+  static const OptionSchema<BackendDetectConfig> kSchema = [] {
+    using D = BackendDetectConfig;
+    OptionSchema<D> s("detect",
+                      "cloud-fallback: detection on frames of devices whose detector "
+                      "cannot run");
+    s.Add("enabled", &D::enabled, AnyValue(), "answer devices' frames with detections")
+        .Add("model", &D::model, AnyValue(), "ONNX detector; empty: the embedded NanoDet")
+        .Add("format", &D::format, OneOf({"nanodet", "yolov5", "yolov8", "yolo11"}),
+             "the model's output head")
+        .Add("input_size", &D::input_size, Closed(0, 4096), "network input; 0: from the model")
+        .Add("threads", &D::threads, Closed(1, 256), "inference threads per detect thread")
+        .Add("workers", &D::workers, Closed(1, 64), "detect threads (one model each)")
+        .Add("queue", &D::queue, Closed(1, 10000),
+             "frames waiting at most; the oldest is dropped (a late frame is worthless)")
+        .Add("score_threshold", &D::score_threshold, Closed(0, 1),
+             "detections kept at or above this score");
+    return s;
+  }();
+  return kSchema;
+}
+
 const OptionSchema<BackendHttpConfig>& HttpSchema() {
   static const OptionSchema<BackendHttpConfig> kSchema = [] {
     using H = BackendHttpConfig;
@@ -142,6 +164,7 @@ const SchemaDocument<BackendConfig>& Document() {
         .Section(&BackendConfig::store, StoreSchema())
         .Section(&BackendConfig::ingest, IngestSchema())
         .Section(&BackendConfig::verify, VerifySchema())
+        .Section(&BackendConfig::detect, DetectSchema())
         .Section(&BackendConfig::http, HttpSchema());
     return d;
   }();

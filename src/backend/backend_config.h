@@ -14,6 +14,9 @@
 //           reject_score, min_iou, min_object_px, skip_expired, pose (person check with
 //           BlazePose), pose_model ("" = the cache's blazepose-lite.onnx), pose_confirm,
 //           pose_reject
+//   detect: enabled, model ("" = the embedded NanoDet), format, input_size, threads (inference
+//           threads per instance), workers (detect threads), queue, score_threshold —
+//           cloud-fallback detection on whole frames (backend/frame_detector.h)
 //   http:   listen ("" = off), token_file
 // Contract: LoadBackendConfig / LoadBackendConfigString return the config or one line naming
 // the file and the key ("backend.yaml: verify.confirm_score: expected a number in [0, 1], got
@@ -73,6 +76,17 @@ struct BackendVerifyConfig {
   double pose_reject = 0.1;
 };
 
+struct BackendDetectConfig {
+  bool enabled = true;
+  std::string model;
+  std::string format = "nanodet";
+  int input_size = 0;
+  int threads = 1;
+  int workers = 1;
+  int queue = 8;
+  double score_threshold = 0.35;
+};
+
 struct BackendHttpConfig {
   std::string listen = "127.0.0.1:8090";
   std::string token_file;
@@ -84,6 +98,7 @@ struct BackendConfig {
   BackendStoreConfig store;
   BackendIngestConfig ingest;
   BackendVerifyConfig verify;
+  BackendDetectConfig detect;
   BackendHttpConfig http;
 };
 

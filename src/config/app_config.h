@@ -13,6 +13,7 @@
 #include "alarm/alarm_options.h"
 #include "analytics/analytics_options.h"
 #include "detect/detector_options.h"
+#include "detect/fallback_options.h"
 #include "govern/governor_options.h"
 #include "http/http_options.h"
 #include "pipeline/pipeline_options.h"
@@ -49,6 +50,7 @@ struct AppConfig {
   HttpOptions http;                    // YAML section `http` (operations API; listen "" = off)
   GovernorOptions governor;            // YAML section `governor` (budgets; enabled false = off)
   EscalateOptions escalate;            // YAML section `escalate` (hybrid tier; per camera)
+  FallbackOptions fallback;            // YAML section `fallback` (cloud-fallback; per camera)
 };
 
 }  // namespace es

@@ -13,6 +13,7 @@
 #include "analytics/analytics_schema.h"
 #include "config/record_lists.h"
 #include "detect/detector_schema.h"
+#include "detect/fallback_schema.h"
 #include "govern/governor_schema.h"
 #include "http/http_schema.h"
 #include "pipeline/pipeline_schema.h"
@@ -72,6 +73,7 @@ std::vector<SectionSpec> BuildSchema() {
   s.push_back(Mount(&AppConfig::escalate, EscalateSchema()));
   s.back().lists.push_back(EscalateScoreBandListSpec());
   s.back().lists.push_back(EscalateClassesListSpec());
+  s.push_back(Mount(&AppConfig::fallback, FallbackSchema()));
   return s;
 }
 

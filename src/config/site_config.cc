@@ -16,7 +16,8 @@ namespace es {
 namespace {
 
 const std::vector<std::string> kPerCameraSections = {
-    "source", "gate", "tracker", "pipeline", "output", "analytics", "recording", "ptz", "escalate"};
+    "source",    "gate",      "tracker", "pipeline", "output",
+    "analytics", "recording", "ptz",     "escalate", "fallback"};
 const std::vector<std::string> kDeviceSections = {"detector", "alarm", "uplink", "http",
                                                   "governor"};
 const std::vector<std::string> kCameraKeys = {"id", "role", "pair"};

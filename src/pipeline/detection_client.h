@@ -12,6 +12,8 @@
 //   time, `wait` the time spent waiting for the turn.
 // - Configure(settings) applies live settings (camera_settings.h) before the next Due().
 // - Errors: a detector failure is returned as the Status; kCancelled when the service stopped.
+//   A client that has a way around a failing detector (schedule/fallback_client.h) instead
+//   answers with source kNone: no detector answered this frame, and the tracker predicts.
 // Thread-safety: one client per camera, used from that camera's detect thread only.
 #pragma once
 
@@ -27,10 +29,14 @@
 
 namespace es {
 
+// Who answered: the device's own detector, edgesight-backend (cloud-fallback), or nobody.
+enum class DetectionSource { kLocal, kBackend, kNone };
+
 struct DetectionResult {
   std::vector<Detection> detections;
-  Duration run;   // the detector itself
+  Duration run;   // the detector itself (for kBackend: the round trip)
   Duration wait;  // queued behind other cameras
+  DetectionSource source = DetectionSource::kLocal;
 };
 
 class DetectionClient {

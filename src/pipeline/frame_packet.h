@@ -15,7 +15,8 @@
 
 namespace es {
 
-enum class DetectDecision { kRan, kSkippedInterval, kSkippedNoMotion };
+// kSkippedNoDetector: the detector was due but none answered (cloud-fallback without an answer).
+enum class DetectDecision { kRan, kSkippedInterval, kSkippedNoMotion, kSkippedNoDetector };
 
 const char* DetectDecisionName(DetectDecision d);
 

@@ -58,28 +58,28 @@ struct Pipeline::Impl {
     live.read = r->GetCounter("edgesight_frames_read_total", "frames the source delivered", cam);
     live.dropped = r->GetCounter("edgesight_frames_dropped_total",
                                  "frames dropped by the flow limiter before detection", cam);
-    live.processed = r->GetCounter("edgesight_frames_processed_total",
-                                   "frames decided (tracks ready)", cam);
+    live.processed =
+        r->GetCounter("edgesight_frames_processed_total", "frames decided (tracks ready)", cam);
     live.detector_runs =
         r->GetCounter("edgesight_detector_runs_total", "frames the detector ran on", cam);
-    live.skipped = r->GetCounter("edgesight_detector_skipped_total",
-                                 "frames decided without the detector (period, interval, gate)",
-                                 cam);
+    live.skipped =
+        r->GetCounter("edgesight_detector_skipped_total",
+                      "frames decided without the detector (period, interval, gate)", cam);
     live.events = r->GetCounter("edgesight_events_total", "analytics events decided", cam);
     live.detect = r->GetHistogram("edgesight_detect_seconds", "detector time per run", cam);
     live.wait = r->GetHistogram("edgesight_detect_wait_seconds",
                                 "time waiting for the shared detector", cam);
-    live.g2d = r->GetHistogram("edgesight_glass_to_decision_seconds",
-                               "capture to decision latency", cam);
-    live.up = r->GetGauge("edgesight_camera_up", "1 while the camera's capture runs (source open or reconnecting)",
-                          cam);
+    live.g2d =
+        r->GetHistogram("edgesight_glass_to_decision_seconds", "capture to decision latency", cam);
+    live.up = r->GetGauge("edgesight_camera_up",
+                          "1 while the camera's capture runs (source open or reconnecting)", cam);
     live.last_frame = r->GetGauge("edgesight_last_frame_timestamp_seconds",
                                   "wall time the camera's last frame was read", cam);
     live.queued = r->GetGauge("edgesight_queue_depth", "frames waiting in a stage's queue",
                               {{"camera", parts.camera}, {"queue", "detect"}});
-    live.declared = r->GetGauge("edgesight_source_declared_frames",
-                                "frames this run will read, as the source declares (-1: unknown)",
-                                cam);
+    live.declared =
+        r->GetGauge("edgesight_source_declared_frames",
+                    "frames this run will read, as the source declares (-1: unknown)", cam);
   }
 
   static double WallSeconds() {
@@ -136,8 +136,8 @@ struct Pipeline::Impl {
     if (live.up) {
       live.up->Set(1);
       int64_t total = info.frame_count;
-      if (options.max_frames > 0) total = total > 0 ? std::min<int64_t>(total, options.max_frames)
-                                                    : options.max_frames;
+      if (options.max_frames > 0)
+        total = total > 0 ? std::min<int64_t>(total, options.max_frames) : options.max_frames;
       live.declared->Set(static_cast<double>(total));
     }
     while (!stop) {
@@ -278,6 +278,10 @@ struct Pipeline::Impl {
         break;
       case DetectDecision::kSkippedNoMotion:
         ++summary.skipped_no_motion;
+        stats["gate"].Add(p.gate_time);
+        break;
+      case DetectDecision::kSkippedNoDetector:
+        ++summary.skipped_no_detector;
         stats["gate"].Add(p.gate_time);
         break;
     }

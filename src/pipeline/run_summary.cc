@@ -15,8 +15,9 @@ nlohmann::ordered_json RunSummary::ToJson() const {
   j["frames_read"] = frames_read;
   j["frames_dropped"] = frames_dropped;
   j["detector_runs"] = detector_runs;
-  j["skipped"] =
-      nlohmann::ordered_json{{"interval", skipped_interval}, {"no_motion", skipped_no_motion}};
+  j["skipped"] = nlohmann::ordered_json{{"interval", skipped_interval},
+                                        {"no_motion", skipped_no_motion},
+                                        {"no_detector", skipped_no_detector}};
   j["detections"] = detections;
   j["tracks"] = tracks;
   j["track_frames"] = track_frames;

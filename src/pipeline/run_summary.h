@@ -22,10 +22,11 @@ struct RunSummary {
   uint64_t detector_runs = 0;
   uint64_t skipped_interval = 0;
   uint64_t skipped_no_motion = 0;
-  uint64_t detections = 0;    // boxes over all detector runs
-  uint64_t tracks = 0;        // distinct confirmed track ids
-  uint64_t track_frames = 0;  // sum over frames of confirmed tracks (track-frames)
-  uint64_t events = 0;        // analytics events (track start/end, zones, lines, loiter)
+  uint64_t skipped_no_detector = 0;  // due, but no detector answered (cloud-fallback)
+  uint64_t detections = 0;           // boxes over all detector runs
+  uint64_t tracks = 0;               // distinct confirmed track ids
+  uint64_t track_frames = 0;         // sum over frames of confirmed tracks (track-frames)
+  uint64_t events = 0;               // analytics events (track start/end, zones, lines, loiter)
   double wall_s = 0;
   double fps = 0;                                 // frames_processed / wall_s
   std::map<std::string, LatencySummary> latency;  // stage name -> summary (ms)

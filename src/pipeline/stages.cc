@@ -12,6 +12,8 @@ const char* DetectDecisionName(DetectDecision d) {
       return "interval";
     case DetectDecision::kSkippedNoMotion:
       return "no_motion";
+    case DetectDecision::kSkippedNoDetector:
+      return "no_detector";
   }
   return "unknown";
 }
@@ -79,6 +81,10 @@ Status DetectStage::Process(FramePacket* p) {
   }
   auto r = client_->Detect(p->frame.image, SteadyNow());
   if (!r.ok()) return r.status().WithContext("detector " + client_->name());
+  if (r->source == DetectionSource::kNone) {
+    p->decision = DetectDecision::kSkippedNoDetector;
+    return Status::Ok();
+  }
   p->detect_time = r->run;
   p->detect_wait = r->wait;
   p->detections = std::move(r->detections);

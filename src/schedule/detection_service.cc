@@ -1,6 +1,8 @@
 #include "schedule/detection_service.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <utility>
 
 namespace es {
@@ -15,13 +17,14 @@ CameraSchedule ScheduleOf(const CameraSettings& s) {
 
 class DetectionService::CameraClient final : public DetectionClient {
  public:
-  CameraClient(DetectionService* service, int cam) : service_(service), cam_(cam) {}
+  CameraClient(DetectionService* service, int cam, Duration timeout)
+      : service_(service), cam_(cam), timeout_(timeout) {}
   bool Due(Timestamp now) override {
     std::lock_guard lock(service_->mu_);
     return service_->scheduler_.Due(cam_, now);
   }
   Result<DetectionResult> Detect(const cv::Mat& image, Timestamp now) override {
-    return service_->Request(cam_, image, now);
+    return service_->Request(cam_, image, now, timeout_);
   }
   std::string name() const override { return service_->DetectorOf(cam_)->name(); }
   void Configure(const CameraSettings& s) override { service_->UpdateCamera(cam_, ScheduleOf(s)); }
@@ -29,9 +32,15 @@ class DetectionService::CameraClient final : public DetectionClient {
  private:
   DetectionService* service_;
   int cam_;
+  Duration timeout_;
 };
 
 namespace {
+std::string FormatSeconds(Duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f s", d.seconds());
+  return buf;
+}
 std::vector<std::unique_ptr<Detector>> One(std::unique_ptr<Detector> d) {
   std::vector<std::unique_ptr<Detector>> v;
   v.push_back(std::move(d));
@@ -69,8 +78,8 @@ Detector* DetectionService::DetectorOf(int cam, size_t worker) {
   return c.own ? c.own.get() : shared_[worker].get();
 }
 
-std::unique_ptr<DetectionClient> DetectionService::Client(int cam) {
-  return std::make_unique<DetectionService::CameraClient>(this, cam);
+std::unique_ptr<DetectionClient> DetectionService::Client(int cam, Duration timeout) {
+  return std::make_unique<DetectionService::CameraClient>(this, cam, timeout);
 }
 
 void DetectionService::Start() {
@@ -142,19 +151,46 @@ void DetectionService::RegisterMetrics(MetricsRegistry* m) {
                       [this] { return OldestWait(SteadyNow()).seconds(); });
 }
 
-Result<DetectionResult> DetectionService::Request(int cam, const cv::Mat& image, Timestamp now) {
+Result<DetectionResult> DetectionService::Request(int cam, const cv::Mat& image, Timestamp now,
+                                                  Duration timeout) {
   std::unique_lock lock(mu_);
   if (stop_ || !started_) return Cancelled("detection service is not running");
   Camera& c = cameras_[static_cast<size_t>(cam)];
-  c.image = &image;
+  if (c.running) {  // only an abandoned run can still be going
+    return Unavailable("detector still busy with this camera's frame of " +
+                       FormatSeconds(now - c.enqueued) + " ago");
+  }
+  const bool may_abandon = timeout > Duration{};
+  if (may_abandon) {
+    c.owned = image.clone();
+    c.image = &c.owned;
+  } else {
+    c.image = &image;
+  }
   c.enqueued = now;
   c.done = false;
+  c.abandoned = false;
   c.result.reset();
   scheduler_.Enqueue(cam, now);
   cv_.notify_all();
-  // Never return while the service thread still reads this camera's image.
-  cv_.wait(lock, [&] { return c.done || (stop_ && !c.running); });
+  // Never return while the service thread still reads the caller's image.
+  const auto answered = [&] { return c.done || (stop_ && !c.running); };
+  if (may_abandon) {
+    if (!cv_.wait_for(lock, std::chrono::microseconds(timeout.us), answered)) {
+      if (c.running) {
+        c.abandoned = true;  // the worker releases the copy when the run ends
+      } else {
+        scheduler_.Cancel(cam);
+        c.image = nullptr;
+        c.owned.release();
+      }
+      return Unavailable("detector did not answer within " + FormatSeconds(timeout));
+    }
+  } else {
+    cv_.wait(lock, answered);
+  }
   c.image = nullptr;
+  c.owned.release();
   if (!c.done) {
     scheduler_.Cancel(cam);
     return Cancelled("detection service stopped");
@@ -181,6 +217,14 @@ void DetectionService::Loop(size_t worker) {
     lock.lock();
     c.running = false;
     scheduler_.Done(*cam, run);
+    if (c.abandoned) {  // nobody waits for this answer any more
+      c.abandoned = false;
+      c.image = nullptr;
+      c.owned.release();
+      cv_.notify_all();
+      if (stop_) return;
+      continue;
+    }
     if (dets.ok()) {
       c.result = DetectionResult{std::move(dets).value(), run, t0 - c.enqueued};
     } else {

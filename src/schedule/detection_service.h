@@ -11,6 +11,12 @@
 //   Client::Detect() enqueues one request (one in flight per camera: the caller blocks, and
 //   frames arriving meanwhile are dropped by the camera's drop-oldest queue, latest wins), and
 //   returns when the service thread has run the detector on it.
+// - Request timeout (Client(cam, timeout), timeout > 0; cloud-fallback uses it): the client
+//   copies the frame into the request and gives up after `timeout` with kUnavailable ("did not
+//   answer within"): a request still queued is withdrawn; one already running is abandoned (the
+//   worker finishes on the copy and discards the result). While an abandoned run of a camera
+//   still runs (a stuck detector), that camera's next requests fail at once with kUnavailable.
+//   Without a timeout the caller waits as long as the run takes, and no frame is copied.
 // - Live settings: UpdateCamera() (period, max period, priority; the camera's client calls it
 //   from DetectionClient::Configure) and SetArmed() take effect for the next decision.
 // - Workers: the service runs one thread per shared detector given (each its own instance of
@@ -53,7 +59,7 @@ class DetectionService {
   DetectionService& operator=(const DetectionService&) = delete;
 
   int AddCamera(std::string id, CameraSchedule schedule, std::unique_ptr<Detector> own = nullptr);
-  std::unique_ptr<DetectionClient> Client(int cam);
+  std::unique_ptr<DetectionClient> Client(int cam, Duration timeout = {});
   void Start();
   void Stop();
 
@@ -78,10 +84,12 @@ class DetectionService {
     Timestamp enqueued;
     bool running = false;  // a worker reads `image` now
     bool done = false;
+    cv::Mat owned;           // the request's copy of the frame (with a timeout)
+    bool abandoned = false;  // the requester gave up on the running request
     std::optional<Result<DetectionResult>> result;
   };
   Detector* DetectorOf(int cam, size_t worker = 0);
-  Result<DetectionResult> Request(int cam, const cv::Mat& image, Timestamp now);
+  Result<DetectionResult> Request(int cam, const cv::Mat& image, Timestamp now, Duration timeout);
   void Loop(size_t worker);
 
   std::vector<std::unique_ptr<Detector>> shared_;  // one per worker

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 namespace es {
@@ -191,6 +193,82 @@ TEST(DetectionServiceTest, TwoWorkersDetectTwoCamerasAtOnce) {
 }
 
 TEST(DetectionServiceTest, OneWorkerRunsOneAtATime) { EXPECT_EQ(MostRunsAtOnce(1), 1); }
+
+}  // namespace
+}  // namespace es
+
+namespace es {
+namespace {
+
+// Blocks in Detect until released: a stuck model.
+class StuckDetector : public Detector {
+ public:
+  std::string name() const override { return "stuck"; }
+  Result<std::vector<Detection>> Detect(const cv::Mat& image) override {
+    std::unique_lock lock(mu_);
+    ++entered_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return released_; });
+    if (image.empty()) return DataLoss("empty image");  // reads the image after the wait
+    return std::vector<Detection>{{{1, 2, 3, 4}, 0.9f, kClassPerson}};
+  }
+  void Release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+  bool WaitEntered(int n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return entered_ >= n; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool released_ = false;
+  int entered_ = 0;
+};
+
+TEST(DetectionServiceTimeoutTest, AStuckRunIsAbandonedAndTheQueuedCameraGivesUp) {
+  auto stuck = std::make_unique<StuckDetector>();
+  StuckDetector* d = stuck.get();
+  DetectionService service(std::move(stuck));
+  const int a = service.AddCamera("a", Every(0));
+  const int b = service.AddCamera("b", Every(0));
+  auto ca = service.Client(a, Duration::Millis(100));
+  auto cb = service.Client(b, Duration::Millis(100));
+  service.Start();
+  {
+    cv::Mat frame(8, 8, CV_8UC3, cv::Scalar(1, 2, 3));
+    auto r = ca->Detect(frame, SteadyNow());  // the run starts and hangs
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+    EXPECT_NE(r.status().message().find("did not answer within"), std::string::npos);
+    frame.release();  // the caller's frame is gone; the worker holds its own copy
+  }
+  ASSERT_TRUE(d->WaitEntered(1));
+  // While the abandoned run goes on, camera a is refused at once...
+  auto again = ca->Detect(kImage, SteadyNow());
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.status().message().find("still busy"), std::string::npos);
+  // ...and camera b, queued behind it on the only worker, gives up after its timeout.
+  auto queued = cb->Detect(kImage, SteadyNow());
+  ASSERT_FALSE(queued.ok());
+  EXPECT_EQ(queued.status().code(), StatusCode::kUnavailable);
+  EXPECT_GT(service.OldestWait(SteadyNow()), Duration{});  // the stall shows (/readyz)
+  d->Release();
+  // The detector recovers: both cameras are served again.
+  for (DetectionClient* c : {ca.get(), cb.get()}) {
+    Result<DetectionResult> r = Unavailable("not yet");
+    for (int i = 0; i < 50 && !r.ok(); ++i) {
+      r = c->Detect(kImage, SteadyNow());
+      if (!r.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->detections.size(), 1u);
+  }
+  service.Stop();
+}
 
 }  // namespace
 }  // namespace es
