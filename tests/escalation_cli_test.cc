@@ -88,6 +88,62 @@ uplink:
   EXPECT_EQ(ids.size(), static_cast<size_t>(committed)) << "ids are unique";
 }
 
+// Deep analysis on the edge: persons in an armed zone covering the campus get pose events,
+// published on the camera's events topic after the zone episode they name.
+TEST(CliDeep, PersonsInAnArmedZoneGetPoseEvents) {
+  if (!fs::exists(kVtest)) GTEST_SKIP() << kVtest << " missing (Debian package opencv-doc)";
+  const std::string dir = TempDir();
+  mqtt_test::MosquittoProcess broker(FreePort(), "allow_anonymous true\n");
+  ASSERT_TRUE(broker.Start());
+  const auto sub = EventSubscriber(broker.port(), "edgesight/v1/cli1/+/events");
+  ASSERT_TRUE(sub->WaitSubscribed(5));
+  const std::string cfg = Write(dir + "/deep.yaml", R"(
+analytics:
+  zones:
+    - {name: campus, polygon: [[0, 0], [768, 0], [768, 576], [0, 576]], armed: true}
+deep: {enabled: true, min_interval_s: 2}
+uplink: {drain_timeout_s: 5}
+)");
+  const auto r =
+      RunProcess(Cmd({"run", "--config", cfg, "--source", kVtest, "--max-frames", "100", "--device",
+                      "cli1", "--mqtt", "mqtt://127.0.0.1:" + std::to_string(broker.port()),
+                      "--outbox", dir + "/outbox.db"}),
+                 300);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = Summary(r);
+  const json& deep = s["deep"];
+  ASSERT_TRUE(deep.is_object()) << s.dump();
+  const int poses = deep["poses"].get<int>();
+  EXPECT_GT(poses, 3) << deep.dump();
+  EXPECT_GT(deep["person"].get<int>(), poses / 2) << deep.dump();  // vtest.avi: pedestrians
+  EXPECT_EQ(deep["errors"], 0);
+  const auto pose_count = [&] {
+    int n = 0;
+    for (const auto& [topic, payload] : sub->messages()) {
+      n += payload.find("\"type\":\"pose\"") != std::string::npos;
+    }
+    return n;
+  };
+  ASSERT_TRUE(mqtt_test::WaitFor([&] { return pose_count() >= poses; }, 10)) << pose_count();
+  std::set<std::string> zone_starts;
+  int published = 0;
+  for (const auto& [topic, payload] : sub->messages()) {
+    const json e = json::parse(payload, nullptr, false);
+    ASSERT_TRUE(e.is_object());
+    if (e["type"] == "zone" && e["phase"] == "start")
+      zone_starts.insert(e["id"].get<std::string>());
+    if (e["type"] != "pose") continue;
+    ++published;
+    const std::string id = e["id"];
+    const std::string episode = id.substr(0, id.find("/pose/"));
+    EXPECT_TRUE(zone_starts.count(episode)) << "pose before its zone episode: " << id;
+    EXPECT_EQ(e["zone"], "campus");
+    EXPECT_EQ(e["keypoints"].size(), 33u);
+    EXPECT_EQ(e["model"], "blazepose-lite");
+  }
+  EXPECT_EQ(published, poses);
+}
+
 TEST(CliEscalation, BadEscalateSettingsExitTwoWithOneLine) {
   const std::string dir = TempDir();
   const std::string band = Write(dir + "/band.yaml", "escalate:\n  score_band: [0.9, 0.1]\n");

@@ -12,6 +12,7 @@
 #include "app/alarm_hook.h"
 #include "app/armed_hook.h"
 #include "app/component_metrics.h"
+#include "app/deep_hook.h"
 #include "app/escalation_hook.h"
 #include "app/escalation_runtime.h"
 #include "app/event_log_hook.h"
@@ -106,6 +107,22 @@ Status AddDecisionHooks(const AppConfig& c, Device* dev, std::shared_ptr<LensPai
     parts->hooks.push_back(
         std::make_unique<EscalationHook>(dev->escalation.get(), dev->uplink->outbox(), c.escalate,
                                          stream, dev->model, c.uplink.crop_max_side));
+  }
+  // Deep analysis (pose on persons in the watched zones) after the outbox commits the zone
+  // episodes its pose events name; it never waits for the model.
+  if (c.deep.enabled) {
+    std::set<std::string> zones(c.deep.zones.begin(), c.deep.zones.end());
+    if (zones.empty()) {
+      for (const ZoneOptions& z : c.analytics.zones) {
+        if (z.armed) zones.insert(z.name);
+      }
+    }
+    ES_ASSIGN_OR_RETURN(
+        auto deep,
+        DeepHook::Create(c.deep, std::move(zones), dev->id, stream,
+                         dev->uplink ? dev->uplink->outbox() : nullptr,
+                         dev->uplink ? dev->uplink->publisher() : nullptr, &dev->metrics));
+    parts->hooks.push_back(std::move(deep));
   }
   if (dev->alarms) parts->hooks.push_back(std::make_unique<AlarmHook>(dev->alarms, 5.0));
   // PTZ last: it only reads the tracks. A bad calibration file fails here (exit 2); a head

@@ -12,6 +12,7 @@
 
 #include "alarm/alarm_options.h"
 #include "analytics/analytics_options.h"
+#include "detect/deep_options.h"
 #include "detect/detector_options.h"
 #include "detect/fallback_options.h"
 #include "govern/governor_options.h"
@@ -51,6 +52,7 @@ struct AppConfig {
   GovernorOptions governor;            // YAML section `governor` (budgets; enabled false = off)
   EscalateOptions escalate;            // YAML section `escalate` (hybrid tier; per camera)
   FallbackOptions fallback;            // YAML section `fallback` (cloud-fallback; per camera)
+  DeepOptions deep;                    // YAML section `deep` (edge pose analysis; per camera)
 };
 
 }  // namespace es

@@ -96,7 +96,16 @@ Status CheckAlarmReferences(const AppConfig& c) {
     ES_RETURN_IF_ERROR(CheckReferences(r.lines, lines, "line", item + ": lines"));
   }
   // escalate.zones names this camera's zones (a typo would never escalate).
-  return CheckReferences(c.escalate.zones, zones, "zone", "escalate.zones");
+  ES_RETURN_IF_ERROR(CheckReferences(c.escalate.zones, zones, "zone", "escalate.zones"));
+  // deep.zones too; without them deep analysis watches the armed zones, so one must exist.
+  ES_RETURN_IF_ERROR(CheckReferences(c.deep.zones, zones, "zone", "deep.zones"));
+  if (c.deep.enabled && c.deep.zones.empty() &&
+      std::none_of(c.analytics.zones.begin(), c.analytics.zones.end(),
+                   [](const ZoneOptions& z) { return z.armed; })) {
+    return InvalidArgument(
+        "deep.enabled: no zone to watch: arm one (analytics.zones[].armed) or set deep.zones");
+  }
+  return Status::Ok();
 }
 
 }  // namespace

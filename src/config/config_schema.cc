@@ -12,6 +12,7 @@
 #include "alarm/alarm_schema.h"
 #include "analytics/analytics_schema.h"
 #include "config/record_lists.h"
+#include "detect/deep_schema.h"
 #include "detect/detector_schema.h"
 #include "detect/fallback_schema.h"
 #include "govern/governor_schema.h"
@@ -74,6 +75,7 @@ std::vector<SectionSpec> BuildSchema() {
   s.back().lists.push_back(EscalateScoreBandListSpec());
   s.back().lists.push_back(EscalateClassesListSpec());
   s.push_back(Mount(&AppConfig::fallback, FallbackSchema()));
+  s.push_back(Mount(&AppConfig::deep, DeepSchema()));
   return s;
 }
 

@@ -30,7 +30,7 @@ TEST(ConfigSchemaTest, SectionsInDocumentOrder) {
   EXPECT_EQ(SectionNames(),
             (std::vector<std::string>{"source", "detector", "gate", "tracker", "pipeline", "output",
                                       "analytics", "alarm", "recording", "uplink", "ptz", "http",
-                                      "governor", "escalate", "fallback"}));
+                                      "governor", "escalate", "fallback", "deep"}));
 }
 
 TEST(ConfigSchemaTest, EveryFieldBindsItsOwnStorage) {
@@ -52,9 +52,9 @@ TEST(ConfigSchemaTest, EveryFieldBindsItsOwnStorage) {
   // Every field of the option structs is configurable: scalars here, the record lists
   // (analytics.zones, analytics.lines, alarm.rules, ptz.class_priority, ptz.zone) as ListSpecs.
   // ptz: 7 driver keys + 21 PtzLinkageOptions scalars.
-  // escalate: 8 scalars; score_band and classes are ListSpecs. fallback: 8 scalars.
+  // escalate: 8 scalars; score_band and classes are ListSpecs. fallback: 8, deep: 8 scalars.
   EXPECT_EQ(count,
-            14u + 13u + 5u + 27u + 9u + 3u + 4u + 2u + 18u + 12u + 28u + 14u + 12u + 8u + 8u);
+            14u + 13u + 5u + 27u + 9u + 3u + 4u + 2u + 18u + 12u + 28u + 14u + 12u + 8u + 8u + 8u);
   EXPECT_EQ(FindSection("analytics")->FieldNames(),
             (std::vector<std::string>{"anchor", "end_after_s", "loiter_update_s",
                                       "line_hysteresis_px", "zones", "lines"}));
@@ -129,9 +129,10 @@ TEST(ConfigSchemaTest, FormatDocListsEverySection) {
   const size_t at = doc.find("top-level sections: ");
   ASSERT_NE(at, std::string::npos);
   const std::string list = doc.substr(at, doc.find(". ", at) - at);
-  const char* kCounts[] = {"",       "One",      "Two",      "Three",  "Four", "Five",
-                           "Six",    "Seven",    "Eight",    "Nine",   "Ten",  "Eleven",
-                           "Twelve", "Thirteen", "Fourteen", "Fifteen"};
+  const char* kCounts[] = {"",         "One",      "Two",      "Three",   "Four",    "Five",
+                           "Six",      "Seven",    "Eight",    "Nine",    "Ten",     "Eleven",
+                           "Twelve",   "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen",
+                           "Eighteen", "Nineteen", "Twenty"};
   const size_t n = SectionNames().size();
   ASSERT_LT(n, std::size(kCounts));
   EXPECT_EQ(doc.substr(doc.rfind("- ", at) + 2, at - doc.rfind("- ", at) - 3), kCounts[n])
