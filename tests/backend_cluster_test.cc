@@ -292,6 +292,19 @@ TEST(BackendNats, WorkerKilledMidStreamRedeliveredWithoutResends) {
 // The whole loop in one test: `edgesight run` on vtest.avi with escalate on, a real broker and
 // one edgesight-backend worker; the run applies the worker's verdicts (subscribed at
 // uplink.verdict_qos 0, the setting for nats-server) and the backend stored every escalation.
+// Starts one backend worker ("w0", SQLite in dir, HTTP on http_port) and waits until it is
+// ready; its pid goes to *pids (stopped at scope exit). -1 when it did not come up.
+int StartReadyBackend(const std::string& url, const std::string& dir, int http_port,
+                      std::vector<int>* pids) {
+  const int pid =
+      StartProcess({EDGESIGHT_BACKEND_BIN, "--mqtt", url, "--worker", "w0", "--db",
+                    dir + "/backend.db", "--http", "127.0.0.1:" + std::to_string(http_port)},
+                   dir + "/w0.out", dir + "/w0.err");
+  pids->push_back(pid);
+  if (!WaitFor([&] { return !GetJson(http_port, "/readyz").is_null(); }, 60)) return -1;
+  return pid;
+}
+
 TEST(HybridEndToEnd, EdgeRunAppliesVerdictsFromABackendWorker) {
   if (!MosquittoProcess::Installed() || !std::filesystem::exists(kVtest)) {
     GTEST_SKIP() << "mosquitto or vtest.avi absent";
@@ -304,12 +317,8 @@ TEST(HybridEndToEnd, EdgeRunAppliesVerdictsFromABackendWorker) {
   const int hp = es::testing::FreePort();
   std::vector<int> pids;
   StopAtExit stop_workers{&pids};
-  const int pid = StartProcess({EDGESIGHT_BACKEND_BIN, "--mqtt", url, "--worker", "w0", "--db",
-                                dir + "/backend.db", "--http", "127.0.0.1:" + std::to_string(hp)},
-                               dir + "/w0.out", dir + "/w0.err");
-  pids.push_back(pid);
-  ASSERT_TRUE(WaitFor([&] { return !GetJson(hp, "/readyz").is_null(); }, 60))
-      << Slurp(dir + "/w0.err");
+  const int pid = StartReadyBackend(url, dir, hp, &pids);
+  ASSERT_GT(pid, 0) << Slurp(dir + "/w0.err");
   std::ofstream(dir + "/edge.yaml") << "source: {uri: \"" << kVtest << "\", stream_id: cam0}\n"
                                     << "uplink: {mqtt: \"" << url << "\", outbox: \"" << dir
                                     << "/outbox.db\", drain_timeout_s: 20, verdict_qos: 0}\n"
@@ -366,12 +375,8 @@ TEST(CloudFallback, ModelMissingSwitchesToTheBackendAndBackWhenItReturns) {
   const int hp = es::testing::FreePort();
   std::vector<int> pids;
   StopAtExit stop_workers{&pids};
-  const int pid = StartProcess({EDGESIGHT_BACKEND_BIN, "--mqtt", url, "--worker", "w0", "--db",
-                                dir + "/backend.db", "--http", "127.0.0.1:" + std::to_string(hp)},
-                               dir + "/w0.out", dir + "/w0.err");
-  pids.push_back(pid);
-  ASSERT_TRUE(WaitFor([&] { return !GetJson(hp, "/readyz").is_null(); }, 60))
-      << Slurp(dir + "/w0.err");
+  const int pid = StartReadyBackend(url, dir, hp, &pids);
+  ASSERT_GT(pid, 0) << Slurp(dir + "/w0.err");
   const std::string model = dir + "/model.onnx";  // absent for now
   const int edge_http = es::testing::FreePort();
   std::ofstream(dir + "/edge.yaml")
@@ -413,6 +418,42 @@ TEST(CloudFallback, ModelMissingSwitchesToTheBackendAndBackWhenItReturns) {
   auto backend = nlohmann::json::parse(Slurp(dir + "/w0.out"), nullptr, false);
   ASSERT_FALSE(backend.is_discarded()) << Slurp(dir + "/w0.out");
   EXPECT_GE(backend["frames"]["answered"].get<int>(), 5) << backend.dump();
+}
+
+// The governor sheds the camera (pinned at its top level): with fallback.on_shed it detects on
+// the backend at max_fps instead of locally at max_period_s; the run is not degraded by it.
+TEST(CloudFallback, AShedCameraDetectsOnTheBackend) {
+  if (!MosquittoProcess::Installed() || !std::filesystem::exists(kVtest)) {
+    GTEST_SKIP() << "mosquitto or vtest.avi absent";
+  }
+  const std::string dir = es::testing::TempDir();
+  const int port = es::testing::FreePort();
+  MosquittoProcess broker(port, "allow_anonymous true\n");
+  ASSERT_TRUE(broker.Start());
+  const std::string url = "mqtt://127.0.0.1:" + std::to_string(port);
+  std::vector<int> pids;
+  StopAtExit stop_workers{&pids};
+  ASSERT_GT(StartReadyBackend(url, dir, es::testing::FreePort(), &pids), 0)
+      << Slurp(dir + "/w0.err");
+  std::ofstream(dir + "/edge.yaml")
+      << "source: {uri: \"" << kVtest << "\", stream_id: cam0, realtime: true}\n"
+      << "uplink: {mqtt: \"" << url << "\", outbox: \"" << dir << "/outbox.db\"}\n"
+      << "fallback: {enabled: true, max_fps: 5}\n"
+      << "governor: {enabled: true, pinned: [\"cam0=6\"]}\n";
+  auto run = RunProcess({EDGESIGHT_BIN, "run", "--config", dir + "/edge.yaml", "--device", "edge1",
+                         "--max-frames", "60", "--json"},
+                        120);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto summary = nlohmann::json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(summary.is_discarded()) << run.out;
+  const nlohmann::json& fb = summary["fallback"];
+  EXPECT_EQ(fb["mode"], "backend_shed") << fb.dump();
+  EXPECT_EQ(fb["to_backend"], 1) << fb.dump();
+  EXPECT_EQ(fb["local_failures"], 0) << fb.dump();
+  // 6 s of footage at 5 fps: far more than the 3-4 runs the shed local period (2 s) allows.
+  EXPECT_GE(fb["backend_answered"].get<int>(), 20) << fb.dump();
+  EXPECT_EQ(summary["status"], "ok") << summary.dump();
+  EXPECT_NE(run.err.find("shed by the governor"), std::string::npos) << run.err;
 }
 
 TEST(BackendCli, ConfigErrorsAreOneLineExit2) {

@@ -88,7 +88,10 @@ void GovernorRuntime::Start() {
     LogLine(st.ok() ? LogLevel::kInfo : LogLevel::kWarning,
             "governor: camera " + t->cam.id + ": pinned at level " + std::to_string(level) +
                 (st.ok() ? "" : ": " + st.message()));
-    if (st.ok()) t->level->Set(level);
+    if (st.ok()) {
+      t->level->Set(level);
+      if (t->cam.shed) t->cam.shed->store(level >= kGovernorTopLevel);
+    }
   }
   worker_.Start("es-governor", [this] { Loop(); });
 }
@@ -153,6 +156,7 @@ void GovernorRuntime::StepOnce(double now_s) {
         continue;
       }
       t->level->Set(ch.to);
+      if (t->cam.shed) t->cam.shed->store(ch.to >= kGovernorTopLevel);
       (ch.to > ch.from ? t->up : t->down)->Add();
       LogLine(LogLevel::kInfo, "governor: camera " + ch.camera + ": level " +
                                    std::to_string(ch.from) + " -> " + std::to_string(ch.to) + " (" +

@@ -23,6 +23,7 @@
 // ("es-governor").
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -45,6 +46,9 @@ class GovernorRuntime {
     std::string id;
     int index = 0;  // in the detection service
     std::shared_ptr<LiveCameraConfig> live;
+    // Set while the camera is at the top level (shed), cleared below it; null: nobody listens
+    // (cloud-fallback's on_shed: schedule/fallback_client.h).
+    std::shared_ptr<std::atomic<bool>> shed;
   };
 
   GovernorRuntime(GovernorOptions options, std::vector<Camera> cameras, DetectionService* service,

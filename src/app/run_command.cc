@@ -1,6 +1,7 @@
 #include "app/run_command.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -52,9 +53,10 @@ struct Device {
   std::unique_ptr<DetectionService> detection;
   std::unique_ptr<RemoteDetector> remote;           // cloud-fallback, when a camera has it
   std::map<std::string, FallbackMetrics> fallback;  // by camera id, cameras with fallback
-  std::map<std::string, std::shared_ptr<LiveCameraConfig>> live;  // by camera id
-  std::map<std::string, std::shared_ptr<LiveView>> views;         // by camera id, with http
-  std::shared_ptr<EventStore> events;                             // with http
+  std::map<std::string, std::shared_ptr<std::atomic<bool>>> shed;  // the governor's, by camera
+  std::map<std::string, std::shared_ptr<LiveCameraConfig>> live;   // by camera id
+  std::map<std::string, std::shared_ptr<LiveView>> views;          // by camera id, with http
+  std::shared_ptr<EventStore> events;                              // with http
   bool credentials_refused = false;  // a PTZ head refused them (the uplink says it itself)
   std::map<std::string, std::shared_ptr<LensPair>> lens_pairs;  // by the wide camera's id
   // Last, so it stops first: its routes read everything above.
@@ -192,14 +194,19 @@ std::unique_ptr<DetectionClient> FallbackOrLocal(const AppConfig& c, const std::
     ES_ASSIGN_OR_RETURN(RemoteAnswer a, link->Detect(bgr, rq));
     return RemoteDetections{std::move(a.detections), a.round_trip};
   };
+  auto shed = std::make_shared<std::atomic<bool>>(false);
+  dev->shed[camera] = shed;
   return std::make_unique<FallbackClient>(
       dev->detection->Client(index, Duration::Seconds(o.stall_s)), std::move(remote), o, camera, m,
-      [](const std::string& line) { LogLine(LogLevel::kWarning, line); });
+      [](const std::string& line) { LogLine(LogLevel::kWarning, line); }, std::move(shed));
 }
 
 nlohmann::json FallbackSummary(const FallbackMetrics& m) {
   const Histogram::Snapshot rt = m.round_trip->snapshot();
-  return {{"mode", m.mode->value() > 0 ? "backend" : "local"},
+  const double mode = m.mode->value();
+  return {{"mode", mode == 1   ? "backend"
+                   : mode == 2 ? "backend_shed"
+                               : "local"},
           {"to_backend", m.to_backend->value()},
           {"to_local", m.to_local->value()},
           {"backend_answered", m.backend_answered->value()},
@@ -513,7 +520,9 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device, Shutdow
     std::vector<GovernorRuntime::Camera> governed;
     for (size_t i = 0; i < site.cameras.size(); ++i) {
       const std::string& id = site.cameras[i].id;
-      governed.push_back({id, static_cast<int>(i), dev.live.at(id)});
+      auto shed = dev.shed.find(id);
+      governed.push_back({id, static_cast<int>(i), dev.live.at(id),
+                          shed == dev.shed.end() ? nullptr : shed->second});
     }
     governor = std::make_unique<GovernorRuntime>(first.governor, std::move(governed),
                                                  dev.detection.get(), &dev.metrics);
@@ -543,7 +552,7 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device, Shutdow
       r.summary.hooks.emplace_back("governor", governor->CameraSummary(r.summary.stream));
     if (auto f = dev.fallback.find(r.summary.stream); f != dev.fallback.end()) {
       r.summary.hooks.emplace_back("fallback", FallbackSummary(f->second));
-      if (f->second.mode->value() > 0) {
+      if (f->second.mode->value() == 1) {
         r.summary.degraded.push_back(
             "fallback: the local detector was not running at the end; frames were detected on "
             "edgesight-backend");

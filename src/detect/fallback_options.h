@@ -6,7 +6,8 @@
 // cannot run (a model that does not load, errors, or a request unanswered for stall_s), the
 // camera sends frames to edgesight-backend (frame_message.h), at most max_fps, downscaled to
 // max_side, waits timeout_s for each answer and tracks on what comes back; every probe_s it
-// tries its own detector again and switches back when that answers.
+// tries its own detector again and switches back when that answers. With on_shed, a camera
+// the governor sheds (CameraSettings::shed) detects on the backend until it is no longer shed.
 // Thread-safety: plain values.
 #pragma once
 
@@ -21,6 +22,7 @@ struct FallbackOptions {
   int switch_after = 2;    // consecutive local failures that switch the camera to the backend
   double stall_s = 2.0;    // a local request unanswered this long is a failure
   double probe_s = 10;     // in backend mode, the local detector is tried again this often
+  bool on_shed = true;     // while the governor sheds the camera, detect on the backend too
 };
 
 }  // namespace es

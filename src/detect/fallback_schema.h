@@ -27,7 +27,9 @@ inline const OptionSchema<FallbackOptions>& FallbackSchema() {
         .Add("stall_s", &FO::stall_s, OpenClosed(0, 600),
              "a local detection unanswered this long counts as a failure (detector stuck)")
         .Add("probe_s", &FO::probe_s, OpenClosed(0, 86400),
-             "while on the backend, try the local detector again this often");
+             "while on the backend, try the local detector again this often")
+        .Add("on_shed", &FO::on_shed, AnyValue(),
+             "while the governor sheds this camera (its top level), detect on the backend");
     return s;
   }();
   return kSchema;

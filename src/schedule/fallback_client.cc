@@ -32,23 +32,45 @@ FallbackMetrics FallbackMetrics::Register(MetricsRegistry* r, const std::string&
 
 FallbackClient::FallbackClient(std::unique_ptr<DetectionClient> local, RemoteDetectFn remote,
                                FallbackOptions options, std::string camera, FallbackMetrics metrics,
-                               std::function<void(const std::string&)> log)
+                               std::function<void(const std::string&)> log,
+                               std::shared_ptr<const std::atomic<bool>> shed)
     : local_(std::move(local)),
       remote_(std::move(remote)),
       o_(options),
       camera_(std::move(camera)),
       m_(metrics),
-      log_(std::move(log)) {
-  if (m_.mode) m_.mode->Set(0);
+      log_(std::move(log)),
+      shed_signal_(std::move(shed)) {
+  UpdateMode();
 }
 
 std::string FallbackClient::name() const {
-  return backend_ ? local_->name() + " (backend fallback)" : local_->name();
+  return backend_ || shed_ ? local_->name() + " (backend fallback)" : local_->name();
+}
+
+void FallbackClient::PollShed() {
+  const bool shed = o_.on_shed && shed_signal_ && shed_signal_->load();
+  if (shed == shed_) return;
+  shed_ = shed;
+  sent_ = false;
+  UpdateMode();
+  if (shed_ && m_.to_backend) m_.to_backend->Add();
+  if (!shed_ && !backend_ && m_.to_local) m_.to_local->Add();
+  if (log_) {
+    log_("camera " + camera_ +
+         (shed_ ? ": shed by the governor; detecting on edgesight-backend"
+                : ": no longer shed; back to local detection"));
+  }
+}
+
+void FallbackClient::UpdateMode() {
+  if (m_.mode) m_.mode->Set(backend_ ? 1 : shed_ ? 2 : 0);
 }
 
 bool FallbackClient::Due(Timestamp now) {
-  if (!backend_) return local_->Due(now);
-  if (ProbeDue(now)) return true;
+  PollShed();
+  if (!backend_ && !shed_) return local_->Due(now);
+  if (backend_ && ProbeDue(now)) return true;
   // On a grid of 1/max_fps (so frames that arrive a little before a due time do not halve the
   // rate), with a quarter period of tolerance; a send later than half a period restarts the grid.
   const Duration period = Duration::Seconds(1.0 / o_.max_fps);
@@ -56,6 +78,12 @@ bool FallbackClient::Due(Timestamp now) {
 }
 
 Result<DetectionResult> FallbackClient::Detect(const cv::Mat& image, Timestamp now) {
+  if (shed_ && !backend_) {
+    Result<DetectionResult> r = DetectRemote(image, now);
+    if (!r.ok() || r->source != DetectionSource::kNone || !local_->Due(now)) return r;
+    Result<DetectionResult> l = local_->Detect(image, now);  // no answer: the shed period
+    return l.ok() ? l : r;
+  }
   if (backend_ && !ProbeDue(now)) return DetectRemote(image, now);
   Result<DetectionResult> r = local_->Detect(image, now);
   if (r.ok()) {
@@ -104,7 +132,7 @@ void FallbackClient::SwitchToBackend(const Status& why, Timestamp now) {
   failures_ = 0;
   sent_ = false;
   next_probe_ = now + Duration::Seconds(o_.probe_s);
-  if (m_.mode) m_.mode->Set(1);
+  UpdateMode();
   if (m_.to_backend) m_.to_backend->Add();
   if (log_) {
     log_("camera " + camera_ + ": local detector failed (" + why.ToString() +
@@ -115,7 +143,7 @@ void FallbackClient::SwitchToBackend(const Status& why, Timestamp now) {
 void FallbackClient::SwitchToLocal() {
   backend_ = false;
   failures_ = 0;
-  if (m_.mode) m_.mode->Set(0);
+  UpdateMode();
   if (m_.to_local) m_.to_local->Add();
   if (log_) log_("camera " + camera_ + ": local detector answers again; back to local detection");
 }

@@ -20,10 +20,17 @@
 // - Metrics (FallbackMetrics, on the device's registry, label camera): mode gauge (0 local,
 //   1 backend), switches per direction, backend frames answered and unanswered, round trip
 //   histogram (the latency that fallback adds is visible there), local failures.
+// - Shed (fallback.on_shed): while the shed signal is set (the governor sets it while the
+//   camera is at its top level; read in Due()), the camera sends frames to the backend as in
+//   backend mode, without probing (the local detector is not failing); a frame the backend does not
+//   answer goes to the local detector when the camera's (shed) period is due, so a shed camera
+//   with a dead link is never worse off than without fallback. When the shedding ends the camera
+//   is local again at once. One log line each way.
 // - kCancelled from the local client (service stopping) is returned as is.
 // Thread-safety: like every DetectionClient, one camera's detect thread; the metrics are atomic.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -37,7 +44,7 @@ namespace es {
 
 // Metrics of one camera's fallback; pointers into the registry (which outlives the client).
 struct FallbackMetrics {
-  Gauge* mode = nullptr;  // 0 local, 1 backend
+  Gauge* mode = nullptr;  // 0 local, 1 backend (local detector failed), 2 backend (shed)
   Counter* to_backend = nullptr;
   Counter* to_local = nullptr;
   Counter* backend_answered = nullptr;
@@ -57,22 +64,28 @@ using RemoteDetectFn = std::function<Result<RemoteDetections>(const cv::Mat& bgr
 
 class FallbackClient final : public DetectionClient {
  public:
-  // `log` gets one line per switch (may be empty).
+  // `log` gets one line per switch (may be empty). `shed`: the governor's signal for this
+  // camera (may be null; ignored unless options.on_shed).
   FallbackClient(std::unique_ptr<DetectionClient> local, RemoteDetectFn remote,
                  FallbackOptions options, std::string camera, FallbackMetrics metrics,
-                 std::function<void(const std::string&)> log = {});
+                 std::function<void(const std::string&)> log = {},
+                 std::shared_ptr<const std::atomic<bool>> shed = nullptr);
 
   bool Due(Timestamp now) override;
   Result<DetectionResult> Detect(const cv::Mat& image, Timestamp now) override;
   std::string name() const override;
   void Configure(const CameraSettings& settings) override { local_->Configure(settings); }
 
+  // On the backend because the local detector failed / because the governor sheds the camera.
   bool on_backend() const { return backend_; }
+  bool shed() const { return shed_; }
 
  private:
   Result<DetectionResult> DetectRemote(const cv::Mat& image, Timestamp now);
   void SwitchToBackend(const Status& why, Timestamp now);
   void SwitchToLocal();
+  void UpdateMode();
+  void PollShed();
   bool ProbeDue(Timestamp now) const { return now >= next_probe_; }
 
   std::unique_ptr<DetectionClient> local_;
@@ -81,7 +94,9 @@ class FallbackClient final : public DetectionClient {
   std::string camera_;
   FallbackMetrics m_;
   std::function<void(const std::string&)> log_;
+  std::shared_ptr<const std::atomic<bool>> shed_signal_;
   bool backend_ = false;
+  bool shed_ = false;
   int failures_ = 0;  // consecutive local failures
   bool sent_ = false;
   Timestamp next_send_;  // the grid's next due time

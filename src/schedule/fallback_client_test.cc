@@ -31,6 +31,8 @@ struct Fixture {
   std::unique_ptr<FallbackClient> client;
   FallbackMetrics m;
 
+  std::shared_ptr<std::atomic<bool>> shed = std::make_shared<std::atomic<bool>>(false);
+
   explicit Fixture(FallbackOptions o) {
     auto l = std::make_unique<ScriptedLocal>();
     local = l.get();
@@ -42,7 +44,7 @@ struct Fixture {
           if (!remote_status.ok()) return remote_status;
           return RemoteDetections{{{{5, 6, 7, 8}, 0.8f, kClassPerson}}, Duration::Millis(120)};
         },
-        o, "cam", m);
+        o, "cam", m, nullptr, shed);
   }
 };
 
@@ -122,7 +124,7 @@ TEST(FallbackClientTest, BackendRateHoldsMaxFpsWithJitteredFrames) {
   Fixture f(o);
   f.local->failing = Unavailable("model not loaded");
   int sent = 0;
-  for (int i = 0; i < 100; ++i) {  // 10 s
+  for (int i = 0; i < 100; ++i) {                                      // 10 s
     const Timestamp t = At(i * 0.1 + ((i * 7919) % 21 - 10) * 0.001);  // +-10 ms
     if (!f.client->Due(t)) continue;
     f.client->Detect(kFrame, t);
@@ -131,6 +133,46 @@ TEST(FallbackClientTest, BackendRateHoldsMaxFpsWithJitteredFrames) {
   EXPECT_EQ(f.remote_calls, sent);
   EXPECT_GE(sent, 48);
   EXPECT_LE(sent, 51);
+}
+
+// The governor sheds the camera: it detects on the backend (the local detector is fine, so no
+// probes), falls back to its shed local period when the backend does not answer, and is local
+// again when the shedding ends.
+TEST(FallbackClientTest, AShedCameraDetectsOnTheBackendUntilItIsNoLongerShed) {
+  Fixture f(Options());
+  *f.shed = true;  // the governor's signal, read in Due()
+  EXPECT_TRUE(f.client->Due(At(0)));
+  EXPECT_TRUE(f.client->shed());
+  EXPECT_EQ(f.m.mode->value(), 2);
+  EXPECT_EQ(f.m.to_backend->value(), 1u);
+  auto r = f.client->Detect(kFrame, At(0));
+  EXPECT_EQ(r->source, DetectionSource::kBackend);
+  EXPECT_EQ(f.local->calls, 0);
+  r = f.client->Detect(kFrame, At(20));  // long after probe_s: no probe while shed
+  EXPECT_EQ(r->source, DetectionSource::kBackend);
+  EXPECT_EQ(f.local->calls, 0);
+  // The link is down: the local detector answers at the shed period instead.
+  f.remote_status = Unavailable("backend detection: no broker connection");
+  r = f.client->Detect(kFrame, At(21));
+  EXPECT_EQ(r->source, DetectionSource::kLocal);
+  EXPECT_EQ(f.local->calls, 1);
+  *f.shed = false;
+  EXPECT_TRUE(f.client->Due(At(22)));
+  EXPECT_FALSE(f.client->shed());
+  EXPECT_EQ(f.m.mode->value(), 0);
+  EXPECT_EQ(f.m.to_local->value(), 1u);
+  const int remote_calls = f.remote_calls;
+  r = f.client->Detect(kFrame, At(22));
+  EXPECT_EQ(r->source, DetectionSource::kLocal);
+  EXPECT_EQ(f.remote_calls, remote_calls);
+  // on_shed false: shedding stays local.
+  FallbackOptions o = Options();
+  o.on_shed = false;
+  Fixture g(o);
+  *g.shed = true;
+  g.client->Due(At(0));
+  EXPECT_FALSE(g.client->shed());
+  EXPECT_EQ(g.client->Detect(kFrame, At(0))->source, DetectionSource::kLocal);
 }
 
 TEST(FallbackClientTest, AnUnansweredFrameIsPredictOnlyNeverAnError) {
