@@ -177,7 +177,7 @@ void FrameDetector::Answer(Detector* detector, FrameRequest req) {
 
 void FrameDetector::Publish(const DetectionsReply& reply) {
   std::lock_guard lock(publish_mu_);
-  (void)transport_->Publish(DetectionsTopic(reply.device, reply.stream),
+  (void)transport_->Publish(DetectionsTopic(reply.device),
                             EncodeDetectionsReply(reply), 0, false);
 }
 

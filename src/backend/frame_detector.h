@@ -12,7 +12,8 @@
 //   with its own model instance, take them: a frame past its deadline_unix_ms is skipped
 //   (counted "expired", no answer: the edge stopped waiting); otherwise the JPEG is decoded,
 //   the model runs on it and the boxes, scaled to the frame's source size, are published on
-//   edgesight/v1/<device>/<stream>/detections with the model id, worker and timings.
+//   edgesight/v1/<device>/detections (the stream in the payload) with the model id, worker and
+//   timings.
 // - Bad input (a payload that is not a frame message, a JPEG that does not decode, a device not
 //   allowed, an oversized payload) is counted per reason and logged once per reason; a frame
 //   whose JPEG does not decode is answered with "error", so the edge does not wait for nothing.

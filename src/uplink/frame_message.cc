@@ -23,8 +23,8 @@ std::string FrameTopic(const std::string& device, const std::string& stream) {
   return "edgesight/v1/" + device + "/" + stream + "/frames";
 }
 
-std::string DetectionsTopic(const std::string& device, const std::string& stream) {
-  return "edgesight/v1/" + device + "/" + stream + "/detections";
+std::string DetectionsTopic(const std::string& device) {
+  return "edgesight/v1/" + device + "/detections";
 }
 
 std::string EncodeFrameRequest(const FrameRequest& r) {

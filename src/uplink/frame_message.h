@@ -10,7 +10,8 @@
 //   The JPEG is the whole frame downscaled to width x height; the answer's boxes are in source
 //   pixels (source_width x source_height), so the edge uses them as its own detector's. After
 //   deadline_unix_ms the edge no longer waits: a backend skips such a request.
-// Reply topic: edgesight/v1/<device>/<stream>/detections (QoS 0). Payload JSON:
+// Reply topic: edgesight/v1/<device>/detections (QoS 0; DESIGN.md's backend -> device topics,
+// beside verdicts). Payload JSON:
 //   {"v":1,"id":"<request id>","device":..,"stream":..,"frame":N,"model":"<backend model id>",
 //    "worker":"<worker id>","detections":[{"class_id":0,"score":0.83,"box":[x,y,w,h]},...],
 //    "decode_ms":..,"detect_ms":..,"error":""}
@@ -61,9 +62,9 @@ struct DetectionsReply {
   std::string error;
 };
 
-// "edgesight/v1/<device>/<stream>/frames" and ".../detections".
+// "edgesight/v1/<device>/<stream>/frames" and "edgesight/v1/<device>/detections".
 std::string FrameTopic(const std::string& device, const std::string& stream);
-std::string DetectionsTopic(const std::string& device, const std::string& stream);
+std::string DetectionsTopic(const std::string& device);
 
 std::string EncodeFrameRequest(const FrameRequest& r);
 Result<FrameRequest> DecodeFrameRequest(std::string_view payload);

@@ -30,7 +30,7 @@ TEST(FrameMessageTest, RequestRoundTrips) {
   EXPECT_EQ(d->deadline_unix_ms, 2000);
   EXPECT_EQ(d->jpeg, r.jpeg);
   EXPECT_EQ(FrameTopic("edge1", "cam0"), "edgesight/v1/edge1/cam0/frames");
-  EXPECT_EQ(DetectionsTopic("edge1", "cam0"), "edgesight/v1/edge1/cam0/detections");
+  EXPECT_EQ(DetectionsTopic("edge1"), "edgesight/v1/edge1/detections");
 }
 
 TEST(FrameMessageTest, MalformedRequestsNameTheProblem) {

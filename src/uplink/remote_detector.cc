@@ -51,7 +51,7 @@ RemoteDetector::RemoteDetector(std::unique_ptr<MqttTransport> transport,
 RemoteDetector::~RemoteDetector() { Stop(); }
 
 MqttSubscription RemoteDetector::Subscription(const std::string& device) {
-  return {"edgesight/v1/" + device + "/+/detections", 0};
+  return {DetectionsTopic(device), 0};
 }
 
 Status RemoteDetector::Start() {

@@ -5,7 +5,7 @@
 // Contract
 // - One RemoteDetector per device, shared by its cameras; it has its own MQTT connection
 //   (client id "<device>-detect", clean session: nothing to keep across restarts) subscribed to
-//   edgesight/v1/<device>/+/detections (QoS 0), separate from the outbox's, so frames never
+//   edgesight/v1/<device>/detections (QoS 0), separate from the outbox's, so frames never
 //   queue behind events and events never wait for frames.
 // - Detect(image, request) downscales the frame (longer side <= max_side), encodes it as
 //   JPEG, publishes it QoS 0 on FrameTopic and waits up to `timeout` for the reply with the same
