@@ -40,9 +40,11 @@ demo: build-app
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j2 --timeout 600
 
-# The Debian package: $(BUILD)/deb/edgesight_<version>-1_<arch>.deb (docs/packaging.md).
+# The Debian packages: $(BUILD)/deb/edgesight_<version>-1_<arch>.deb and
+# edgesight-backend_<version>-1_<arch>.deb (docs/packaging.md).
 ARCH ?= $(shell dpkg --print-architecture)
-deb: build-app
+deb: configure
+	@cmake --build $(BUILD) --target edgesight edgesight-backend -j$(JOBS)
 	@if [ "$(ARCH)" != "$(shell dpkg --print-architecture)" ]; then \
 	  echo "make deb: ARCH=$(ARCH): cross-building is not supported yet (docs/packaging.md)" >&2; \
 	  exit 2; fi
