@@ -12,6 +12,7 @@ PACKAGES=(
   python3 python3-onnx python3-numpy darknet
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libsqlite3-dev libmosquitto-dev mosquitto openssl libssl-dev libpq-dev postgresql libnats-dev nats-server
+  libsodium-dev
   libcpp-httplib-dev libpugixml-dev libturbojpeg0-dev libsystemd-dev time prometheus chromium
   lintian systemd file
 )
