@@ -27,6 +27,7 @@
 #include "app/log_line.h"
 #include "app/onvif_emulator_command.h"
 #include "app/profile_command.h"
+#include "app/model_command.h"
 #include "app/plan_command.h"
 #include "app/progress.h"
 #include "app/run_command.h"
@@ -290,6 +291,9 @@ int Main(int argc, char** argv) {
   PlanArgs plan_args;
   CLI::App* plan = AddPlanCommand(&app, &plan_args);
 
+  ModelArgs model_args;
+  CLI::App* model = AddModelCommand(&app, &model_args);
+
   SynthMotArgs synth_mot_args;
   CLI::App* synth_mot = AddSynthMotCommand(&app, &synth_mot_args);
 
@@ -313,6 +317,7 @@ int Main(int argc, char** argv) {
   if (*track) return RunTrack(track_args);
   if (*synth_mot) return RunSynthMot(synth_mot_args);
   if (*plan) return RunPlan(plan_args);
+  if (*model) return RunModel(model_args);
   if (*governor_sim) return RunGovernorSim(governor_sim_args);
   if (*onvif_emulator) return RunOnvifEmulator(onvif_emulator_args);
   if (*bench) {
