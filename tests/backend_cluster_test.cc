@@ -292,33 +292,35 @@ TEST(BackendNats, WorkerKilledMidStreamRedeliveredWithoutResends) {
 // The whole loop in one test: `edgesight run` on vtest.avi with escalate on, a real broker and
 // one edgesight-backend worker; the run applies the worker's verdicts (subscribed at
 // uplink.verdict_qos 0, the setting for nats-server) and the backend stored every escalation.
-// Starts one backend worker ("w0", SQLite in dir, HTTP on http_port) and waits until it is
-// ready; its pid goes to *pids (stopped at scope exit). -1 when it did not come up.
-int StartReadyBackend(const std::string& url, const std::string& dir, int http_port,
-                      std::vector<int>* pids) {
-  const int pid =
-      StartProcess({EDGESIGHT_BACKEND_BIN, "--mqtt", url, "--worker", "w0", "--db",
-                    dir + "/backend.db", "--http", "127.0.0.1:" + std::to_string(http_port)},
-                   dir + "/w0.out", dir + "/w0.err");
-  pids->push_back(pid);
-  if (!WaitFor([&] { return !GetJson(http_port, "/readyz").is_null(); }, 60)) return -1;
-  return pid;
-}
-
-TEST(HybridEndToEnd, EdgeRunAppliesVerdictsFromABackendWorker) {
-  if (!MosquittoProcess::Installed() || !std::filesystem::exists(kVtest)) {
-    GTEST_SKIP() << "mosquitto or vtest.avi absent";
+// A broker and one ready backend worker ("w0", SQLite in dir, HTTP on hp) for the tests that run
+// the edge binary against it; the worker is stopped at the end (StopAtExit).
+class OneWorkerSite : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!MosquittoProcess::Installed() || !std::filesystem::exists(kVtest)) {
+      GTEST_SKIP() << "mosquitto or vtest.avi absent";
+    }
+    dir = es::testing::TempDir();
+    broker = std::make_unique<MosquittoProcess>(es::testing::FreePort(), "allow_anonymous true\n");
+    ASSERT_TRUE(broker->Start());
+    url = "mqtt://127.0.0.1:" + std::to_string(broker->port());
+    hp = es::testing::FreePort();
+    pid = StartProcess({EDGESIGHT_BACKEND_BIN, "--mqtt", url, "--worker", "w0", "--db",
+                        dir + "/backend.db", "--http", "127.0.0.1:" + std::to_string(hp)},
+                       dir + "/w0.out", dir + "/w0.err");
+    pids.push_back(pid);
+    ASSERT_TRUE(WaitFor([&] { return !GetJson(hp, "/readyz").is_null(); }, 60))
+        << Slurp(dir + "/w0.err");
   }
-  const std::string dir = es::testing::TempDir();
-  const int port = es::testing::FreePort();
-  MosquittoProcess broker(port, "allow_anonymous true\n");
-  ASSERT_TRUE(broker.Start());
-  const std::string url = "mqtt://127.0.0.1:" + std::to_string(port);
-  const int hp = es::testing::FreePort();
+
+  std::string dir, url;
+  std::unique_ptr<MosquittoProcess> broker;
+  int hp = 0, pid = -1;
   std::vector<int> pids;
   StopAtExit stop_workers{&pids};
-  const int pid = StartReadyBackend(url, dir, hp, &pids);
-  ASSERT_GT(pid, 0) << Slurp(dir + "/w0.err");
+};
+
+TEST_F(OneWorkerSite, EdgeRunAppliesVerdictsFromABackendWorker) {
   std::ofstream(dir + "/edge.yaml") << "source: {uri: \"" << kVtest << "\", stream_id: cam0}\n"
                                     << "uplink: {mqtt: \"" << url << "\", outbox: \"" << dir
                                     << "/outbox.db\", drain_timeout_s: 20, verdict_qos: 0}\n"
@@ -362,21 +364,8 @@ double EdgeMetric(int port, const std::string& sample) {
 // Cloud-fallback through the real binaries: the edge's model file is missing at start, so its
 // camera detects on edgesight-backend's frame detector and tracks on the answers; once the
 // model file appears, the next probe loads it and the camera is local again.
-TEST(CloudFallback, ModelMissingSwitchesToTheBackendAndBackWhenItReturns) {
-  if (!MosquittoProcess::Installed() || !std::filesystem::exists(kVtest) ||
-      !std::filesystem::exists(DefaultNanoDetModelPath())) {
-    GTEST_SKIP() << "mosquitto, vtest.avi or the embedded model absent";
-  }
-  const std::string dir = es::testing::TempDir();
-  const int port = es::testing::FreePort();
-  MosquittoProcess broker(port, "allow_anonymous true\n");
-  ASSERT_TRUE(broker.Start());
-  const std::string url = "mqtt://127.0.0.1:" + std::to_string(port);
-  const int hp = es::testing::FreePort();
-  std::vector<int> pids;
-  StopAtExit stop_workers{&pids};
-  const int pid = StartReadyBackend(url, dir, hp, &pids);
-  ASSERT_GT(pid, 0) << Slurp(dir + "/w0.err");
+TEST_F(OneWorkerSite, CloudFallbackModelMissingSwitchesToTheBackendAndBackWhenItReturns) {
+  if (!std::filesystem::exists(DefaultNanoDetModelPath())) GTEST_SKIP() << "embedded model absent";
   const std::string model = dir + "/model.onnx";  // absent for now
   const int edge_http = es::testing::FreePort();
   std::ofstream(dir + "/edge.yaml")
@@ -422,19 +411,7 @@ TEST(CloudFallback, ModelMissingSwitchesToTheBackendAndBackWhenItReturns) {
 
 // The governor sheds the camera (pinned at its top level): with fallback.on_shed it detects on
 // the backend at max_fps instead of locally at max_period_s; the run is not degraded by it.
-TEST(CloudFallback, AShedCameraDetectsOnTheBackend) {
-  if (!MosquittoProcess::Installed() || !std::filesystem::exists(kVtest)) {
-    GTEST_SKIP() << "mosquitto or vtest.avi absent";
-  }
-  const std::string dir = es::testing::TempDir();
-  const int port = es::testing::FreePort();
-  MosquittoProcess broker(port, "allow_anonymous true\n");
-  ASSERT_TRUE(broker.Start());
-  const std::string url = "mqtt://127.0.0.1:" + std::to_string(port);
-  std::vector<int> pids;
-  StopAtExit stop_workers{&pids};
-  ASSERT_GT(StartReadyBackend(url, dir, es::testing::FreePort(), &pids), 0)
-      << Slurp(dir + "/w0.err");
+TEST_F(OneWorkerSite, CloudFallbackForAShedCamera) {
   std::ofstream(dir + "/edge.yaml")
       << "source: {uri: \"" << kVtest << "\", stream_id: cam0, realtime: true}\n"
       << "uplink: {mqtt: \"" << url << "\", outbox: \"" << dir << "/outbox.db\"}\n"

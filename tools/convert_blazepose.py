@@ -60,7 +60,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tfjs_graph import (Converter, fold_pads_and_bias, load_tfjs, prune,  # noqa: E402
-                        run_tf_graph)
+                        read_letterboxed, run_tf_graph)
 
 INPUT_SIZE = 256
 NUM_LANDMARKS = 39
@@ -126,20 +126,6 @@ def build_onnx(nodes, consts, name):
     return model
 
 
-def read_letterboxed(image_path):
-    """IMAGE decoded and letterboxed by the ffmpeg CLI: [256, 256, 3] uint8 RGB, the image
-    scaled to fit (bilinear) and centred on black."""
-    s = INPUT_SIZE
-    vf = ("scale=%d:%d:force_original_aspect_ratio=decrease:flags=bilinear+accurate_rnd+bitexact,"
-          "pad=%d:%d:(ow-iw)/2:(oh-ih)/2:black" % (s, s, s, s))
-    raw = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-threads", "1", "-i", image_path,
-                          "-vf", vf, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-                         check=True, capture_output=True).stdout
-    if len(raw) != s * s * 3:
-        raise ValueError("ffmpeg returned %d bytes for %s" % (len(raw), image_path))
-    return np.frombuffer(raw, np.uint8).reshape(s, s, 3)
-
-
 def tf_reference(nodes, consts, rgb):
     """The TF graph on a [256, 256, 3] uint8 RGB image: (landmarks [1, 39, 5], presence [1, 1])."""
     x = (rgb.astype(np.float32) / np.float32(255))[None]
@@ -172,7 +158,7 @@ def verify(nodes, consts, onnx_path, image_path):
     src/detect/pose_estimator_test.cc checks ONNX Runtime)."""
     import onnx
     import quantize_nanodet as qn
-    rgb = read_letterboxed(image_path)
+    rgb = read_letterboxed(image_path, INPUT_SIZE)
     ref = dict(zip(("landmarks", "presence"), tf_reference(nodes, consts, rgb)))
     x = np.ascontiguousarray((rgb.astype(np.float32) / np.float32(255)).transpose(2, 0, 1)[None])
     got = qn.run_onnx(onnx.load(onnx_path), {"input": x})
@@ -210,7 +196,7 @@ def main():
     try:
         nodes, consts = load_tfjs(args.json, args.bin)
         if args.reference:
-            lm, flag = tf_reference(nodes, consts, read_letterboxed(args.reference))
+            lm, flag = tf_reference(nodes, consts, read_letterboxed(args.reference, INPUT_SIZE))
             write_reference(args.reference_out, lm, flag)
             print(summary(lm, flag))
         if args.out:

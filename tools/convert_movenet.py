@@ -60,7 +60,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tfjs_graph import (Converter, fold_pads_and_bias, fold_squeeze_pairs,  # noqa: E402
-                        load_tfjs, prune, run_tf_graph)
+                        load_tfjs, prune, read_letterboxed, run_tf_graph)
 
 INPUT_SIZE = 192
 NUM_KEYPOINTS = 17
@@ -122,20 +122,6 @@ def build_onnx(nodes, consts):
         "input), score; COCO keypoint order.")
     onnx.checker.check_model(model)
     return model
-
-
-def read_letterboxed(image_path):
-    """IMAGE decoded and letterboxed by the ffmpeg CLI: [192, 192, 3] uint8 RGB, the image
-    scaled to fit (bilinear) and centred on black."""
-    s = INPUT_SIZE
-    vf = ("scale=%d:%d:force_original_aspect_ratio=decrease:flags=bilinear+accurate_rnd+bitexact,"
-          "pad=%d:%d:(ow-iw)/2:(oh-ih)/2:black" % (s, s, s, s))
-    raw = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-threads", "1", "-i", image_path,
-                          "-vf", vf, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-                         check=True, capture_output=True).stdout
-    if len(raw) != s * s * 3:
-        raise ValueError("ffmpeg returned %d bytes for %s" % (len(raw), image_path))
-    return np.frombuffer(raw, np.uint8).reshape(s, s, 3)
 
 
 def tf_reference(nodes, consts, rgb):
@@ -232,7 +218,7 @@ def verify(nodes, consts, onnx_path, image_path):
     """TF graph vs ONNX model, both in numpy (the C++ parity test in
     src/detect/movenet_parity_test.cc checks ONNX Runtime)."""
     import onnx
-    rgb = read_letterboxed(image_path)
+    rgb = read_letterboxed(image_path, INPUT_SIZE)
     ref = tf_reference(nodes, consts, rgb)
     x = np.ascontiguousarray(rgb.astype(np.float32).transpose(2, 0, 1)[None])
     got = run_onnx(onnx.load(onnx_path), {"input": x})["keypoints"]
@@ -268,7 +254,7 @@ def main():
     try:
         nodes, consts = load_tfjs(args.json, args.bin)
         if args.reference:
-            kp = tf_reference(nodes, consts, read_letterboxed(args.reference))
+            kp = tf_reference(nodes, consts, read_letterboxed(args.reference, INPUT_SIZE))
             write_reference(args.reference_out, kp)
             print(summary(kp))
         if args.out:

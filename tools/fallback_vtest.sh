@@ -16,30 +16,8 @@ FPS="${2:-5}"
 FRAMES="${3:-300}"
 VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 DIR="$(mktemp -d /tmp/es_fallback_XXXXXX)"
-get() { python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "$1"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-MQTT_PORT=$(free_port)
-HTTP_PORT=$(free_port)
-printf 'listener %s 127.0.0.1\nallow_anonymous true\nlog_dest none\n' "$MQTT_PORT" >"$DIR/mosquitto.conf"
-/usr/sbin/mosquitto -c "$DIR/mosquitto.conf" &
-BROKER=$!
-"$BUILD/edgesight-backend" --mqtt "mqtt://127.0.0.1:$MQTT_PORT" --worker w0 --db "$DIR/backend.db" \
-  --http "127.0.0.1:$HTTP_PORT" >"$DIR/backend.json" 2>"$DIR/backend.log" &
-BACKEND=$!
-EDGE_PORT=$MQTT_PORT
-PROXY=""
-if [[ -n "${EDGE_DELAY_MS:-}" ]]; then
-  EDGE_PORT=$(free_port)
-  "$(dirname "$0")/delay_proxy.py" --listen "$EDGE_PORT" --to "127.0.0.1:$MQTT_PORT" \
-    --delay-ms "$EDGE_DELAY_MS" --jitter-ms "${EDGE_JITTER_MS:-0}" &
-  PROXY=$!
-  sleep 0.5
-fi
+. "$(dirname "$0")/hybrid_env.sh"
 trap 'kill $BACKEND $BROKER $PROXY 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DIR"' EXIT
-for _ in $(seq 100); do
-  get "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null 2>&1 && break
-  sleep 0.2
-done
 PERIOD=$(python3 -c "print(1 / $FPS)")
 cat >"$DIR/fallback.yaml" <<YAML
 source: {uri: "$VIDEO", stream_id: cam0, realtime: true}

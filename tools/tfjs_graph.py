@@ -970,3 +970,17 @@ def prune(nodes, outputs):
             keep.append(n)
             needed.update(i for i in n.input if i)
     return keep[::-1]
+
+
+def read_letterboxed(image_path, size):
+    """IMAGE decoded and letterboxed by the ffmpeg CLI: [size, size, 3] uint8 RGB, the image
+    scaled to fit (bilinear) and centred on black (the converters' --verify and --reference)."""
+    import subprocess  # only the image paths need it
+    vf = ("scale=%d:%d:force_original_aspect_ratio=decrease:flags=bilinear+accurate_rnd+bitexact,"
+          "pad=%d:%d:(ow-iw)/2:(oh-ih)/2:black" % (size, size, size, size))
+    raw = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-threads", "1", "-i", image_path,
+                          "-vf", vf, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         check=True, capture_output=True).stdout
+    if len(raw) != size * size * 3:
+        raise ValueError("ffmpeg returned %d bytes for %s" % (len(raw), image_path))
+    return np.frombuffer(raw, np.uint8).reshape(size, size, 3)
