@@ -26,7 +26,10 @@ class DetectionService::CameraClient final : public DetectionClient {
   Result<DetectionResult> Detect(const cv::Mat& image, Timestamp now) override {
     return service_->Request(cam_, image, now, timeout_);
   }
-  std::string name() const override { return service_->DetectorOf(cam_)->name(); }
+  std::string name() const override {
+    std::lock_guard lock(service_->mu_);
+    return service_->DetectorOf(cam_)->name();
+  }
   void Configure(const CameraSettings& s) override { service_->UpdateCamera(cam_, ScheduleOf(s)); }
 
  private:
@@ -59,6 +62,30 @@ DetectionService::DetectionService(std::vector<std::unique_ptr<Detector>> worker
                                    SchedulerOptions options)
     : shared_(std::move(workers)), scheduler_(WithWorkers(options, shared_.size())) {
   if (shared_.empty()) shared_.push_back(nullptr);
+  pending_.resize(shared_.size());
+}
+
+Status DetectionService::ReplaceShared(std::vector<std::unique_ptr<Detector>> next) {
+  {
+    std::lock_guard lock(mu_);
+    if (next.size() != shared_.size()) {
+      return InvalidArgument("model swap: " + std::to_string(next.size()) + " instances for " +
+                             std::to_string(shared_.size()) + " workers");
+    }
+    for (size_t w = 0; w < next.size(); ++w) pending_[w] = std::move(next[w]);
+  }
+  cv_.notify_all();
+  return Status::Ok();
+}
+
+void DetectionService::SetTap(Tap tap) {
+  std::lock_guard lock(mu_);
+  tap_ = tap ? std::make_shared<const Tap>(std::move(tap)) : nullptr;
+}
+
+std::string DetectionService::shared_name() const {
+  std::lock_guard lock(mu_);
+  return shared_.front() ? shared_.front()->name() : "";
 }
 
 DetectionService::~DetectionService() { Stop(); }
@@ -204,16 +231,30 @@ void DetectionService::Loop(size_t worker) {
   std::unique_lock lock(mu_);
   while (true) {
     std::optional<int> cam;
-    cv_.wait(lock, [&] { return stop_ || (cam = scheduler_.Pick(SteadyNow())).has_value(); });
+    cv_.wait(lock, [&] {
+      return stop_ || pending_[worker] != nullptr ||
+             (cam = scheduler_.Pick(SteadyNow())).has_value();
+    });
+    if (!cam && pending_[worker] != nullptr) {  // a model swap, between two runs
+      std::unique_ptr<Detector> old = std::move(shared_[worker]);
+      shared_[worker] = std::move(pending_[worker]);
+      lock.unlock();
+      old.reset();  // its session is freed off the lock
+      lock.lock();
+      continue;
+    }
     if (!cam) return;  // stopped with nothing picked
     Camera& c = cameras_[static_cast<size_t>(*cam)];
     const cv::Mat* image = c.image;
     Detector* detector = DetectorOf(*cam, worker);
+    const bool shared = c.own == nullptr;
+    std::shared_ptr<const Tap> tap = shared ? tap_ : nullptr;
     c.running = true;
     lock.unlock();
     const Timestamp t0 = SteadyNow();
     auto dets = detector->Detect(*image);
     const Duration run = SteadyNow() - t0;
+    if (tap && dets.ok()) (*tap)(*image, *dets, run);
     lock.lock();
     c.running = false;
     scheduler_.Done(*cam, run);

@@ -25,11 +25,18 @@
 //   A camera's own detector is used by one worker at a time (one request per camera).
 // - Stop(): no new runs; waiting clients get kCancelled. Call it after every pipeline returned
 //   (a graceful stop lets the detect stages finish their frames first).
+// - Hot swap (model updates): ReplaceShared(next) hands each worker its new instance; a worker
+//   takes it between two runs (never during one), so requests queue and no frame is lost or
+//   run on a half-swapped model. Cameras with their own detector are not affected.
+// - Shadow tap (model updates): SetTap(tap) calls tap(image, detections, run time) on the worker
+//   thread after every successful run of the shared detector; it must be quick (copy what it
+//   keeps and return). Null turns it off.
 // - Failure: a detector error goes back to the camera whose frame it was; the service goes on.
 // Thread-safety: every method is thread-safe; each detector runs on one service thread at a time.
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -66,6 +73,12 @@ class DetectionService {
   void UpdateCamera(int cam, CameraSchedule schedule);
   void SetArmed(int cam, bool armed);
   CameraScheduleStats stats(int cam) const;
+  // One instance per worker (same count as the workers; see Hot swap above).
+  Status ReplaceShared(std::vector<std::unique_ptr<Detector>> next);
+  using Tap = std::function<void(const cv::Mat&, const std::vector<Detection>&, Duration)>;
+  void SetTap(Tap tap);
+  // The shared detector's name (the model in use now).
+  std::string shared_name() const;
   size_t workers() const { return shared_.size(); }
   // How long the oldest request not yet answered has waited at `now` (steady clock); zero when
   // none waits. A detector that hangs shows here (/readyz).
@@ -92,7 +105,9 @@ class DetectionService {
   Result<DetectionResult> Request(int cam, const cv::Mat& image, Timestamp now, Duration timeout);
   void Loop(size_t worker);
 
-  std::vector<std::unique_ptr<Detector>> shared_;  // one per worker
+  std::vector<std::unique_ptr<Detector>> shared_;   // one per worker
+  std::vector<std::unique_ptr<Detector>> pending_;  // per worker: its next instance (swap)
+  std::shared_ptr<const Tap> tap_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   DetectionScheduler scheduler_;

@@ -272,3 +272,48 @@ TEST(DetectionServiceTimeoutTest, AStuckRunIsAbandonedAndTheQueuedCameraGivesUp)
 
 }  // namespace
 }  // namespace es
+
+namespace es {
+namespace {
+
+// A model swap while cameras keep asking: every request is answered (none lost or failed), the
+// answers switch from the old model to the new one, and the tap sees the shared runs.
+TEST(DetectionServiceSwapTest, ReplaceSharedSwapsBetweenRunsWithoutLosingRequests) {
+  std::vector<std::unique_ptr<Detector>> old;
+  old.push_back(std::make_unique<CountingDetector>(0.5f, std::chrono::milliseconds(2)));
+  DetectionService service(std::move(old), SchedulerOptions{});
+  const int a = service.AddCamera("a", Every(0));
+  auto client = service.Client(a);
+  std::atomic<int> tapped{0};
+  service.SetTap([&](const cv::Mat& img, const std::vector<Detection>& d, Duration) {
+    if (!img.empty() && d.size() == 1) ++tapped;
+  });
+  service.Start();
+  int answered = 0, old_answers = 0, new_answers = 0;
+  for (int i = 0; i < 60; ++i) {
+    if (i == 20) {
+      std::vector<std::unique_ptr<Detector>> next;
+      next.push_back(std::make_unique<CountingDetector>(0.7f));
+      ASSERT_TRUE(service.ReplaceShared(std::move(next)).ok());
+    }
+    auto r = client->Detect(kImage, SteadyNow());
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ++answered;
+    const float tag = r->detections.at(0).score;
+    (tag == 0.5f ? old_answers : new_answers)++;
+    if (new_answers > 0) EXPECT_EQ(tag, 0.7f) << "an old answer after the swap";
+  }
+  EXPECT_EQ(answered, 60);
+  EXPECT_GE(old_answers, 20);
+  EXPECT_GE(new_answers, 39);  // the request right after ReplaceShared may still be the old one
+  EXPECT_EQ(tapped, 60);
+  service.SetTap(nullptr);
+  std::vector<std::unique_ptr<Detector>> two;
+  two.push_back(std::make_unique<CountingDetector>(0.1f));
+  two.push_back(std::make_unique<CountingDetector>(0.1f));
+  EXPECT_FALSE(service.ReplaceShared(std::move(two)).ok());  // one worker, two instances
+  service.Stop();
+}
+
+}  // namespace
+}  // namespace es
