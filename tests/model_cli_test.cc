@@ -175,3 +175,92 @@ TEST_F(ModelCli, AKillAtAnyInstallStepLeavesAValidActiveModel) {
 
 }  // namespace
 }  // namespace es::testing
+
+namespace es::testing {
+namespace {
+
+// Model updates on a running device (vtest.avi paced like a camera): bundles dropped into the
+// inbox are verified, shadowed on live frames beside the active model, promoted with a hot swap
+// or rejected; a promoted model that keeps fewer detections than the watch demands is rolled
+// back. The broken candidate is made by tools/make_model_variant.py (class head silenced).
+TEST_F(ModelCli, ARunningDeviceShadowsPromotesRejectsAndRollsBack) {
+  if (!fs::exists(kVtest)) GTEST_SKIP() << kVtest << " missing";
+  fs::create_directories(dir_ + "/v3");
+  const ProcessResult made = RunProcess(
+      {"/usr/bin/python3", std::string(ES_SOURCE_DIR) + "/tools/make_model_variant.py", "--in",
+       models_ + "/nanodet-m-416.onnx", "--out", dir_ + "/v3/nanodet-m-416.onnx", "--no-classes"},
+      120);
+  if (made.exit_code != 0) GTEST_SKIP() << "python3-onnx absent: " << made.err;
+  const std::string b1 = Pack("1"), b2 = Pack("2"), b3 = Pack("3");
+  const std::string pub = dir_ + "/release.pub";
+  const std::string store = dir_ + "/store", inbox = dir_ + "/inbox";
+  ASSERT_EQ(Model({"install", b1, "--pub", pub, "--store", store, "--activate"}).exit_code, 0);
+  fs::create_directories(inbox);
+  std::string tampered;
+  {
+    std::ifstream in(b2, std::ios::binary);
+    tampered.assign((std::istreambuf_iterator<char>(in)), {});
+  }
+  tampered[tampered.size() / 2] ^= 1;
+  std::ofstream(inbox + "/a-tampered.esm", std::ios::binary) << tampered;
+  fs::copy_file(b2, inbox + "/b-det2.esm");  // the 320 model: promoted
+  fs::copy_file(b3, inbox + "/c-det3.esm");  // detects nothing: rejected in shadow
+  const auto config = [&](double min_detection_ratio) {
+    const std::string path = dir_ + "/run.yaml";
+    std::ofstream(path) << "models: {store: \"" << store << "\", trusted_keys: [\"" << pub
+                        << "\"], inbox: \"" << inbox
+                        << "\", poll_s: 0.2, shadow_frames: 8, shadow_period_s: 0.2, "
+                           "watch_frames: 20, min_detection_ratio: "
+                        << min_detection_ratio << "}\n";
+    return path;
+  };
+  ProcessResult r = RunProcess({kBin, "run", "--config", config(0.5), "--source", kVtest,
+                                "--realtime", "--max-frames", "300", "--json"},
+                               180);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json s = Summary(r);
+  const json& m = s["models"];
+  ASSERT_TRUE(m.is_object()) << s.dump();
+  std::vector<std::string> actions;
+  for (const json& e : m["events"])
+    actions.push_back(e["action"].get<std::string>() + " " + e["model"].get<std::string>());
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"rejected a-tampered.esm", "received det@2", "promoted det@2",
+                                      "received det@3", "rejected det@3"}))
+      << m.dump();
+  for (const json& e : m["events"]) {
+    if (e["action"] == "promoted") {
+      EXPECT_GE(e["f1"].get<double>(), 0.6) << e.dump();
+      EXPECT_GT(e["active_p99_ms"].get<double>(), 0) << e.dump();
+    }
+    if (e["model"] == "det@3") {
+      EXPECT_TRUE(e["action"] == "received" ||
+                  e["reason"].get<std::string>().find("found none") != std::string::npos)
+          << e.dump();
+    }
+  }
+  EXPECT_EQ(m["in_use"], "det@2");
+  EXPECT_EQ(List(store)["active"], "det@2");
+  EXPECT_TRUE(fs::exists(inbox + "/rejected/a-tampered.esm"));
+  EXPECT_TRUE(fs::exists(inbox + "/processed/b-det2.esm"));
+  EXPECT_EQ(s["status"], "ok") << s.dump();
+
+  // The same promotion under a strict watch: the 320 model keeps fewer detections per frame
+  // than the 416 one did, so it is rolled back to det@1.
+  ASSERT_EQ(Model({"activate", "det@1", "--store", store}).exit_code, 0);
+  fs::copy_file(b2, inbox + "/d-det2-again.esm");
+  r = RunProcess({kBin, "run", "--config", config(1.0), "--source", kVtest, "--realtime",
+                  "--max-frames", "250", "--json"},
+                 180);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  s = Summary(r);
+  actions.clear();
+  for (const json& e : s["models"]["events"]) actions.push_back(e["action"].get<std::string>());
+  EXPECT_EQ(actions, (std::vector<std::string>{"received", "promoted", "rolled_back"}))
+      << s["models"].dump();
+  EXPECT_EQ(s["models"]["in_use"], "det@1");
+  EXPECT_EQ(List(store)["active"], "det@1");
+}
+
+}  // namespace
+}  // namespace es::testing

@@ -19,6 +19,7 @@
 #include "app/event_log_hook.h"
 #include "app/governor_runtime.h"
 #include "app/log_line.h"
+#include "app/model_updater.h"
 #include "app/progress.h"
 #include "app/ptz_hook.h"
 #include "app/service_notifier.h"
@@ -51,6 +52,7 @@ struct Device {
   std::unique_ptr<EscalationRuntime> escalation;  // when a camera escalates
   std::string model;                              // the edge detector's id
   std::unique_ptr<DetectionService> detection;
+  std::unique_ptr<ModelUpdater> models;  // model updates (models.store), after the service
   std::unique_ptr<RemoteDetector> remote;           // cloud-fallback, when a camera has it
   std::map<std::string, FallbackMetrics> fallback;  // by camera id, cameras with fallback
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> shed;  // the governor's, by camera
@@ -331,8 +333,12 @@ Status OpenDevice(const AppConfig& c, size_t cameras, bool escalate, bool fallba
     });
   }
   std::vector<std::unique_ptr<Detector>> workers;  // one model instance per parallel run
+  DetectorOptions each;
   if (c.detector.type != "motion") {
-    const DetectorOptions each = WorkerOptions(c.detector, cameras);
+    // With a model store, the device starts on its active model (model updates).
+    ES_ASSIGN_OR_RETURN(DetectorOptions configured,
+                        ModelUpdater::StartupModel(c.models, c.detector));
+    each = WorkerOptions(configured, cameras);
     for (int w = 0; w < each.workers; ++w) {
       ES_ASSIGN_OR_RETURN(std::unique_ptr<Detector> d,
                           MakeWorkerDetector(each, c.fallback, fallback));
@@ -357,6 +363,18 @@ Status OpenDevice(const AppConfig& c, size_t cameras, bool escalate, bool fallba
     dev->events = std::move(events);
   }
   dev->detection = std::make_unique<DetectionService>(std::move(workers), SchedulerOptions{});
+  if (!c.models.store.empty() && c.detector.type != "motion") {
+    ModelUpdater::Deps deps;
+    deps.service = dev->detection.get();
+    deps.worker = WorkerOptions(c.detector, cameras);  // a rollback's last resort: the config's
+    deps.worker.threads = each.threads;
+    deps.workers = each.workers;
+    deps.device = dev->id;
+    deps.outbox = dev->uplink ? dev->uplink->outbox() : nullptr;
+    deps.publisher = dev->uplink ? dev->uplink->publisher() : nullptr;
+    deps.metrics = &dev->metrics;
+    ES_ASSIGN_OR_RETURN(dev->models, ModelUpdater::Create(c.models, std::move(deps)));
+  }
   if (!c.alarm.rules.empty()) {
     ES_ASSIGN_OR_RETURN(std::unique_ptr<AlarmDispatcher> alarms, AlarmDispatcher::Create(c.alarm));
     dev->alarms = std::move(alarms);
@@ -510,6 +528,7 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device, Shutdow
   dev.detection->RegisterMetrics(&dev.metrics);
   if (dev.uplink) dev.uplink->RegisterMetrics(&dev.metrics);
   dev.detection->Start();
+  if (dev.models) dev.models->Start();
   ServeDeviceView(site, first.http, &dev);
   std::vector<std::string> ids;
   for (const SiteCamera& cam : site.cameras) ids.push_back(cam.id);
@@ -540,6 +559,10 @@ SiteRunResult RunSite(const SiteConfig& site, const std::string& device, Shutdow
   if (governor) governor->Stop();
   reporter.Stop();
   if (dev.remote) dev.remote->Stop();
+  if (dev.models) {
+    dev.models->Stop();
+    out.models = dev.models->Summary();
+  }
   dev.detection->Stop();
   for (size_t i = 0; i < out.cameras.size(); ++i) {
     RunResult& r = out.cameras[i];
@@ -596,6 +619,7 @@ RunResult SingleCameraResult(SiteRunResult site, const AppConfig& c) {
   r.summary.source = c.source.uri;
   if (!site.uplink.is_null()) r.summary.hooks.emplace_back("uplink", site.uplink);
   if (!site.escalation.is_null()) r.summary.hooks.emplace_back("escalation", site.escalation);
+  if (!site.models.is_null()) r.summary.hooks.emplace_back("models", site.models);
   for (auto& why : site.degraded) r.summary.degraded.push_back(std::move(why));
   r.status = site.status;
   if (!r.status.ok()) r.summary.status = r.status.ToString();
@@ -624,6 +648,7 @@ nlohmann::ordered_json SiteRunResult::ToJson(const std::string& device) const {
   }
   if (!uplink.is_null()) j["uplink"] = uplink;
   if (!escalation.is_null()) j["escalation"] = escalation;
+  if (!models.is_null()) j["models"] = models;
   if (!status.ok()) {
     j["status"] = status.ToString();
   } else if (!reasons.empty()) {

@@ -31,6 +31,7 @@ struct SiteRunResult {
   std::vector<RunResult> cameras;     // in the site's camera order
   nlohmann::json uplink;              // null without an uplink
   nlohmann::json escalation;          // null unless a camera escalates (hybrid tier)
+  nlohmann::json models;              // null without a model store (models.store)
   std::vector<std::string> degraded;  // device-wide: the uplink's reason, if any
   // A broker or PTZ head refused our credentials: said on stderr at once; exit 2 at the end.
   bool credentials_refused = false;

@@ -18,6 +18,7 @@
 #include "govern/governor_options.h"
 #include "http/http_options.h"
 #include "pipeline/pipeline_options.h"
+#include "models/model_update_options.h"
 #include "ptz/ptz_config.h"
 #include "record/recording_options.h"
 #include "source/source_options.h"
@@ -53,6 +54,7 @@ struct AppConfig {
   EscalateOptions escalate;            // YAML section `escalate` (hybrid tier; per camera)
   FallbackOptions fallback;            // YAML section `fallback` (cloud-fallback; per camera)
   DeepOptions deep;                    // YAML section `deep` (edge pose analysis; per camera)
+  ModelUpdateOptions models;           // YAML section `models` (model updates; device-wide)
 };
 
 }  // namespace es

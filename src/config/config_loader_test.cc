@@ -198,7 +198,7 @@ TEST(ConfigLoaderTest, TopLevelMustBeAMapping) {
   EXPECT_EQ(LoadError("- source\n- detector\n"),
             "config.yaml: expected a mapping of sections (source, detector, gate, tracker, "
             "pipeline, output, analytics, alarm, recording, uplink, ptz, http, governor, escalate, "
-            "fallback, deep) at the top level, got a list");
+            "fallback, deep, models) at the top level, got a list");
   EXPECT_THAT(LoadError("42\n"), HasSubstr("at the top level, got 42"));
 }
 
@@ -211,7 +211,7 @@ TEST(ConfigLoaderTest, UnknownSectionWithoutSuggestionListsSections) {
   EXPECT_EQ(LoadError("mqtt:\n  url: tcp://x\n"),
             "config.yaml: mqtt: unknown section (expected one of [source, detector, gate, "
             "tracker, pipeline, output, analytics, alarm, recording, uplink, ptz, http, governor, "
-            "escalate, fallback, deep])");
+            "escalate, fallback, deep, models])");
 }
 
 TEST(ConfigLoaderTest, UnknownKeyWithSuggestion) {

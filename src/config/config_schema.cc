@@ -17,6 +17,7 @@
 #include "detect/fallback_schema.h"
 #include "govern/governor_schema.h"
 #include "http/http_schema.h"
+#include "models/model_update_schema.h"
 #include "pipeline/pipeline_schema.h"
 #include "ptz/ptz_schema.h"
 #include "record/recording_schema.h"
@@ -76,6 +77,7 @@ std::vector<SectionSpec> BuildSchema() {
   s.back().lists.push_back(EscalateClassesListSpec());
   s.push_back(Mount(&AppConfig::fallback, FallbackSchema()));
   s.push_back(Mount(&AppConfig::deep, DeepSchema()));
+  s.push_back(Mount(&AppConfig::models, ModelUpdateSchema()));
   return s;
 }
 

@@ -19,7 +19,7 @@ const std::vector<std::string> kPerCameraSections = {
     "source",    "gate",      "tracker", "pipeline", "output",
     "analytics", "recording", "ptz",     "escalate", "fallback"};
 const std::vector<std::string> kDeviceSections = {"detector", "alarm", "uplink", "http",
-                                                  "governor"};
+                                                  "governor", "models"};
 const std::vector<std::string> kCameraKeys = {"id", "role", "pair"};
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {

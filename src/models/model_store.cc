@@ -167,6 +167,16 @@ Status ModelStore::Rollback() {
   return Activate(previous);  // the current one becomes previous: a second rollback undoes it
 }
 
+Status ModelStore::Deactivate() {
+  const std::string current = LinkTarget("active");
+  if (current.empty()) return Status::Ok();
+  ES_RETURN_IF_ERROR(SetLink("previous", current));
+  std::error_code ec;
+  fs::remove(fs::path(dir_) / "active", ec);
+  if (ec) return Unavailable(dir_ + "/active: " + ec.message());
+  return FsyncPath(dir_, true);
+}
+
 Result<std::optional<InstalledModel>> ModelStore::Active() const {
   const std::string id = LinkTarget("active");
   if (id.empty()) return std::optional<InstalledModel>();

@@ -58,6 +58,9 @@ class ModelStore {
   Result<InstalledModel> Install(const Bundle& bundle);
   Status Activate(const std::string& id);
   Status Rollback();
+  // No active model any more (the device goes back to its configured detector); the active one
+  // becomes `previous`. No-op when nothing is active.
+  Status Deactivate();
   // The active model (files checked); nullopt when nothing is active yet.
   Result<std::optional<InstalledModel>> Active() const;
   Result<std::vector<InstalledModel>> List() const;

@@ -56,8 +56,7 @@ TEST_F(SigningKeyTest, WrongFilesAreClearErrors) {
   auto open = ReadSecretKey(prefix);
   ASSERT_FALSE(open.ok());
   EXPECT_NE(open.status().message().find("chmod 600"), std::string::npos);
-  EXPECT_EQ(Sha256Hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace

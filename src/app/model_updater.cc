@@ -1,0 +1,339 @@
+#include "app/model_updater.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/log_line.h"
+#include "core/bounded_queue.h"
+#include "detect/detector.h"
+#include "models/canary.h"
+
+namespace es {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Sample {
+  cv::Mat frame;  // empty for watch samples
+  std::vector<Detection> detections;
+  Duration run;
+};
+
+Result<std::string> ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound(path + ": cannot be read");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+DetectorOptions OptionsFor(const InstalledModel& m, DetectorOptions base) {
+  base.type = "onnx";
+  base.model = m.model_path;
+  base.format = m.manifest.head;
+  base.input_size = m.manifest.input_size;
+  return base;
+}
+
+double Round3(double v) { return std::round(v * 1000) / 1000; }
+
+// Tap samples into `queue`: with a frame copy at most one per period (shadow), or every run's
+// count and time (watch).
+DetectionService::Tap MakeTap(std::shared_ptr<BoundedQueue<Sample>> queue, bool frames,
+                              Duration period) {
+  auto last = std::make_shared<std::atomic<int64_t>>(INT64_MIN / 2);
+  return [queue, frames, period, last](const cv::Mat& img, const std::vector<Detection>& d,
+                                       Duration run) {
+    if (frames) {
+      const int64_t now = SteadyNow().us;
+      int64_t seen = last->load();
+      if (now - seen < period.us || !last->compare_exchange_strong(seen, now)) return;
+      queue->Offer(Sample{img.clone(), d, run});
+    } else {
+      queue->Offer(Sample{cv::Mat(), d, run});
+    }
+  };
+}
+
+}  // namespace
+
+Result<DetectorOptions> ModelUpdater::StartupModel(const ModelUpdateOptions& o,
+                                                   DetectorOptions base) {
+  if (o.store.empty()) return base;
+  ES_ASSIGN_OR_RETURN(ModelStore store, ModelStore::Open(o.store));
+  ES_ASSIGN_OR_RETURN(std::optional<InstalledModel> active, store.Active());
+  if (!active) return base;
+  return OptionsFor(*active, base);
+}
+
+Result<std::unique_ptr<ModelUpdater>> ModelUpdater::Create(const ModelUpdateOptions& o, Deps deps) {
+  ES_ASSIGN_OR_RETURN(ModelStore store, ModelStore::Open(o.store));
+  std::vector<PublicKey> keys;
+  for (const std::string& path : o.trusted_keys) {
+    auto k = ReadPublicKey(path);
+    if (!k.ok()) return k.status().WithContext("models.trusted_keys");
+    keys.push_back(*k);
+  }
+  if (!o.inbox.empty()) {
+    std::error_code ec;
+    fs::create_directories(o.inbox, ec);
+    if (ec) return Unavailable("models.inbox " + o.inbox + ": " + ec.message());
+  }
+  auto u = std::unique_ptr<ModelUpdater>(
+      new ModelUpdater(o, std::move(deps), std::move(store), std::move(keys)));
+  auto active = u->store_.Active();
+  u->SetInUse(active.ok() && *active ? (*active)->id : u->d_.service->shared_name());
+  return u;
+}
+
+ModelUpdater::~ModelUpdater() { Stop(); }
+
+void ModelUpdater::Start() {
+  if (o_.inbox.empty() || thread_.joinable()) return;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void ModelUpdater::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  if (d_.service) d_.service->SetTap(nullptr);
+}
+
+bool ModelUpdater::Wait(double seconds) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, std::chrono::duration<double>(seconds), [&] { return stop_; });
+  return !stop_;
+}
+
+void ModelUpdater::SetInUse(const std::string& model) {
+  std::lock_guard lock(mu_);
+  if (d_.metrics && !in_use_.empty()) {
+    d_.metrics
+        ->GetGauge("edgesight_model_in_use", "the detection model in use", {{"model", in_use_}})
+        ->Set(0);
+  }
+  in_use_ = model;
+  if (d_.metrics) {
+    d_.metrics->GetGauge("edgesight_model_in_use", "the detection model in use", {{"model", model}})
+        ->Set(1);
+  }
+}
+
+void ModelUpdater::Event(const std::string& action, const std::string& model,
+                         nlohmann::json extra) {
+  const int64_t now_ms = WallNowMicros() / 1000;
+  nlohmann::json ev;
+  {
+    std::lock_guard lock(mu_);
+    ev = {{"v", 1},
+          {"id", d_.device + "/model/" + std::to_string(now_ms) + "-" + std::to_string(++events_)},
+          {"device", d_.device},
+          {"stream", "device"},
+          {"type", "model"},
+          {"phase", "instant"},
+          {"action", action},
+          {"model", model},
+          {"t_unix_ms", now_ms}};
+    ev["start_id"] = ev["id"];
+    for (auto& [k, v] : extra.items()) ev[k] = v;
+    counts_[action] = counts_[action].get<int>() + 1;
+    log_.push_back(ev);
+  }
+  if (d_.metrics) {
+    d_.metrics
+        ->GetCounter("edgesight_model_updates_total", "model update steps, by action",
+                     {{"action", action}})
+        ->Add();
+  }
+  std::string line = "models: " + model + ": " + action;
+  if (ev.contains("reason")) line += " (" + ev["reason"].get<std::string>() + ")";
+  LogLine(action == "rejected" || action == "rolled_back" ? LogLevel::kWarning : LogLevel::kInfo,
+          line);
+  if (d_.outbox) {
+    auto seq = d_.outbox->Append(OutboxKind::kEvent, "edgesight/v1/" + d_.device + "/device/events",
+                                 ev.dump(), ev["id"].get<std::string>());
+    if (seq.ok() && d_.publisher) d_.publisher->Notify();
+  }
+}
+
+Result<std::vector<std::unique_ptr<Detector>>> ModelUpdater::Load(const InstalledModel& m,
+                                                                  int instances,
+                                                                  int threads) const {
+  DetectorOptions o = OptionsFor(m, d_.worker);
+  o.threads = threads;
+  o.workers = 1;
+  std::vector<std::unique_ptr<Detector>> out;
+  for (int i = 0; i < instances; ++i) {
+    ES_ASSIGN_OR_RETURN(std::unique_ptr<Detector> d, MakeDetector(o));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+void ModelUpdater::Loop() {
+  while (Wait(o_.poll_s)) {
+    std::vector<std::string> bundles;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(o_.inbox, ec)) {
+      if (e.is_regular_file() && e.path().extension() == ".esm") bundles.push_back(e.path());
+    }
+    std::sort(bundles.begin(), bundles.end());
+    if (!bundles.empty()) Process(bundles.front());
+  }
+}
+
+void ModelUpdater::Process(const std::string& path) {
+  const std::string file = fs::path(path).filename().string();
+  const auto done = [&](const char* where) {
+    std::error_code ec;
+    fs::create_directories(fs::path(o_.inbox) / where, ec);
+    fs::rename(path, fs::path(o_.inbox) / where / file, ec);
+    if (ec) fs::remove(path, ec);  // never looked at twice
+  };
+  // 1. verify and install.
+  auto bytes = ReadAll(path);
+  Result<Bundle> bundle = bytes.ok() ? DecodeBundle(*bytes, keys_) : Result<Bundle>(bytes.status());
+  if (!bundle.ok()) {
+    Event("rejected", file, {{"reason", bundle.status().message()}});
+    return done("rejected");
+  }
+  const std::string id = ModelId(bundle->manifest);
+  auto installed = store_.Install(*bundle);
+  if (!installed.ok()) {
+    Event("rejected", id, {{"reason", installed.status().message()}});
+    return done("rejected");
+  }
+  Event("received", id, {{"bundle", file}, {"key_id", bundle->manifest.key_id}});
+  // 2. load the candidate, off the detection threads.
+  const Timestamp t_arrival = SteadyNow();
+  auto candidate = Load(*installed, 1, 1);
+  if (!candidate.ok()) {
+    Event("rejected", id, {{"reason", "does not load: " + candidate.status().message()}});
+    return done("rejected");
+  }
+  // 3. shadow on live frames.
+  CanaryOptions co;
+  co.shadow_frames = o_.shadow_frames;
+  co.min_f1 = o_.min_f1;
+  co.max_latency_ratio = o_.max_latency_ratio;
+  co.watch_frames = o_.watch_frames;
+  co.min_detection_ratio = o_.min_detection_ratio;
+  Canary canary(co);
+  auto queue = std::make_shared<BoundedQueue<Sample>>("shadow", 2, QueuePolicy::kDropOldest);
+  d_.service->SetTap(MakeTap(queue, true, Duration::Seconds(o_.shadow_period_s)));
+  Detector* cand = candidate->front().get();
+  while (!canary.ShadowDone() && (SteadyNow() - t_arrival).seconds() < o_.shadow_timeout_s) {
+    if (!Wait(0)) break;
+    auto s = queue->PopUntil(std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
+    if (!s) continue;
+    const Timestamp t0 = SteadyNow();
+    auto r = cand->Detect(s->frame);
+    if (r.ok()) {
+      canary.AddShadow(s->detections, *r, s->run, SteadyNow() - t0);
+    } else {
+      canary.AddShadowError();
+    }
+    queue->TaskDone();
+  }
+  d_.service->SetTap(nullptr);
+  if (!Wait(0)) return;  // stopping: the active model stays, the bundle is looked at again
+  const CanaryVerdict v = canary.Decide();
+  const nlohmann::json figures = {{"f1", Round3(v.f1)},
+                                  {"precision", Round3(v.precision)},
+                                  {"recall", Round3(v.recall)},
+                                  {"active_p99_ms", Round3(v.active_p99_ms)},
+                                  {"candidate_p99_ms", Round3(v.candidate_p99_ms)},
+                                  {"shadow_frames", v.frames}};
+  if (!v.promote) {
+    nlohmann::json extra = figures;
+    extra["reason"] = v.reason;
+    Event("rejected", id, extra);
+    return done("rejected");
+  }
+  // 4. promote: one instance per worker, swapped in between runs.
+  const std::string before = in_use_;
+  auto instances = Load(*installed, d_.workers, std::max(1, d_.worker.threads));
+  Status swapped =
+      instances.ok() ? d_.service->ReplaceShared(std::move(instances).value()) : instances.status();
+  if (swapped.ok()) swapped = store_.Activate(id);
+  if (!swapped.ok()) {
+    Event("rejected", id, {{"reason", "promotion failed: " + swapped.message()}});
+    return done("rejected");
+  }
+  SetInUse(id);
+  nlohmann::json extra = figures;
+  extra["replaces"] = before;
+  extra["seconds_to_promotion"] = Round3((SteadyNow() - t_arrival).seconds());
+  Event("promoted", id, extra);
+  done("processed");
+  // 5. watch the promoted model; roll back on a regression.
+  canary.StartWatch(canary.ShadowDetectionsPerFrame());
+  auto watch = std::make_shared<BoundedQueue<Sample>>("watch", 1024, QueuePolicy::kDropOldest);
+  d_.service->SetTap(MakeTap(watch, false, Duration{}));
+  const Timestamp t_watch = SteadyNow();
+  while (!canary.WatchDone() && (SteadyNow() - t_watch).seconds() < o_.shadow_timeout_s) {
+    if (!Wait(0)) break;
+    auto s = watch->PopUntil(std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
+    if (!s) continue;
+    canary.AddWatch(s->detections.size(), s->run);
+    watch->TaskDone();
+  }
+  d_.service->SetTap(nullptr);
+  const std::optional<std::string> regressed = canary.Regressed();
+  if (!regressed) return;
+  // Back to the previous model: the store's, or the configured detector when there was none.
+  Status back = store_.Rollback();
+  Result<std::vector<std::unique_ptr<Detector>>> previous = InvalidArgument("no previous model");
+  std::string previous_id;
+  if (back.ok()) {
+    auto active = store_.Active();
+    if (active.ok() && *active) {
+      previous_id = (*active)->id;
+      previous = Load(**active, d_.workers, std::max(1, d_.worker.threads));
+    }
+  } else {
+    back = store_.Deactivate();
+    std::vector<std::unique_ptr<Detector>> configured;
+    Status made = Status::Ok();
+    for (int i = 0; made.ok() && i < d_.workers; ++i) {
+      auto det = MakeDetector(d_.worker);
+      if (det.ok()) configured.push_back(std::move(det).value());
+      made = det.status();
+    }
+    previous_id = before;
+    previous = made.ok() ? Result<std::vector<std::unique_ptr<Detector>>>(std::move(configured))
+                         : Result<std::vector<std::unique_ptr<Detector>>>(made);
+  }
+  if (!previous.ok()) {
+    Event("rolled_back", id,
+          {{"reason", *regressed + "; but the previous model does not load: " +
+                          previous.status().message()}});
+    return;
+  }
+  if (Status s = d_.service->ReplaceShared(std::move(previous).value()); !s.ok()) {
+    Event("rolled_back", id, {{"reason", *regressed + "; swap failed: " + s.message()}});
+    return;
+  }
+  SetInUse(previous_id);
+  Event("rolled_back", id,
+        {{"reason", *regressed},
+         {"back_to", previous_id},
+         {"watch_detections_per_frame", Round3(canary.watch_detections_per_frame())}});
+}
+
+nlohmann::json ModelUpdater::Summary() const {
+  std::lock_guard lock(mu_);
+  nlohmann::json j = counts_;
+  j["in_use"] = in_use_;
+  j["events"] = log_;
+  return j;
+}
+
+}  // namespace es
