@@ -127,6 +127,23 @@ TEST_F(ModelCli, RefusedBundlesAreOneLineExitTwoAndChangeNothing) {
   const json l = List(store);
   EXPECT_EQ(l["active"], "det@1");
   EXPECT_EQ(l["models"].size(), 1u);
+  // Model updates on a device: an inbox needs trusted keys, and a key file must be one.
+  std::ofstream(dir_ + "/nokeys.yaml")
+      << "models: {store: \"" << store << "\", inbox: \"" << dir_ << "/inbox\"}\n";
+  ProcessResult run = RunProcess(Cmd({"run", "--config", dir_ + "/nokeys.yaml", "--source",
+                                      "synthetic:walk", "--max-frames", "5"}),
+                                 60);
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("models.inbox: bundles need models.trusted_keys"), std::string::npos)
+      << run.err;
+  std::ofstream(dir_ + "/badkey.yaml")
+      << "models: {store: \"" << store << "\", trusted_keys: [\"" << b1 << "\"]}\n";
+  run = RunProcess(Cmd({"run", "--config", dir_ + "/badkey.yaml", "--source", "synthetic:walk",
+                        "--max-frames", "5"}),
+                   60);
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+  EXPECT_NE(run.err.find("not an edgesight public key"), std::string::npos) << run.err;
   // A folder whose model does not load cannot be packed.
   fs::create_directories(dir_ + "/broken");
   std::ofstream(dir_ + "/broken/m.onnx") << "not a model";

@@ -58,6 +58,11 @@ TEST_F(ModelStoreTest, InstallActivateRollbackAndBack) {
   EXPECT_TRUE((*list)[0].previous);
   EXPECT_TRUE((*list)[1].active);
   EXPECT_EQ(store->Activate("det@9").code(), StatusCode::kNotFound);
+  // Deactivate: no active model any more; the last one is `previous`, so it can come back.
+  ASSERT_TRUE(store->Deactivate().ok());
+  EXPECT_FALSE(store->Active()->has_value());
+  ASSERT_TRUE(store->Rollback().ok());
+  EXPECT_EQ((*store->Active())->id, "det@2");
 }
 
 TEST_F(ModelStoreTest, VersionsAreImmutableAndReinstallIsANoOp) {
