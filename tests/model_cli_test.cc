@@ -3,10 +3,12 @@
 // activate, rollback; refused bundles are one line and exit 2 and change nothing; and a SIGKILL
 // at each step of an install leaves a store whose active model is complete and verified.
 #include <gtest/gtest.h>
+#include <mosquitto.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "cli_test_util.h"
 
@@ -277,6 +279,55 @@ TEST_F(ModelCli, ARunningDeviceShadowsPromotesRejectsAndRollsBack) {
       << s["models"].dump();
   EXPECT_EQ(s["models"]["in_use"], "det@1");
   EXPECT_EQ(List(store)["active"], "det@1");
+}
+
+}  // namespace
+}  // namespace es::testing
+
+namespace es::testing {
+namespace {
+
+// A bundle published (retained, QoS 1) on edgesight/v1/<device>/models reaches the running
+// device's inbox and is promoted; the retained copy it gets again on reconnecting is skipped.
+TEST_F(ModelCli, ABundlePublishedOverMqttIsPromoted) {
+  if (!fs::exists(kVtest)) GTEST_SKIP() << kVtest << " missing";
+  const std::string b1 = Pack("1"), b2 = Pack("2");
+  const std::string pub = dir_ + "/release.pub";
+  const std::string store = dir_ + "/store";
+  ASSERT_EQ(Model({"install", b1, "--pub", pub, "--store", store, "--activate"}).exit_code, 0);
+  mqtt_test::MosquittoProcess broker(FreePort(), "allow_anonymous true\n");
+  ASSERT_TRUE(broker.Start());
+  std::string bytes;
+  {
+    std::ifstream in(b2, std::ios::binary);
+    bytes.assign((std::istreambuf_iterator<char>(in)), {});
+  }
+  mosquitto_lib_init();
+  mosquitto* m = mosquitto_new("publisher", true, nullptr);
+  ASSERT_EQ(mosquitto_connect(m, "127.0.0.1", broker.port(), 30), MOSQ_ERR_SUCCESS);
+  ASSERT_EQ(mosquitto_loop_start(m), MOSQ_ERR_SUCCESS);
+  int mid = 0;
+  ASSERT_EQ(mosquitto_publish(m, &mid, "edgesight/v1/d7/models", static_cast<int>(bytes.size()),
+                              bytes.data(), 1, /*retain=*/true),
+            MOSQ_ERR_SUCCESS);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  mosquitto_disconnect(m);
+  mosquitto_loop_stop(m, false);
+  mosquitto_destroy(m);
+  std::ofstream(dir_ + "/mqtt.yaml")
+      << "models: {store: \"" << store << "\", trusted_keys: [\"" << pub << "\"], inbox: \"" << dir_
+      << "/inbox\", poll_s: 0.2, shadow_frames: 5, shadow_period_s: 0.2, watch_frames: 10}\n";
+  const ProcessResult r = RunProcess({kBin, "run", "--config", dir_ + "/mqtt.yaml", "--source",
+                                      kVtest, "--realtime", "--max-frames", "150", "--device", "d7",
+                                      "--mqtt", "mqtt://127.0.0.1:" + std::to_string(broker.port()),
+                                      "--outbox", dir_ + "/outbox.db", "--json"},
+                                     120);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = Summary(r);
+  std::vector<std::string> actions;
+  for (const json& e : s["models"]["events"]) actions.push_back(e["action"]);
+  EXPECT_EQ(actions, (std::vector<std::string>{"received", "promoted"})) << s["models"].dump();
+  EXPECT_EQ(List(store)["active"], "det@2");
 }
 
 }  // namespace

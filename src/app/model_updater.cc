@@ -60,6 +60,27 @@ DetectionService::Tap MakeTap(std::shared_ptr<BoundedQueue<Sample>> queue, bool 
 
 }  // namespace
 
+std::string ModelsTopic(const std::string& device) { return "edgesight/v1/" + device + "/models"; }
+
+void ModelUpdater::Deliver(const std::string& inbox, std::string_view bundle) {
+  static std::atomic<int64_t> delivered{0};
+  const std::string name =
+      "mqtt-" + std::to_string(WallNowMicros() / 1000) + "-" + std::to_string(++delivered) + ".esm";
+  std::error_code ec;
+  fs::create_directories(inbox, ec);
+  const fs::path tmp = fs::path(inbox) / ("." + name + ".part");
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(bundle.data(), static_cast<std::streamsize>(bundle.size()));
+    if (!out) {
+      LogLine(LogLevel::kWarning, "models: cannot write a received bundle into " + inbox);
+      return;
+    }
+  }
+  fs::rename(tmp, fs::path(inbox) / name, ec);  // the loop sees it whole or not at all
+  if (ec) LogLine(LogLevel::kWarning, "models: " + name + ": " + ec.message());
+}
+
 Result<DetectorOptions> ModelUpdater::StartupModel(const ModelUpdateOptions& o,
                                                    DetectorOptions base) {
   if (o.store.empty()) return base;
@@ -205,6 +226,10 @@ void ModelUpdater::Process(const std::string& path) {
     return done("rejected");
   }
   const std::string id = ModelId(bundle->manifest);
+  {
+    std::lock_guard lock(mu_);
+    if (id == in_use_) return done("processed");  // already running it (a retained re-send)
+  }
   auto installed = store_.Install(*bundle);
   if (!installed.ok()) {
     Event("rejected", id, {{"reason", installed.status().message()}});
@@ -258,7 +283,11 @@ void ModelUpdater::Process(const std::string& path) {
     return done("rejected");
   }
   // 4. promote: one instance per worker, swapped in between runs.
-  const std::string before = in_use_;
+  std::string before;
+  {
+    std::lock_guard lock(mu_);
+    before = in_use_;
+  }
   auto instances = Load(*installed, d_.workers, std::max(1, d_.worker.threads));
   Status swapped =
       instances.ok() ? d_.service->ReplaceShared(std::move(instances).value()) : instances.status();

@@ -20,7 +20,8 @@
 //   5. watch: the promoted model's next watch_frames runs; a regression (canary) rolls back to
 //      the previous model the same way (store rollback, hot swap).
 //   The bundle file then moves to inbox/processed/ (accepted or not; rejected ones to
-//   inbox/rejected/), so it is looked at once.
+//   inbox/rejected/), so it is looked at once. A bundle of the model in use is only moved (a
+//   retained MQTT bundle comes again on every connection).
 // - Every step is an event {"v":1,"id":"<device>/model/<n>","type":"model","action":
 //   "received|rejected|promoted|rolled_back","model":"name@version","reason",...figures}
 //   committed to the outbox (topic edgesight/v1/<device>/device/events, stream "device") when
@@ -37,6 +38,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -49,6 +51,11 @@
 #include "uplink/outbox.h"
 
 namespace es {
+
+// "edgesight/v1/<device>/models": where a backend (or an operator) publishes bundles for the
+// device (QoS 1; the payload is the bundle file). Retained is fine: a bundle of the model in use
+// is skipped.
+std::string ModelsTopic(const std::string& device);
 
 class ModelUpdater {
  public:
@@ -68,6 +75,11 @@ class ModelUpdater {
 
   void Start();
   void Stop();
+  // A bundle received over MQTT (ModelsTopic): written into `inbox` atomically (a temporary
+  // file renamed to mqtt-<unix ms>-<n>.esm), where the loop takes it like any other. Needs no
+  // updater (it may run before one exists); called on the transport thread. An inbox that
+  // cannot be written is logged and the bundle dropped.
+  static void Deliver(const std::string& inbox, std::string_view bundle);
   nlohmann::json Summary() const;
 
  private:

@@ -38,6 +38,7 @@
 #include "source/ffmpeg_source.h"
 #include "source/video_source.h"
 #include "uplink/remote_detector.h"
+#include "uplink/verdict_message.h"
 
 namespace es {
 namespace {
@@ -49,11 +50,12 @@ struct Device {
   MetricsRegistry metrics;  // live, per camera; outlives the pipelines
   std::unique_ptr<UplinkRuntime> uplink;
   std::shared_ptr<AlarmDispatcher> alarms;
-  std::unique_ptr<EscalationRuntime> escalation;  // when a camera escalates
-  std::string model;                              // the edge detector's id
+  std::unique_ptr<EscalationRuntime> escalation;      // when a camera escalates
+  std::atomic<EscalationRuntime*> verdicts{nullptr};  // where received verdicts go
+  std::string model;                                  // the edge detector's id
   std::unique_ptr<DetectionService> detection;
-  std::unique_ptr<ModelUpdater> models;  // model updates (models.store), after the service
-  std::unique_ptr<RemoteDetector> remote;           // cloud-fallback, when a camera has it
+  std::unique_ptr<ModelUpdater> models;    // model updates (models.store), after the service
+  std::unique_ptr<RemoteDetector> remote;  // cloud-fallback, when a camera has it
   std::map<std::string, FallbackMetrics> fallback;  // by camera id, cameras with fallback
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> shed;  // the governor's, by camera
   std::map<std::string, std::shared_ptr<LiveCameraConfig>> live;   // by camera id
@@ -316,7 +318,22 @@ Result<std::unique_ptr<Detector>> MakeWorkerDetector(const DetectorOptions& o,
 }
 
 Status OpenDevice(const AppConfig& c, size_t cameras, bool escalate, bool fallback, Device* dev) {
-  ES_ASSIGN_OR_RETURN(dev->uplink, UplinkRuntime::Open(c.uplink, dev->id, escalate));
+  // Received messages: model bundles straight into the updater's inbox (from the first
+  // connection on: a retained bundle is not missed), verdicts to the escalation runtime once it
+  // exists.
+  std::vector<MqttSubscription> subscriptions;
+  if (escalate) subscriptions.push_back({VerdictTopic(dev->id), c.uplink.verdict_qos});
+  const std::string inbox = c.models.store.empty() ? "" : c.models.inbox;
+  if (!inbox.empty()) subscriptions.push_back({ModelsTopic(dev->id), 1});
+  auto router = [esc = &dev->verdicts, inbox, topic = ModelsTopic(dev->id)](
+                    const std::string& t, std::string_view payload) {
+    if (t == topic) {
+      if (!inbox.empty()) ModelUpdater::Deliver(inbox, payload);
+    } else if (EscalationRuntime* e = esc->load()) {
+      e->OnMessage(t, payload);
+    }
+  };
+  ES_ASSIGN_OR_RETURN(dev->uplink, UplinkRuntime::Open(c.uplink, dev->id, subscriptions, router));
   if (escalate) {
     if (!dev->uplink) {
       return InvalidArgument(
@@ -327,10 +344,7 @@ Status OpenDevice(const AppConfig& c, size_t cameras, bool escalate, bool fallba
     ES_ASSIGN_OR_RETURN(dev->escalation,
                         EscalationRuntime::Open(dev->uplink->outbox(), dev->uplink->publisher(),
                                                 &dev->metrics, eo));
-    EscalationRuntime* esc = dev->escalation.get();
-    dev->uplink->SetMessageHandler([esc](const std::string& topic, std::string_view payload) {
-      esc->OnMessage(topic, payload);
-    });
+    dev->verdicts = dev->escalation.get();
   }
   std::vector<std::unique_ptr<Detector>> workers;  // one model instance per parallel run
   DetectorOptions each;

@@ -23,13 +23,15 @@ Result<MosquittoOptions> BrokerOptions(const UplinkConfig& config) {
   return mqtt;
 }
 
-Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& config,
-                                                           const std::string& device,
-                                                           bool subscribe_verdicts) {
+Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(
+    const UplinkConfig& config, const std::string& device,
+    std::vector<MqttSubscription> subscriptions,
+    std::function<void(const std::string&, std::string_view)> handler) {
   if (config.mqtt.empty() && config.outbox.empty()) return std::unique_ptr<UplinkRuntime>();
   auto rt = std::unique_ptr<UplinkRuntime>(new UplinkRuntime());
   rt->config_ = config;
   rt->device_ = device;
+  rt->handler_ = std::move(handler);
   MosquittoOptions mqtt;
   if (!config.mqtt.empty()) {
     ES_ASSIGN_OR_RETURN(mqtt, BrokerOptions(config));
@@ -50,8 +52,8 @@ Result<std::unique_ptr<UplinkRuntime>> UplinkRuntime::Open(const UplinkConfig& c
       self->refused_ = true;
       ReportError(PermissionDenied(why + "; events stay in the outbox"));
     };
-    if (subscribe_verdicts) {
-      mqtt.subscriptions.push_back({VerdictTopic(device), config.verdict_qos});
+    if (!subscriptions.empty()) {
+      mqtt.subscriptions = std::move(subscriptions);
       po.on_message = [self](const std::string& topic, std::string_view payload) {
         std::lock_guard<std::mutex> lock(self->handler_mu_);
         if (self->handler_) self->handler_(topic, payload);

@@ -43,11 +43,13 @@ Result<MosquittoOptions> BrokerOptions(const UplinkConfig& config);
 class UplinkRuntime {
  public:
   // Null when the config asks for neither an outbox nor a broker.
-  // subscribe_verdicts: with a broker, subscribe (QoS 1) to VerdictTopic(device) and hand what
-  // arrives to the message handler (SetMessageHandler).
-  static Result<std::unique_ptr<UplinkRuntime>> Open(const UplinkConfig& config,
-                                                     const std::string& device,
-                                                     bool subscribe_verdicts = false);
+  // subscriptions: with a broker, made on every connection (the verdicts of escalations, model
+  // bundles); what arrives goes to `handler`, set before the first connection (a retained
+  // message delivered at once is not missed), or later with SetMessageHandler.
+  static Result<std::unique_ptr<UplinkRuntime>> Open(
+      const UplinkConfig& config, const std::string& device,
+      std::vector<MqttSubscription> subscriptions = {},
+      std::function<void(const std::string&, std::string_view)> handler = {});
   ~UplinkRuntime();
 
   std::shared_ptr<OutboxEventIdSource> IdsFor(const std::string& stream);
