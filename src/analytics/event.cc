@@ -61,6 +61,7 @@ nlohmann::json Event::ToJson() const {
   if (type == EventType::kLoiter) j["dwell_s"] = (t - t_start).seconds();
   if (type == EventType::kPtz) j["wide_track_id"] = wide_track_id;
   if (!clip.empty()) j["clip"] = clip;
+  if (!model.empty()) j["model"] = model;
   return j;
 }
 

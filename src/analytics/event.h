@@ -29,7 +29,7 @@ namespace es {
 enum class EventType { kTrack, kZone, kLoiter, kLine, kPtz };
 enum class EventPhase { kStart, kUpdate, kEnd, kInstant };
 
-const char* EventTypeName(EventType type);  // "track", "zone", "loiter", "line", "ptz"
+const char* EventTypeName(EventType type);     // "track", "zone", "loiter", "line", "ptz"
 const char* EventPhaseName(EventPhase phase);  // "start", "update", "end", "instant"
 
 inline constexpr int kEventSchemaVersion = 1;
@@ -53,6 +53,8 @@ struct Event {
   Timestamp t_start;       // episode start (see the header comment)
   Timestamp t;             // this event
   int64_t frame_seq = -1;  // FrameMeta::seq of the frame that produced it
+  std::string model;       // the model whose detections the track rests on ("" = unknown), e.g.
+                           // "det@2" (a store model), "nanodet/ort", "backend/nanodet/ort"
   std::string clip;        // the recorder's clip covering this event, relative to the recording
                            // directory (e.g. "clip_cam0_20250101T120000.123Z_000001.mp4");
                            // empty when no clip is being recorded
@@ -60,7 +62,7 @@ struct Event {
   // {"v":1,"id":..,"start_id":..,"device":..,"stream":..,"type":"line","phase":"instant",
   //  "track_id":7,"class_id":0,"score":0.8,"box":[x,y,w,h],"t_start_us":..,"t_us":..,
   //  "frame":N, + "zone" | "line","direction" when set, "dwell_s" for loiter events,
-  //  "wide_track_id" for ptz events,
+  //  "wide_track_id" for ptz events, "model" when known,
   //  "clip" when a clip names it}
   nlohmann::json ToJson() const;
 };

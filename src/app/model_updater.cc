@@ -107,6 +107,7 @@ Result<std::unique_ptr<ModelUpdater>> ModelUpdater::Create(const ModelUpdateOpti
       new ModelUpdater(o, std::move(deps), std::move(store), std::move(keys)));
   auto active = u->store_.Active();
   u->SetInUse(active.ok() && *active ? (*active)->id : u->d_.service->shared_name());
+  if (active.ok() && *active) u->d_.service->SetModelId((*active)->id);  // events name it
   return u;
 }
 
@@ -289,8 +290,8 @@ void ModelUpdater::Process(const std::string& path) {
     before = in_use_;
   }
   auto instances = Load(*installed, d_.workers, std::max(1, d_.worker.threads));
-  Status swapped =
-      instances.ok() ? d_.service->ReplaceShared(std::move(instances).value()) : instances.status();
+  Status swapped = instances.ok() ? d_.service->ReplaceShared(std::move(instances).value(), id)
+                                  : instances.status();
   if (swapped.ok()) swapped = store_.Activate(id);
   if (!swapped.ok()) {
     Event("rejected", id, {{"reason", "promotion failed: " + swapped.message()}});
@@ -319,6 +320,7 @@ void ModelUpdater::Process(const std::string& path) {
   if (!regressed) return;
   // Back to the previous model: the store's, or the configured detector when there was none.
   Status back = store_.Rollback();
+  const bool from_store = back.ok();
   Result<std::vector<std::unique_ptr<Detector>>> previous = InvalidArgument("no previous model");
   std::string previous_id;
   if (back.ok()) {
@@ -346,7 +348,9 @@ void ModelUpdater::Process(const std::string& path) {
                           previous.status().message()}});
     return;
   }
-  if (Status s = d_.service->ReplaceShared(std::move(previous).value()); !s.ok()) {
+  if (Status s =
+          d_.service->ReplaceShared(std::move(previous).value(), from_store ? previous_id : "");
+      !s.ok()) {
     Event("rolled_back", id, {{"reason", *regressed + "; swap failed: " + s.message()}});
     return;
   }

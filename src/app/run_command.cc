@@ -196,7 +196,7 @@ std::unique_ptr<DetectionClient> FallbackOrLocal(const AppConfig& c, const std::
     rq.jpeg_quality = o.jpeg_quality;
     rq.bytes_sent = bytes;
     ES_ASSIGN_OR_RETURN(RemoteAnswer a, link->Detect(bgr, rq));
-    return RemoteDetections{std::move(a.detections), a.round_trip};
+    return RemoteDetections{std::move(a.detections), a.round_trip, std::move(a.model)};
   };
   auto shed = std::make_shared<std::atomic<bool>>(false);
   dev->shed[camera] = shed;

@@ -37,6 +37,7 @@ struct DetectionResult {
   Duration run;   // the detector itself (for kBackend: the round trip)
   Duration wait;  // queued behind other cameras
   DetectionSource source = DetectionSource::kLocal;
+  std::string model;  // the model that answered (its id: events name it); "" = unknown
 };
 
 class DetectionClient {

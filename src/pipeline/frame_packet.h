@@ -35,6 +35,7 @@ struct FramePacket {
   Duration detect_time;  // detector (0 when skipped)
   Duration detect_wait;  // waiting for this camera's turn on a shared detector
   Duration track_time;   // tracker update or predict
+  std::string model;     // the model of this camera's latest detections (events carry it)
   Timestamp decided;     // steady time when tracks were ready (the decision)
 };
 

@@ -28,7 +28,9 @@ class DirectClient final : public DetectionClient {
     const Timestamp t0 = SteadyNow();
     auto dets = detector_->Detect(image);
     if (!dets.ok()) return dets.status();
-    return DetectionResult{std::move(dets).value(), SteadyNow() - t0, Duration{}};
+    DetectionResult r{std::move(dets).value(), SteadyNow() - t0, Duration{}};
+    r.model = detector_->name();
+    return r;
   }
   std::string name() const override { return detector_->name(); }
 
@@ -65,6 +67,7 @@ void DetectStage::ApplySettings() {
 }
 
 Status DetectStage::Process(FramePacket* p) {
+  p->model = model_;
   ApplySettings();
   const Timestamp media = Timestamp::Micros(p->frame.meta.pts_us);
   const int64_t interval = std::max(1, applied_->detect_interval);
@@ -85,6 +88,8 @@ Status DetectStage::Process(FramePacket* p) {
     p->decision = DetectDecision::kSkippedNoDetector;
     return Status::Ok();
   }
+  if (!r->model.empty()) model_ = r->model;
+  p->model = model_;  // frames that skip the detector keep the latest model (set above)
   p->detect_time = r->run;
   p->detect_wait = r->wait;
   p->detections = std::move(r->detections);
@@ -107,6 +112,8 @@ Status TrackStage::Process(FramePacket* p) {
 
 Status AnalyticsStage::Process(FramePacket* p) {
   p->events = analyzer_.Update(p->tracks, Timestamp::Micros(p->frame.meta.pts_us), p->frame.meta);
+  if (!p->model.empty()) model_ = p->model;
+  for (Event& e : p->events) e.model = model_;
   return Status::Ok();
 }
 

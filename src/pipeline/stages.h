@@ -37,6 +37,7 @@ class DetectStage {
   std::shared_ptr<const CameraSettingsSlot> settings_;
   std::shared_ptr<const CameraSettings> applied_;
   MotionGate gate_;
+  std::string model_;  // of the latest detector run (frames without one keep it)
 };
 
 // ByteTrack on the packet's detections, or a prediction when detection was skipped. Time is the
@@ -55,11 +56,16 @@ class AnalyticsStage {
  public:
   explicit AnalyticsStage(Analyzer analyzer) : analyzer_(std::move(analyzer)) {}
   Status Process(FramePacket* packet);
-  // Closes every open episode at end of stream.
-  std::vector<Event> Finish() { return analyzer_.Finish(); }
+  // Closes every open episode at end of stream (the events name the latest model).
+  std::vector<Event> Finish() {
+    std::vector<Event> events = analyzer_.Finish();
+    for (Event& e : events) e.model = model_;
+    return events;
+  }
 
  private:
   Analyzer analyzer_;
+  std::string model_;  // the latest packet's (FramePacket::model)
 };
 
 }  // namespace es

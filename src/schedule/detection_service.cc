@@ -63,16 +63,29 @@ DetectionService::DetectionService(std::vector<std::unique_ptr<Detector>> worker
     : shared_(std::move(workers)), scheduler_(WithWorkers(options, shared_.size())) {
   if (shared_.empty()) shared_.push_back(nullptr);
   pending_.resize(shared_.size());
+  pending_ids_.resize(shared_.size());
+  for (const auto& d : shared_) ids_.push_back(d ? d->name() : "");
 }
 
-Status DetectionService::ReplaceShared(std::vector<std::unique_ptr<Detector>> next) {
+void DetectionService::SetModelId(std::string model) {
+  std::lock_guard lock(mu_);
+  for (size_t w = 0; w < ids_.size(); ++w) {
+    ids_[w] = model.empty() && shared_[w] ? shared_[w]->name() : model;
+  }
+}
+
+Status DetectionService::ReplaceShared(std::vector<std::unique_ptr<Detector>> next,
+                                       std::string model) {
   {
     std::lock_guard lock(mu_);
     if (next.size() != shared_.size()) {
       return InvalidArgument("model swap: " + std::to_string(next.size()) + " instances for " +
                              std::to_string(shared_.size()) + " workers");
     }
-    for (size_t w = 0; w < next.size(); ++w) pending_[w] = std::move(next[w]);
+    for (size_t w = 0; w < next.size(); ++w) {
+      pending_ids_[w] = model.empty() && next[w] ? next[w]->name() : model;
+      pending_[w] = std::move(next[w]);
+    }
   }
   cv_.notify_all();
   return Status::Ok();
@@ -238,6 +251,7 @@ void DetectionService::Loop(size_t worker) {
     if (!cam && pending_[worker] != nullptr) {  // a model swap, between two runs
       std::unique_ptr<Detector> old = std::move(shared_[worker]);
       shared_[worker] = std::move(pending_[worker]);
+      ids_[worker] = std::move(pending_ids_[worker]);
       lock.unlock();
       old.reset();  // its session is freed off the lock
       lock.lock();
@@ -249,6 +263,7 @@ void DetectionService::Loop(size_t worker) {
     Detector* detector = DetectorOf(*cam, worker);
     const bool shared = c.own == nullptr;
     std::shared_ptr<const Tap> tap = shared ? tap_ : nullptr;
+    std::string model = shared ? ids_[worker] : detector->name();
     c.running = true;
     lock.unlock();
     const Timestamp t0 = SteadyNow();
@@ -268,6 +283,7 @@ void DetectionService::Loop(size_t worker) {
     }
     if (dets.ok()) {
       c.result = DetectionResult{std::move(dets).value(), run, t0 - c.enqueued};
+      c.result->value().model = std::move(model);
     } else {
       c.result = Result<DetectionResult>(dets.status());
     }

@@ -73,8 +73,11 @@ class DetectionService {
   void UpdateCamera(int cam, CameraSchedule schedule);
   void SetArmed(int cam, bool armed);
   CameraScheduleStats stats(int cam) const;
-  // One instance per worker (same count as the workers; see Hot swap above).
-  Status ReplaceShared(std::vector<std::unique_ptr<Detector>> next);
+  // One instance per worker (same count as the workers; see Hot swap above). `model` is the id
+  // the answers of the new instances carry (DetectionResult::model; "" = their name()).
+  Status ReplaceShared(std::vector<std::unique_ptr<Detector>> next, std::string model = "");
+  // The id the shared detector's answers carry from now on ("" = the detector's name()).
+  void SetModelId(std::string model);
   using Tap = std::function<void(const cv::Mat&, const std::vector<Detection>&, Duration)>;
   void SetTap(Tap tap);
   // The shared detector's name (the model in use now).
@@ -107,6 +110,8 @@ class DetectionService {
 
   std::vector<std::unique_ptr<Detector>> shared_;   // one per worker
   std::vector<std::unique_ptr<Detector>> pending_;  // per worker: its next instance (swap)
+  std::vector<std::string> ids_;                    // per worker: its answers' model id
+  std::vector<std::string> pending_ids_;
   std::shared_ptr<const Tap> tap_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -294,13 +294,14 @@ TEST(DetectionServiceSwapTest, ReplaceSharedSwapsBetweenRunsWithoutLosingRequest
     if (i == 20) {
       std::vector<std::unique_ptr<Detector>> next;
       next.push_back(std::make_unique<CountingDetector>(0.7f));
-      ASSERT_TRUE(service.ReplaceShared(std::move(next)).ok());
+      ASSERT_TRUE(service.ReplaceShared(std::move(next), "det@2").ok());
     }
     auto r = client->Detect(kImage, SteadyNow());
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ++answered;
     const float tag = r->detections.at(0).score;
     (tag == 0.5f ? old_answers : new_answers)++;
+    EXPECT_EQ(r->model, tag == 0.5f ? "counting" : "det@2");  // the answer names its model
     if (new_answers > 0) EXPECT_EQ(tag, 0.7f) << "an old answer after the swap";
   }
   EXPECT_EQ(answered, 60);

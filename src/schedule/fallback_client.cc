@@ -124,6 +124,7 @@ Result<DetectionResult> FallbackClient::DetectRemote(const cv::Mat& image, Times
   out.detections = std::move(r->detections);
   out.run = r->round_trip;
   out.source = DetectionSource::kBackend;
+  out.model = "backend/" + r->model;
   return out;
 }
 

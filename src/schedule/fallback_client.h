@@ -59,6 +59,7 @@ struct FallbackMetrics {
 struct RemoteDetections {
   std::vector<Detection> detections;
   Duration round_trip;
+  std::string model;  // the backend's model id
 };
 using RemoteDetectFn = std::function<Result<RemoteDetections>(const cv::Mat& bgr, Timestamp now)>;
 
