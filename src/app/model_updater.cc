@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "app/log_line.h"
@@ -200,14 +201,30 @@ Result<std::vector<std::unique_ptr<Detector>>> ModelUpdater::Load(const Installe
 }
 
 void ModelUpdater::Loop() {
+  // A file is taken once its size was the same at two polls in a row: one still being copied
+  // into the inbox is not read half-written.
+  std::map<std::string, uintmax_t> sizes;
   while (Wait(o_.poll_s)) {
-    std::vector<std::string> bundles;
+    std::map<std::string, uintmax_t> now;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(o_.inbox, ec)) {
-      if (e.is_regular_file() && e.path().extension() == ".esm") bundles.push_back(e.path());
+      if (e.is_regular_file() && e.path().extension() == ".esm") {
+        now[e.path().string()] = e.file_size(ec);
+      }
     }
-    std::sort(bundles.begin(), bundles.end());
-    if (!bundles.empty()) Process(bundles.front());
+    std::string stable;
+    for (const auto& [path, size] : now) {  // in name order
+      auto before = sizes.find(path);
+      if (before != sizes.end() && before->second == size) {
+        stable = path;
+        break;
+      }
+    }
+    if (!stable.empty()) {
+      Process(stable);
+      now.erase(stable);  // moved away (or to be looked at again from scratch)
+    }
+    sizes = std::move(now);
   }
 }
 

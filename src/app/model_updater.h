@@ -6,7 +6,8 @@
 // - StartupModel(): with models.store set and an active model in it, the detector options the
 //   device starts with (type onnx, the model's file, head and input size); otherwise the
 //   configured ones. A store whose active model fails its checksums is an error (exit 2).
-// - One thread; every poll_s it takes the first *.esm file (by name) in the inbox and:
+// - One thread; every poll_s it takes the first *.esm file (by name) in the inbox whose size has
+//   not changed since the previous poll (a file still being copied in is left for later), and:
 //   1. verifies it (trusted_keys) and installs it into the store (not active): failures are a
 //      `rejected` event with the one-line reason, and change nothing;
 //   2. loads the candidate (one instance, off the detection threads): a model that does not
