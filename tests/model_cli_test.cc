@@ -82,10 +82,10 @@ TEST_F(ModelCli, PackFillsTheManifestFromTheModelAndTheStoreSwitchesAB) {
   EXPECT_EQ(List(store)["active"], "det@1");
   // A device with the store runs its active model, and its events name it.
   const std::string events = dir_ + "/events.jsonl";
-  const ProcessResult run = RunProcess(Cmd({"run", "--source", kVtest, "--max-frames", "40",
-                                            "--set", "models.store=" + store, "--events-out",
-                                            events}),
-                                       120);
+  const ProcessResult run =
+      RunProcess(Cmd({"run", "--source", kVtest, "--max-frames", "40", "--set",
+                      "models.store=" + store, "--events-out", events}),
+                 120);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::ifstream in(events);
   int named = 0, unnamed = 0;
@@ -215,7 +215,15 @@ TEST_F(ModelCli, ARunningDeviceShadowsPromotesRejectsAndRollsBack) {
        models_ + "/nanodet-m-416.onnx", "--out", dir_ + "/v3/nanodet-m-416.onnx", "--no-classes"},
       120);
   if (made.exit_code != 0) GTEST_SKIP() << "python3-onnx absent: " << made.err;
-  const std::string b1 = Pack("1"), b2 = Pack("2"), b3 = Pack("3");
+  fs::create_directories(dir_ + "/v4");
+  ASSERT_EQ(
+      RunProcess({"/usr/bin/python3", std::string(ES_SOURCE_DIR) + "/tools/make_model_variant.py",
+                  "--in", models_ + "/nanodet-m-416.onnx", "--out", dir_ + "/v4/nanodet-m-416.onnx",
+                  "--slow", "24"},
+                 120)
+          .exit_code,
+      0);
+  const std::string b1 = Pack("1"), b2 = Pack("2"), b3 = Pack("3"), b4 = Pack("4");
   const std::string pub = dir_ + "/release.pub";
   const std::string store = dir_ + "/store", inbox = dir_ + "/inbox";
   ASSERT_EQ(Model({"install", b1, "--pub", pub, "--store", store, "--activate"}).exit_code, 0);
@@ -229,6 +237,7 @@ TEST_F(ModelCli, ARunningDeviceShadowsPromotesRejectsAndRollsBack) {
   std::ofstream(inbox + "/a-tampered.esm", std::ios::binary) << tampered;
   fs::copy_file(b2, inbox + "/b-det2.esm");  // the 320 model: promoted
   fs::copy_file(b3, inbox + "/c-det3.esm");  // detects nothing: rejected in shadow
+  fs::copy_file(b4, inbox + "/d-det4.esm");  // the same detections, ~7x slower: rejected
   const auto config = [&](double min_detection_ratio) {
     const std::string path = dir_ + "/run.yaml";
     std::ofstream(path) << "models: {store: \"" << store << "\", trusted_keys: [\"" << pub
@@ -248,14 +257,17 @@ TEST_F(ModelCli, ARunningDeviceShadowsPromotesRejectsAndRollsBack) {
   std::vector<std::string> actions;
   for (const json& e : m["events"])
     actions.push_back(e["action"].get<std::string>() + " " + e["model"].get<std::string>());
-  EXPECT_EQ(actions,
-            (std::vector<std::string>{"rejected a-tampered.esm", "received det@2", "promoted det@2",
-                                      "received det@3", "rejected det@3"}))
+  EXPECT_EQ(actions, (std::vector<std::string>{"rejected a-tampered.esm", "received det@2",
+                                               "promoted det@2", "received det@3", "rejected det@3",
+                                               "received det@4", "rejected det@4"}))
       << m.dump();
   for (const json& e : m["events"]) {
     if (e["action"] == "promoted") {
       EXPECT_GE(e["f1"].get<double>(), 0.6) << e.dump();
       EXPECT_GT(e["active_p99_ms"].get<double>(), 0) << e.dump();
+    }
+    if (e["model"] == "det@4" && e["action"] == "rejected") {
+      EXPECT_NE(e["reason"].get<std::string>().find("run p99"), std::string::npos) << e.dump();
     }
     if (e["model"] == "det@3") {
       EXPECT_TRUE(e["action"] == "received" ||
@@ -272,7 +284,7 @@ TEST_F(ModelCli, ARunningDeviceShadowsPromotesRejectsAndRollsBack) {
   // The same promotion under a strict watch: the 320 model keeps fewer detections per frame
   // than the 416 one did, so it is rolled back to det@1.
   ASSERT_EQ(Model({"activate", "det@1", "--store", store}).exit_code, 0);
-  fs::copy_file(b2, inbox + "/d-det2-again.esm");
+  fs::copy_file(b2, inbox + "/e-det2-again.esm");
   r = RunProcess({kBin, "run", "--config", config(1.0), "--source", kVtest, "--realtime",
                   "--max-frames", "250", "--json"},
                  180);
