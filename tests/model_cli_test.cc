@@ -134,6 +134,19 @@ TEST_F(ModelCli, RefusedBundlesAreOneLineExitTwoAndChangeNothing) {
   const json l = List(store);
   EXPECT_EQ(l["active"], "det@1");
   EXPECT_EQ(l["models"].size(), 1u);
+  // Not a bundle file at all: a stream with no end, a folder. One line, exit 2, no hang.
+  for (const std::string& path : {std::string("/dev/zero"), dir_}) {
+    const ProcessResult r = Model({"verify", path, "--pub", pub});
+    EXPECT_EQ(r.exit_code, 2) << path << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  // Store commands: an id that is a path, and a store that does not exist.
+  ProcessResult bad = Model({"activate", "../../tmp", "--store", store});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("expected NAME@VERSION"), std::string::npos) << bad.err;
+  bad = Model({"list", "--store", dir_ + "/no-store"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_FALSE(fs::exists(dir_ + "/no-store"));
   // Model updates on a device: an inbox needs trusted keys, and a key file must be one.
   std::ofstream(dir_ + "/nokeys.yaml")
       << "models: {store: \"" << store << "\", inbox: \"" << dir_ << "/inbox\"}\n";

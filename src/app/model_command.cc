@@ -2,25 +2,19 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "app/exit_codes.h"
+#include "core/text_file.h"
 #include "models/bundle.h"
 #include "models/model_store.h"
 #include "models/pack.h"
 
 namespace es {
 namespace {
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(path + ": cannot be read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 Result<std::vector<PublicKey>> TrustedKeys(const std::vector<std::string>& paths) {
   if (paths.empty()) return InvalidArgument("name the trusted public key(s) with --pub");
@@ -34,7 +28,11 @@ Result<std::vector<PublicKey>> TrustedKeys(const std::vector<std::string>& paths
 
 Result<Bundle> ReadBundle(const ModelArgs& a) {
   ES_ASSIGN_OR_RETURN(std::vector<PublicKey> keys, TrustedKeys(a.pubs));
-  ES_ASSIGN_OR_RETURN(std::string bytes, ReadFile(a.bundle));
+  std::error_code ec;
+  if (std::filesystem::exists(a.bundle, ec) && !std::filesystem::is_regular_file(a.bundle, ec)) {
+    return InvalidArgument("'" + a.bundle + "' is not a bundle file");
+  }
+  ES_ASSIGN_OR_RETURN(std::string bytes, ReadTextFile(a.bundle, kMaxBundleBytes));
   auto b = DecodeBundle(bytes, keys);
   if (!b.ok()) return b.status().WithContext(a.bundle);
   return b;
@@ -51,7 +49,12 @@ nlohmann::ordered_json Describe(const InstalledModel& m) {
           {"previous", m.previous}};
 }
 
-Result<ModelStore> OpenStore(const ModelArgs& a) {
+Result<ModelStore> OpenStore(const ModelArgs& a, bool create) {
+  std::error_code ec;
+  if (!create && !std::filesystem::is_directory(a.store, ec)) {
+    return NotFound("model store " + a.store +
+                    " does not exist (edgesight model install makes it)");
+  }
   ModelStoreOptions o;
   if (const char* crash = std::getenv("EDGESIGHT_CRASH_AT")) o.crash_at = crash;
   return ModelStore::Open(a.store, o);
@@ -100,7 +103,7 @@ int Run(const ModelArgs& a) {
   if (*a.install) {
     auto b = ReadBundle(a);
     if (!b.ok()) return ReportError(b.status());
-    auto store = OpenStore(a);
+    auto store = OpenStore(a, /*create=*/true);
     if (!store.ok()) return ReportError(store.status());
     auto m = store->Install(*b);
     if (!m.ok()) return ReportError(m.status());
@@ -110,7 +113,7 @@ int Run(const ModelArgs& a) {
     }
     return Print(Describe(*m));
   }
-  auto store = OpenStore(a);
+  auto store = OpenStore(a, /*create=*/false);
   if (!store.ok()) return ReportError(store.status());
   if (*a.activate_cmd) {
     if (Status s = store->Activate(a.id); !s.ok()) return ReportError(s);

@@ -9,6 +9,7 @@
 
 #include "app/log_line.h"
 #include "core/bounded_queue.h"
+#include "core/text_file.h"
 #include "detect/detector.h"
 #include "models/canary.h"
 
@@ -22,14 +23,6 @@ struct Sample {
   std::vector<Detection> detections;
   Duration run;
 };
-
-Result<std::string> ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(path + ": cannot be read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 DetectorOptions OptionsFor(const InstalledModel& m, DetectorOptions base) {
   base.type = "onnx";
@@ -237,7 +230,7 @@ void ModelUpdater::Process(const std::string& path) {
     if (ec) fs::remove(path, ec);  // never looked at twice
   };
   // 1. verify and install.
-  auto bytes = ReadAll(path);
+  auto bytes = ReadTextFile(path, kMaxBundleBytes);
   Result<Bundle> bundle = bytes.ok() ? DecodeBundle(*bytes, keys_) : Result<Bundle>(bytes.status());
   if (!bundle.ok()) {
     Event("rejected", file, {{"reason", bundle.status().message()}});

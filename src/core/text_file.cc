@@ -14,10 +14,20 @@ Result<std::string> ReadTextFile(const std::string& path, size_t max_bytes) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("cannot open '" + path + "': " + std::strerror(errno));
-  std::string text(max_bytes + 1, '\0');  // one byte past the limit tells a larger file apart
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  // A regular file is sized up front; anything else (a pipe, /dev/zero) is read in chunks up to
+  // one byte past the limit, so memory follows what arrives, never max_bytes at once.
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > max_bytes) {
+    return InvalidArgument("'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  std::string text;
+  if (!ec) text.reserve(static_cast<size_t>(size));
+  char chunk[1 << 16];
+  while (in && text.size() <= max_bytes) {
+    in.read(chunk, sizeof(chunk));
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+  }
   if (in.bad()) return NotFound("cannot read '" + path + "': " + std::strerror(errno));
-  text.resize(static_cast<size_t>(in.gcount()));
   if (text.size() > max_bytes) {
     return InvalidArgument("'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes");
   }

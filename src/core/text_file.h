@@ -2,9 +2,10 @@
 // as values.
 //
 // Contract
-// - ReadTextFile: the file's bytes. kNotFound "cannot open 'PATH': <strerror>" when it cannot be
-//   opened; kInvalidArgument "'PATH' is a directory"; kInvalidArgument when it is larger than
-//   max_bytes (a report is kilobytes; /dev/zero or a video passed by mistake is refused).
+// - ReadTextFile: the file's bytes (any bytes: model bundles too). kNotFound "cannot open
+//   'PATH': <strerror>" when it cannot be opened; kInvalidArgument "'PATH' is a directory";
+//   kInvalidArgument when it is larger than max_bytes (a report is kilobytes; /dev/zero or a
+//   video passed by mistake is refused). Memory is the file's size, not max_bytes.
 // - WriteTextFile: creates or truncates PATH and writes `text`; kInvalidArgument "cannot write
 //   'PATH': <strerror>" on failure (a missing folder, no permission, a full disk at close).
 // Thread-safety: re-entrant.

@@ -42,6 +42,8 @@
 namespace es {
 
 inline constexpr const char* kRuntimeVersion = "0.1.0";
+// Bundles (and the files of a model folder) larger than this are refused when read.
+inline constexpr size_t kMaxBundleBytes = size_t{2} << 30;
 
 struct BundleFile {
   std::string name;

@@ -10,6 +10,8 @@
 #include <random>
 #include <sstream>
 
+#include "core/text_file.h"
+
 namespace es {
 namespace {
 
@@ -38,14 +40,6 @@ Status WriteFileSynced(const std::string& path, const std::string& bytes) {
   const bool synced = ::fsync(fd) == 0;
   ::close(fd);
   return synced ? Status::Ok() : Unavailable(path + ": fsync failed");
-}
-
-Result<std::string> ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(path + ": cannot be read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::string RandomSuffix() {
@@ -93,15 +87,16 @@ Status ModelStore::SetLink(const char* link, const std::string& id) {
   return FsyncPath(dir_, true);
 }
 
-Result<InstalledModel> ModelStore::Read(const std::string& id) const {
+Result<InstalledModel> ModelStore::Read(const std::string& id,
+                                        std::vector<BundleFile>* files) const {
   InstalledModel m;
   m.id = id;
   m.dir = (fs::path(dir_) / "models" / id).string();
-  ES_ASSIGN_OR_RETURN(std::string text, ReadAll(m.dir + "/manifest.json"));
+  ES_ASSIGN_OR_RETURN(std::string text, ReadTextFile(m.dir + "/manifest.json"));
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return DataLoss(m.dir + "/manifest.json: not JSON");
-  std::vector<BundleFile> files;
-  ES_ASSIGN_OR_RETURN(m.manifest, ManifestFromJson(j, &files));
+  std::vector<BundleFile> listed;
+  ES_ASSIGN_OR_RETURN(m.manifest, ManifestFromJson(j, files ? files : &listed));
   m.model_path = m.dir + "/" + m.manifest.model_file;
   m.active = LinkTarget("active") == id;
   m.previous = LinkTarget("previous") == id;
@@ -114,7 +109,7 @@ Result<InstalledModel> ModelStore::Install(const Bundle& bundle) {
   const std::string manifest = bundle.manifest.ToJson(bundle.files).dump(2) + "\n";
   std::error_code ec;
   if (fs::exists(final_dir, ec)) {
-    auto have = ReadAll((final_dir / "manifest.json").string());
+    auto have = ReadTextFile((final_dir / "manifest.json").string());
     if (have.ok() && *have == manifest) return Read(id);  // the same bundle again
     return InvalidArgument("model " + id + " is installed already with other files (a version " +
                            "is immutable: give the new one another version)");
@@ -145,6 +140,10 @@ Result<InstalledModel> ModelStore::Install(const Bundle& bundle) {
 }
 
 Status ModelStore::Activate(const std::string& id) {
+  if (id.find('@') == std::string::npos || id.find('/') != std::string::npos ||
+      id.rfind(".tmp-", 0) == 0) {
+    return InvalidArgument("model id '" + id + "': expected NAME@VERSION (edgesight model list)");
+  }
   std::error_code ec;
   if (!fs::is_directory(fs::path(dir_) / "models" / id, ec)) {
     return NotFound("model " + id + " is not installed");
@@ -180,12 +179,10 @@ Status ModelStore::Deactivate() {
 Result<std::optional<InstalledModel>> ModelStore::Active() const {
   const std::string id = LinkTarget("active");
   if (id.empty()) return std::optional<InstalledModel>();
-  ES_ASSIGN_OR_RETURN(InstalledModel m, Read(id));
   std::vector<BundleFile> files;
-  ES_ASSIGN_OR_RETURN(std::string text, ReadAll(m.dir + "/manifest.json"));
-  ES_RETURN_IF_ERROR(ManifestFromJson(nlohmann::json::parse(text), &files).status());
+  ES_ASSIGN_OR_RETURN(InstalledModel m, Read(id, &files));
   for (const BundleFile& f : files) {
-    ES_ASSIGN_OR_RETURN(std::string bytes, ReadAll(m.dir + "/" + f.name));
+    ES_ASSIGN_OR_RETURN(std::string bytes, ReadTextFile(m.dir + "/" + f.name, kMaxBundleBytes));
     if (Sha256Hex(bytes) != f.sha256) {
       return DataLoss("model " + id + ": " + f.name + " changed on disk (sha256 mismatch)");
     }

@@ -24,7 +24,8 @@
 //   "install.rename", "activate.previous", "activate.active") at which the process SIGKILLs
 //   itself. Empty in normal use (the CLI reads EDGESIGHT_CRASH_AT; tests only).
 // Failure: I/O errors -> kUnavailable naming the path (the store is unchanged or, for a crash
-// mid-install, cleaned on the next Open); unknown ids -> kNotFound.
+// mid-install, cleaned on the next Open); unknown ids -> kNotFound; an id that is not
+// NAME@VERSION (a path such as "../x") -> kInvalidArgument.
 // Thread-safety: one ModelStore per process at a time changes a directory (not locked across
 // processes: the CLI and a running device should not install at the same moment).
 #pragma once
@@ -68,7 +69,9 @@ class ModelStore {
 
  private:
   ModelStore(std::string dir, ModelStoreOptions o) : dir_(std::move(dir)), o_(std::move(o)) {}
-  Result<InstalledModel> Read(const std::string& id) const;
+  // The installed model `id`; its manifest's file list into *files when given.
+  Result<InstalledModel> Read(const std::string& id,
+                              std::vector<BundleFile>* files = nullptr) const;
   std::string LinkTarget(const char* link) const;  // the id a link points to, or ""
   Status SetLink(const char* link, const std::string& id);
   void MaybeCrash(const char* step) const;

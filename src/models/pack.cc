@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/text_file.h"
 #include "detect/coco_classes.h"
 #include "detect/detector.h"
 #include "detect/onnx_model_info.h"
@@ -15,14 +16,6 @@ namespace es {
 namespace {
 
 namespace fs = std::filesystem;
-
-Result<std::string> ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(path.string() + ": cannot be read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 }  // namespace
 
@@ -39,7 +32,7 @@ Result<std::string> PackDirectory(const std::string& dir, const SecretKey& secre
   std::vector<BundleFile> files;
   std::vector<std::string> onnx;
   for (const fs::path& p : paths) {
-    ES_ASSIGN_OR_RETURN(std::string bytes, ReadAll(p));
+    ES_ASSIGN_OR_RETURN(std::string bytes, ReadTextFile(p.string(), kMaxBundleBytes));
     if (p.filename() == "manifest.json") {
       m = nlohmann::json::parse(bytes, nullptr, false);
       if (!m.is_object()) return InvalidArgument(p.string() + ": not a JSON object");
