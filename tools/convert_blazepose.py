@@ -51,16 +51,14 @@ Needs numpy and onnx (Debian: python3-numpy, python3-onnx) and the ffmpeg CLI fo
 Deterministic: the same inputs give a byte-identical .onnx file.
 """
 
-import argparse
 import os
-import subprocess
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tfjs_graph import (Converter, fold_pads_and_bias, load_tfjs, prune,  # noqa: E402
-                        read_letterboxed, run_tf_graph)
+                        converter_main, read_letterboxed, run_tf_graph)
 
 INPUT_SIZE = 256
 NUM_LANDMARKS = 39
@@ -178,39 +176,18 @@ def verify(nodes, consts, onnx_path, image_path):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--json", required=True, help="TF.js model.json (blazepose-lite.json)")
-    ap.add_argument("--bin", required=True, help="TF.js weights (blazepose-lite.bin)")
-    ap.add_argument("--out", help="output .onnx path")
-    ap.add_argument("--name", default="lite", help="variant named in the model (lite|full|heavy)")
-    ap.add_argument("--verify", metavar="IMAGE", help="compare TF graph vs ONNX on IMAGE")
-    ap.add_argument("--reference", metavar="IMAGE", help="run the TF graph on IMAGE")
-    ap.add_argument("--reference-out", metavar="FILE", help="where --reference writes")
-    args = ap.parse_args()
-    if not args.out and not args.reference:
-        ap.error("give --out (convert) or --reference IMAGE --reference-out FILE")
-    if args.verify and not args.out:
-        ap.error("--verify needs --out")
-    if bool(args.reference) != bool(args.reference_out):
-        ap.error("--reference and --reference-out go together")
-    try:
-        nodes, consts = load_tfjs(args.json, args.bin)
-        if args.reference:
-            lm, flag = tf_reference(nodes, consts, read_letterboxed(args.reference, INPUT_SIZE))
-            write_reference(args.reference_out, lm, flag)
-            print(summary(lm, flag))
-        if args.out:
-            model = build_onnx(nodes, consts, args.name)
-            data = model.SerializeToString(deterministic=True)
-            with open(args.out, "wb") as f:
-                f.write(data)
-    except (OSError, ValueError, KeyError, subprocess.CalledProcessError) as e:
-        print("convert_blazepose: error: %s" % e, file=sys.stderr)
-        return 1
-    if args.verify:
-        return verify(nodes, consts, args.out, args.verify)
-    return 0
+    def reference(nodes, consts, image, out_path):
+        lm, flag = tf_reference(nodes, consts, read_letterboxed(image, INPUT_SIZE))
+        write_reference(out_path, lm, flag)
+        print(summary(lm, flag))
 
+    def add_args(ap):
+        ap.add_argument("--name", default="lite",
+                        help="variant named in the model (lite|full|heavy)")
+
+    return converter_main(__doc__, "convert_blazepose", "blazepose-lite",
+                          lambda nodes, consts, args: build_onnx(nodes, consts, args.name),
+                          reference, verify, add_args)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -984,3 +984,45 @@ def read_letterboxed(image_path, size):
     if len(raw) != size * size * 3:
         raise ValueError("ffmpeg returned %d bytes for %s" % (len(raw), image_path))
     return np.frombuffer(raw, np.uint8).reshape(size, size, 3)
+
+
+def converter_main(doc, tool, stem, build, reference, verify, add_args=None):
+    """The command line the pose converters share: --json/--bin (the TF.js model, STEM.json and
+    STEM.bin), --out (convert), --verify IMAGE (after --out), --reference IMAGE --reference-out
+    FILE. build(nodes, consts, args) returns the ONNX model; reference(nodes, consts, image,
+    out_path) writes the TF graph's outputs on IMAGE; verify(nodes, consts, onnx_path, image)
+    returns the exit code. add_args(parser) adds the converter's own flags. Returns the exit
+    code; errors are one line "TOOL: error: ..." and 1."""
+    import argparse
+    import subprocess
+    import sys
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--json", required=True, help="TF.js model.json (%s.json)" % stem)
+    ap.add_argument("--bin", required=True, help="TF.js weights (%s.bin)" % stem)
+    ap.add_argument("--out", help="output .onnx path")
+    if add_args:
+        add_args(ap)
+    ap.add_argument("--verify", metavar="IMAGE", help="compare TF graph vs ONNX on IMAGE")
+    ap.add_argument("--reference", metavar="IMAGE", help="run the TF graph on IMAGE")
+    ap.add_argument("--reference-out", metavar="FILE", help="where --reference writes")
+    args = ap.parse_args()
+    if not args.out and not args.reference:
+        ap.error("give --out (convert) or --reference IMAGE --reference-out FILE")
+    if args.verify and not args.out:
+        ap.error("--verify needs --out")
+    if bool(args.reference) != bool(args.reference_out):
+        ap.error("--reference and --reference-out go together")
+    try:
+        nodes, consts = load_tfjs(args.json, args.bin)
+        if args.reference:
+            reference(nodes, consts, args.reference, args.reference_out)
+        if args.out:
+            data = build(nodes, consts, args).SerializeToString(deterministic=True)
+            with open(args.out, "wb") as f:
+                f.write(data)
+    except (OSError, ValueError, KeyError, subprocess.CalledProcessError) as e:
+        print("%s: error: %s" % (tool, e), file=sys.stderr)
+        return 1
+    if args.verify:
+        return verify(nodes, consts, args.out, args.verify)
+    return 0
