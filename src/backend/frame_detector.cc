@@ -72,14 +72,9 @@ Status FrameDetector::Start() {
     Detector* p = d.get();
     threads_.emplace_back([this, p] { Loop(p); });
   }
-  MqttTransportCallbacks cb;
-  cb.on_connect = [this](int rc) { connected_ = rc == 0; };
-  cb.on_disconnect = [this](int) { connected_ = false; };
-  cb.on_publish = [](int) {};
-  cb.on_message = [this](const std::string& topic, std::string_view payload) {
-    OnMessage(topic, payload);
-  };
-  return transport_->Start(std::move(cb));
+  return transport_->Start(SubscriberCallbacks(
+      &connected_,
+      [this](const std::string& topic, std::string_view payload) { OnMessage(topic, payload); }));
 }
 
 void FrameDetector::Stop() {
@@ -177,8 +172,7 @@ void FrameDetector::Answer(Detector* detector, FrameRequest req) {
 
 void FrameDetector::Publish(const DetectionsReply& reply) {
   std::lock_guard lock(publish_mu_);
-  (void)transport_->Publish(DetectionsTopic(reply.device),
-                            EncodeDetectionsReply(reply), 0, false);
+  (void)transport_->Publish(DetectionsTopic(reply.device), EncodeDetectionsReply(reply), 0, false);
 }
 
 FrameDetectorStats FrameDetector::stats() const {

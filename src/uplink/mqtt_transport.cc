@@ -259,6 +259,17 @@ class MosquittoTransport final : public MqttTransport {
 
 }  // namespace
 
+MqttTransportCallbacks SubscriberCallbacks(
+    std::atomic<bool>* connected,
+    std::function<void(const std::string& topic, std::string_view payload)> on_message) {
+  MqttTransportCallbacks cb;
+  cb.on_connect = [connected](int rc) { *connected = rc == 0; };
+  cb.on_disconnect = [connected](int) { *connected = false; };
+  cb.on_publish = [](int) {};
+  cb.on_message = std::move(on_message);
+  return cb;
+}
+
 std::string ConnackReason(int rc) {
   switch (rc) {
     case 0:

@@ -38,6 +38,7 @@
 // Failure: bad options (unreadable CA file, empty client id) -> kInvalidArgument from Make*.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -60,6 +61,13 @@ struct MqttSubscription {
   std::string filter;  // topic filter, wildcards and "$share/<group>/..." allowed
   int qos = 1;
 };
+
+// Callbacks of a plain subscriber (a connection that only receives, or publishes QoS 0): the
+// connection state into *connected (true after an accepted CONNACK, false on a disconnect),
+// PUBACKs ignored, messages to on_message. *connected must outlive the transport's Stop().
+MqttTransportCallbacks SubscriberCallbacks(
+    std::atomic<bool>* connected,
+    std::function<void(const std::string& topic, std::string_view payload)> on_message);
 
 // The MQTT 3.1.1 CONNACK return code in words ("not authorised", "bad user name or password").
 std::string ConnackReason(int rc);

@@ -55,14 +55,9 @@ MqttSubscription RemoteDetector::Subscription(const std::string& device) {
 }
 
 Status RemoteDetector::Start() {
-  MqttTransportCallbacks cb;
-  cb.on_connect = [this](int rc) { connected_ = rc == 0; };
-  cb.on_disconnect = [this](int) { connected_ = false; };
-  cb.on_publish = [](int) {};
-  cb.on_message = [this](const std::string& topic, std::string_view payload) {
-    OnMessage(topic, payload);
-  };
-  return transport_->Start(std::move(cb));
+  return transport_->Start(SubscriberCallbacks(
+      &connected_,
+      [this](const std::string& topic, std::string_view payload) { OnMessage(topic, payload); }));
 }
 
 void RemoteDetector::Stop() {
