@@ -10,6 +10,7 @@
 #include "app/exit_codes.h"
 #include "app/log_line.h"
 #include "app/mqtt_url.h"
+#include "app/rollout_command.h"
 #include "app/shutdown_signals.h"
 #include "backend/backend_api.h"
 #include "backend/backend_config.h"
@@ -234,6 +235,7 @@ int BackendMain(int argc, char** argv) {
   BlockShutdownSignals();
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
   ConfigureLogging();
+  if (argc > 1 && std::string(argv[1]) == "rollout") return RolloutMain(argc - 1, argv + 1);
   CLI::App app{"edgesight-backend: verifies escalations, stores every device's messages"};
   app.set_version_flag("--version", "edgesight-backend 0.1.0");
   BackendFlags f;
@@ -245,6 +247,7 @@ int BackendMain(int argc, char** argv) {
   app.add_option("--db", f.db, "store file (overrides store.path)");
   app.add_option("--http", f.http, "HOST:PORT or 'off' (overrides http.listen)");
   app.add_flag("--keys", f.keys, "list every configuration key with its default and exit");
+  app.footer("Fleet model rollouts: edgesight-backend rollout --help");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

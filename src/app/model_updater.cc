@@ -10,6 +10,7 @@
 #include "app/log_line.h"
 #include "core/bounded_queue.h"
 #include "core/text_file.h"
+#include "models/signing_key.h"
 #include "detect/detector.h"
 #include "models/canary.h"
 
@@ -57,6 +58,7 @@ DetectionService::Tap MakeTap(std::shared_ptr<BoundedQueue<Sample>> queue, bool 
 std::string ModelsTopic(const std::string& device) { return "edgesight/v1/" + device + "/models"; }
 
 void ModelUpdater::Deliver(const std::string& inbox, std::string_view bundle) {
+  if (bundle.empty()) return;  // a retained bundle cleared (an aborted rollout)
   static std::atomic<int64_t> delivered{0};
   const std::string name =
       "mqtt-" + std::to_string(WallNowMicros() / 1000) + "-" + std::to_string(++delivered) + ".esm";
@@ -158,6 +160,7 @@ void ModelUpdater::Event(const std::string& action, const std::string& model,
           {"model", model},
           {"t_unix_ms", now_ms}};
     ev["start_id"] = ev["id"];
+    if (!bundle_sha256_.empty()) ev["bundle_sha256"] = bundle_sha256_;
     for (auto& [k, v] : extra.items()) ev[k] = v;
     counts_[action] = counts_[action].get<int>() + 1;
     log_.push_back(ev);
@@ -231,6 +234,10 @@ void ModelUpdater::Process(const std::string& path) {
   };
   // 1. verify and install.
   auto bytes = ReadTextFile(path, kMaxBundleBytes);
+  {
+    std::lock_guard lock(mu_);  // every event of this bundle names it (fleet rollouts match on it)
+    bundle_sha256_ = bytes.ok() ? Sha256Hex(*bytes) : "";
+  }
   Result<Bundle> bundle = bytes.ok() ? DecodeBundle(*bytes, keys_) : Result<Bundle>(bytes.status());
   if (!bundle.ok()) {
     Event("rejected", file, {{"reason", bundle.status().message()}});

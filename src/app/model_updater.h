@@ -24,7 +24,8 @@
 //   inbox/rejected/), so it is looked at once. A bundle of the model in use is only moved (a
 //   retained MQTT bundle comes again on every connection).
 // - Every step is an event {"v":1,"id":"<device>/model/<n>","type":"model","action":
-//   "received|rejected|promoted|rolled_back","model":"name@version","reason",...figures}
+//   "received|rejected|promoted|rolled_back","model":"name@version","bundle_sha256":"<hex of
+//   the bundle file>","reason",...figures}
 //   committed to the outbox (topic edgesight/v1/<device>/device/events, stream "device") when
 //   there is one, a log line, and a counter edgesight_model_updates_total{action}; the model in
 //   use is the gauge edgesight_model_info{model}.
@@ -79,7 +80,8 @@ class ModelUpdater {
   // A bundle received over MQTT (ModelsTopic): written into `inbox` atomically (a temporary
   // file renamed to mqtt-<unix ms>-<n>.esm), where the loop takes it like any other. Needs no
   // updater (it may run before one exists); called on the transport thread. An inbox that
-  // cannot be written is logged and the bundle dropped.
+  // cannot be written is logged and the bundle dropped; an empty payload (a cleared retained
+  // bundle) is ignored.
   static void Deliver(const std::string& inbox, std::string_view bundle);
   nlohmann::json Summary() const;
 
@@ -106,6 +108,7 @@ class ModelUpdater {
   nlohmann::json counts_ = {{"received", 0}, {"rejected", 0}, {"promoted", 0}, {"rolled_back", 0}};
   std::vector<nlohmann::json> log_;  // the events of this run (summary)
   std::string in_use_;
+  std::string bundle_sha256_;  // of the bundle being processed
 };
 
 }  // namespace es

@@ -478,6 +478,10 @@ void ServeDeviceView(const SiteConfig& site, const HttpOptions& o, Device* dev) 
   if (dev->uplink && dev->uplink->publisher()) {
     dev->uplink->publisher()->SetReadiness(
         [view] { return CheckReadiness(MeasureReadiness(*view)).body; });
+    // The model in use, for fleet rollouts (edgesight-backend rollout).
+    if (DetectionService* service = dev->detection.get()) {
+      dev->uplink->publisher()->SetModel([service] { return service->model_id(); });
+    }
   }
   if (!dev->http) return;
   AddDeviceRoutes(view, dev->http.get());

@@ -101,6 +101,11 @@ std::string DetectionService::shared_name() const {
   return shared_.front() ? shared_.front()->name() : "";
 }
 
+std::string DetectionService::model_id() const {
+  std::lock_guard lock(mu_);
+  return ids_.empty() ? "" : ids_.front();
+}
+
 DetectionService::~DetectionService() { Stop(); }
 
 int DetectionService::AddCamera(std::string id, CameraSchedule schedule,

@@ -82,6 +82,8 @@ class DetectionService {
   void SetTap(Tap tap);
   // The shared detector's name (the model in use now).
   std::string shared_name() const;
+  // The id the shared detector's answers carry now (SetModelId / ReplaceShared's model).
+  std::string model_id() const;
   size_t workers() const { return shared_.size(); }
   // How long the oldest request not yet answered has waited at `now` (steady clock); zero when
   // none waits. A detector that hangs shows here (/readyz).

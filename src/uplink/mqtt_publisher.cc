@@ -255,8 +255,14 @@ void MqttPublisher::SetReadiness(std::function<nlohmann::ordered_json()> readine
   readiness_ = std::move(readiness);
 }
 
+void MqttPublisher::SetModel(std::function<std::string()> model) {
+  std::lock_guard<std::mutex> lock(mu_);
+  model_ = std::move(model);
+}
+
 void MqttPublisher::PublishStatus() {
   std::function<nlohmann::ordered_json()> readiness;
+  std::function<std::string()> model;
   StatusSnapshot snap;
   snap.device = options_.device_id;
   const int64_t now = WallNow();
@@ -280,8 +286,10 @@ void MqttPublisher::PublishStatus() {
     snap.inflight = static_cast<int>(inflight_.size());
     snap.last_error = stats_.last_error;
     readiness = readiness_;
+    model = model_;
   }
   if (readiness) snap.readiness = readiness();
+  if (model) snap.model = model();
   const std::string topic = StatusTopic(options_.device_id);
   const std::string payload = OnlineStatusJson(snap);
   last_status_ = SteadyNow();

@@ -122,6 +122,8 @@ class MqttPublisher {
   // What the retained status reports as "readiness" from now on (status_message.h), computed
   // on the drain thread each time a status goes out; it must be thread-safe and outlive Stop().
   void SetReadiness(std::function<nlohmann::ordered_json()> readiness);
+  // What the retained status reports as "model" from now on; same rules as SetReadiness.
+  void SetModel(std::function<std::string()> model);
   // Disconnects and joins the drain thread; unacknowledged entries stay in the outbox.
   void Stop();
   // Wakes the drain thread (call after Outbox::Append for low latency).
@@ -166,6 +168,7 @@ class MqttPublisher {
   Timestamp down_since_;
   PublisherStats stats_;
   std::function<nlohmann::ordered_json()> readiness_;
+  std::function<std::string()> model_;
   BoundedQueue<Event> events_{"mqtt-publisher", BoundedQueue<Event>::kUnbounded,
                               QueuePolicy::kBlock};
   Worker thread_;

@@ -244,7 +244,9 @@ TEST_F(PublisherTest, PeriodicStatusJsonIsRetainedAndAccounted) {
   MakePublisher(o);
   AppendN(3);
   EXPECT_EQ(nlohmann::json::parse(OnlineStatusJson({})).count("readiness"), 0u);  // none given
+  EXPECT_EQ(nlohmann::json::parse(OnlineStatusJson({})).count("model"), 0u);
   pub_->SetReadiness([] { return nlohmann::ordered_json{{"ready", false}}; });
+  pub_->SetModel([] { return std::string("det@2"); });
   ASSERT_TRUE(pub_->Start().ok());
   fake_->Connect();
   auto status_count = [&] {
@@ -269,6 +271,7 @@ TEST_F(PublisherTest, PeriodicStatusJsonIsRetainedAndAccounted) {
   EXPECT_EQ(last["publisher"]["state"], "connected");
   EXPECT_EQ(last["publisher"]["acked"], 3);
   EXPECT_EQ(last["readiness"]["ready"], false);  // what the runtime says, as /readyz
+  EXPECT_EQ(last["model"], "det@2");                // the model in use (fleet rollouts)
   const int64_t ev_bytes = 3 * MqttPublishWireBytes(25, 11);  // topic 25, {"id":"mN"}
   EXPECT_EQ(last["sent_bytes"]["hour"]["event"], ev_bytes);
   EXPECT_EQ(last["sent_bytes"]["total"]["event"], ev_bytes);

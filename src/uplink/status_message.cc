@@ -54,6 +54,7 @@ std::string OnlineStatusJson(const StatusSnapshot& s) {
                     {"connects", s.connects},     {"disconnects", s.disconnects},
                     {"inflight", s.inflight},     {"last_error", s.last_error}};
   if (!s.readiness.is_null()) j["readiness"] = s.readiness;
+  if (!s.model.empty()) j["model"] = s.model;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -10,8 +10,10 @@
 //            "bandwidth":{"cap_bytes_per_hour":C,"crops_deferred":true|false},
 //            "publisher":{"state":"connected","published":n,"acked":n,"resent":n,
 //                         "connects":n,"disconnects":n,"inflight":n,"last_error":""},
-//            "readiness":{"ready":true,"checks":{..},"failed":[..]}}  -- as /readyz
+//            "readiness":{"ready":true,"checks":{..},"failed":[..]},  -- as /readyz
 //            (docs/operations.md); absent when the runtime gives none
+//            "model":"det@2"}  -- the detection model in use (name@version for a model-store
+//            model, the detector's name otherwise); absent when the runtime gives none
 //   offline {"v":1,"state":"offline","device":"edge0"}  -- the MQTT last will, published by the
 //            broker when the device vanishes without a clean disconnect.
 // "sent_bytes" are wire bytes acknowledged by the broker (bandwidth_budget.h) in the current
@@ -45,6 +47,7 @@ struct StatusSnapshot {
   int inflight = 0;
   std::string last_error;
   nlohmann::ordered_json readiness;  // null = absent
+  std::string model;                 // "" = absent
 };
 
 // {"event": bytes, "crop": bytes, "status": bytes, "all": bytes, "messages": n}: the wire bytes
