@@ -3,6 +3,7 @@
 // activate, rollback; refused bundles are one line and exit 2 and change nothing; and a SIGKILL
 // at each step of an install leaves a store whose active model is complete and verified.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <mosquitto.h>
 
 #include <filesystem>
@@ -210,6 +211,32 @@ TEST_F(ModelCli, AKillAtAnyInstallStepLeavesAValidActiveModel) {
   }
 }
 
+// A full disk during an install (a file size limit: writes past 1 MiB fail with EFBIG, the
+// signal ignored, as ENOSPC would): one line, a non-zero exit, the active model unchanged and
+// no half-written folder; the same install succeeds once there is room.
+TEST_F(ModelCli, AFullDiskDuringInstallLeavesTheActiveModel) {
+  const std::string b1 = Pack("1"), b2 = Pack("2");
+  const std::string pub = dir_ + "/release.pub";
+  const std::string store = dir_ + "/store";
+  ASSERT_EQ(Model({"install", b1, "--pub", pub, "--store", store, "--activate"}).exit_code, 0);
+  const ProcessResult full =
+      RunProcess({"/bin/bash", "-c",
+                  "trap '' XFSZ; ulimit -f 1024; exec \"$0\" model install \"$1\" --pub \"$2\" "
+                  "--store \"$3\" --activate",
+                  kBin, b2, pub, store},
+                 120);
+  EXPECT_EQ(full.exit_code, 1) << full.err;
+  EXPECT_EQ(std::count(full.err.begin(), full.err.end(), '\n'), 1) << full.err;
+  EXPECT_NE(full.err.find("write failed (disk full?)"), std::string::npos) << full.err;
+  const json l = List(store);
+  EXPECT_EQ(l["active"], "det@1");
+  EXPECT_EQ(l["models"].size(), 1u);
+  EXPECT_EQ(std::distance(fs::directory_iterator(store + "/models"), fs::directory_iterator()), 1)
+      << "a half-written model folder was left";
+  EXPECT_EQ(Model({"install", b2, "--pub", pub, "--store", store, "--activate"}).exit_code, 0);
+  EXPECT_EQ(List(store)["active"], "det@2");
+}
+
 }  // namespace
 }  // namespace es::testing
 
@@ -357,6 +384,57 @@ TEST_F(ModelCli, ABundlePublishedOverMqttIsPromoted) {
   std::vector<std::string> actions;
   for (const json& e : s["models"]["events"]) actions.push_back(e["action"]);
   EXPECT_EQ(actions, (std::vector<std::string>{"received", "promoted"})) << s["models"].dump();
+  EXPECT_EQ(List(store)["active"], "det@2");
+}
+
+// A bundle posted to the device's HTTP API (write access: the bearer token) is verified at once:
+// a tampered one is 422 with the reason and a rejected event, a good one 202, then promoted.
+TEST_F(ModelCli, ABundlePostedToTheHttpApiIsVerifiedAndPromoted) {
+  if (!fs::exists(kVtest)) GTEST_SKIP() << kVtest << " missing";
+  const std::string b1 = Pack("1"), b2 = Pack("2");
+  const std::string pub = dir_ + "/release.pub";
+  const std::string store = dir_ + "/store";
+  ASSERT_EQ(Model({"install", b1, "--pub", pub, "--store", store, "--activate"}).exit_code, 0);
+  const std::string token = "model-update-token-0123456789";
+  std::ofstream(dir_ + "/token") << token << "\n";
+  fs::permissions(dir_ + "/token", fs::perms::owner_read | fs::perms::owner_write);
+  const int port = FreePort();
+  std::ofstream(dir_ + "/http.yaml")
+      << "models: {store: \"" << store << "\", trusted_keys: [\"" << pub << "\"], inbox: \"" << dir_
+      << "/inbox\", poll_s: 0.2, shadow_frames: 5, shadow_period_s: 0.2, watch_frames: 10}\n"
+      << "http: {listen: \"127.0.0.1:" << port << "\", token_file: \"" << dir_ << "/token\"}\n";
+  const int pid = StartProcess({kBin, "run", "--config", dir_ + "/http.yaml", "--source", kVtest,
+                                "--realtime", "--max-frames", "150", "--json"},
+                               dir_ + "/out.log", dir_ + "/err.log");
+  httplib::Client c("127.0.0.1", port);
+  bool up = false;
+  for (int i = 0; i < 300 && !up; ++i) {
+    up = static_cast<bool>(c.Get("/healthz"));
+    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(up) << Slurp(dir_ + "/err.log");
+  std::string bytes = Slurp(b2);
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+  auto r = c.Post("/api/models", bytes, "application/octet-stream");  // no token
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  std::string tampered = bytes;
+  tampered[tampered.size() / 2] ^= 1;
+  r = c.Post("/api/models", auth, tampered, "application/octet-stream");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 422);
+  EXPECT_NE(r->body.find("signature does not verify"), std::string::npos) << r->body;
+  r = c.Post("/api/models", auth, bytes, "application/octet-stream");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 202) << r->body;
+  EXPECT_EQ(json::parse(r->body)["model"], "det@2") << r->body;
+  ASSERT_EQ(WaitExit(pid, 120), 0) << Slurp(dir_ + "/err.log");
+  const json s = json::parse(Slurp(dir_ + "/out.log").substr(Slurp(dir_ + "/out.log").find('{')),
+                             nullptr, false);
+  std::vector<std::string> actions;
+  for (const json& e : s["models"]["events"]) actions.push_back(e["action"]);
+  EXPECT_EQ(actions, (std::vector<std::string>{"rejected", "received", "promoted"}))
+      << s["models"].dump();
   EXPECT_EQ(List(store)["active"], "det@2");
 }
 

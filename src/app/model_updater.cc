@@ -1,7 +1,9 @@
 #include "app/model_updater.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,9 +12,9 @@
 #include "app/log_line.h"
 #include "core/bounded_queue.h"
 #include "core/text_file.h"
-#include "models/signing_key.h"
 #include "detect/detector.h"
 #include "models/canary.h"
+#include "models/signing_key.h"
 
 namespace es {
 namespace {
@@ -57,24 +59,62 @@ DetectionService::Tap MakeTap(std::shared_ptr<BoundedQueue<Sample>> queue, bool 
 
 std::string ModelsTopic(const std::string& device) { return "edgesight/v1/" + device + "/models"; }
 
-void ModelUpdater::Deliver(const std::string& inbox, std::string_view bundle) {
-  if (bundle.empty()) return;  // a retained bundle cleared (an aborted rollout)
+Result<std::string> ModelUpdater::Deliver(const std::string& inbox, std::string_view bundle) {
+  if (bundle.empty()) return std::string();  // a retained bundle cleared (an aborted rollout)
   static std::atomic<int64_t> delivered{0};
   const std::string name =
       "mqtt-" + std::to_string(WallNowMicros() / 1000) + "-" + std::to_string(++delivered) + ".esm";
+  const auto failed = [&](const std::string& why) {
+    LogLine(LogLevel::kWarning,
+            "models: cannot write a received bundle into " + inbox + ": " + why);
+    return Unavailable("models.inbox " + inbox + ": " + why);
+  };
   std::error_code ec;
   fs::create_directories(inbox, ec);
   const fs::path tmp = fs::path(inbox) / ("." + name + ".part");
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out.write(bundle.data(), static_cast<std::streamsize>(bundle.size()));
+    out.close();
     if (!out) {
-      LogLine(LogLevel::kWarning, "models: cannot write a received bundle into " + inbox);
-      return;
+      fs::remove(tmp, ec);
+      return failed(std::strerror(errno));
     }
   }
   fs::rename(tmp, fs::path(inbox) / name, ec);  // the loop sees it whole or not at all
-  if (ec) LogLine(LogLevel::kWarning, "models: " + name + ": " + ec.message());
+  if (ec) {
+    fs::remove(tmp, ec);
+    return failed(ec.message());
+  }
+  return name;
+}
+
+Result<std::pair<std::string, std::string>> ModelUpdater::Submit(std::string_view bundle) {
+  Result<Bundle> b = DecodeBundle(bundle, keys_);
+  if (!b.ok()) {
+    Event("rejected", "http",
+          {{"reason", b.status().message()}, {"bundle_sha256", Sha256Hex(bundle)}});
+    return b.status();
+  }
+  ES_ASSIGN_OR_RETURN(std::string file, Deliver(o_.inbox, bundle));
+  return std::pair<std::string, std::string>(ModelId(b->manifest), file);
+}
+
+void ModelUpdater::AddRoutes(HttpServer* http) {
+  if (o_.inbox.empty() || http == nullptr) return;
+  http->Route(
+      "POST", "/api/models", HttpAccess::kWrite,
+      [this](const httplib::Request& req, httplib::Response& res) {
+        auto taken = Submit(req.body);
+        if (!taken.ok()) {
+          return JsonError(res, taken.status().code() == StatusCode::kUnavailable ? 503 : 422,
+                           taken.status().message());
+        }
+        res.status = 202;
+        res.set_content(nlohmann::json{{"model", taken->first}, {"file", taken->second}}.dump(),
+                        "application/json");
+      },
+      o_.http_max_bytes);
 }
 
 Result<DetectorOptions> ModelUpdater::StartupModel(const ModelUpdateOptions& o,

@@ -42,10 +42,12 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/metrics_registry.h"
 #include "detect/detector_options.h"
+#include "http/http_server.h"
 #include "models/model_store.h"
 #include "models/model_update_options.h"
 #include "schedule/detection_service.h"
@@ -79,10 +81,18 @@ class ModelUpdater {
   void Stop();
   // A bundle received over MQTT (ModelsTopic): written into `inbox` atomically (a temporary
   // file renamed to mqtt-<unix ms>-<n>.esm), where the loop takes it like any other. Needs no
-  // updater (it may run before one exists); called on the transport thread. An inbox that
-  // cannot be written is logged and the bundle dropped; an empty payload (a cleared retained
-  // bundle) is ignored.
-  static void Deliver(const std::string& inbox, std::string_view bundle);
+  // updater (it may run before one exists); called on the transport thread. Returns the file's
+  // name; an inbox that cannot be written is an error (logged: the bundle is dropped); an empty
+  // payload (a cleared retained bundle) is ignored ("").
+  static Result<std::string> Deliver(const std::string& inbox, std::string_view bundle);
+  // A bundle posted to the HTTP API: verified against trusted_keys first (a refused one is a
+  // `rejected` event and this error), then delivered into the inbox like an MQTT one. Returns
+  // the model id and the inbox file. Thread-safe (the HTTP threads).
+  Result<std::pair<std::string, std::string>> Submit(std::string_view bundle);
+  // POST /api/models (write access; body: the bundle file, at most models.http_max_bytes):
+  // 202 {"model","file"}, 422 {"error"} for a refused bundle, 413 over the limit, 503 when the
+  // inbox cannot be written. Only with an inbox.
+  void AddRoutes(HttpServer* http);
   nlohmann::json Summary() const;
 
  private:

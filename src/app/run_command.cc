@@ -328,7 +328,7 @@ Status OpenDevice(const AppConfig& c, size_t cameras, bool escalate, bool fallba
   auto router = [esc = &dev->verdicts, inbox, topic = ModelsTopic(dev->id)](
                     const std::string& t, std::string_view payload) {
     if (t == topic) {
-      if (!inbox.empty()) ModelUpdater::Deliver(inbox, payload);
+      if (!inbox.empty()) (void)ModelUpdater::Deliver(inbox, payload);  // it logs a failure
     } else if (EscalationRuntime* e = esc->load()) {
       e->OnMessage(t, payload);
     }
@@ -485,6 +485,7 @@ void ServeDeviceView(const SiteConfig& site, const HttpOptions& o, Device* dev) 
   }
   if (!dev->http) return;
   AddDeviceRoutes(view, dev->http.get());
+  if (dev->models) dev->models->AddRoutes(dev->http.get());  // POST /api/models
   dev->http->Start();
   LogLine(LogLevel::kInfo, "http: serving on " + dev->http->url());
 }

@@ -1,6 +1,8 @@
 #include "http/http_server.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -72,6 +74,20 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpOptions& o) {
   httplib::Server& svr = *s->server_;
   svr.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
   svr.set_payload_max_length(static_cast<size_t>(o.max_body_bytes));
+  s->max_body_bytes_ = o.max_body_bytes;
+  // A declared body over the route's limit is refused before it is read.
+  svr.set_pre_routing_handler([srv = s.get()](const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_header("Content-Length")) return httplib::Server::HandlerResponse::Unhandled;
+    const std::string declared = req.get_header_value("Content-Length");
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(declared.c_str(), &end, 10);
+    if (end == declared.c_str() || n <= static_cast<unsigned long long>(srv->BodyLimit(req))) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    res.set_header("Connection", "close");  // the unread body must not be taken for a request
+    JsonError(res, 413, Reason(413));
+    return httplib::Server::HandlerResponse::Handled;
+  });
   svr.set_read_timeout(5, 0);
   svr.set_write_timeout(5, 0);
   svr.set_keep_alive_max_count(100);
@@ -111,9 +127,19 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpOptions& o) {
 
 HttpServer::~HttpServer() { Stop(); }
 
-HttpHandler HttpServer::Guard(HttpAccess access, HttpHandler handler) {
-  return [this, access, handler = std::move(handler)](const httplib::Request& req,
-                                                      httplib::Response& res) {
+int64_t HttpServer::BodyLimit(const httplib::Request& req) const {
+  for (const BodyLimitRule& r : limits_) {
+    if (r.method == req.method && std::regex_match(req.path, r.pattern)) return r.max_bytes;
+  }
+  return max_body_bytes_;
+}
+
+HttpHandler HttpServer::Guard(HttpAccess access, int64_t max_body_bytes, HttpHandler handler) {
+  return [this, access, max_body_bytes, handler = std::move(handler)](const httplib::Request& req,
+                                                                      httplib::Response& res) {
+    if (static_cast<int64_t>(req.body.size()) > max_body_bytes) {
+      return JsonError(res, 413, Reason(413));  // a chunked body, read under a larger limit
+    }
     if (!limiter_->Allow(req.remote_addr, SteadyNow())) {
       res.set_header("Retry-After", "1");
       return JsonError(res, 429, "too many requests from " + req.remote_addr);
@@ -133,9 +159,16 @@ HttpHandler HttpServer::Guard(HttpAccess access, HttpHandler handler) {
 }
 
 void HttpServer::Route(const std::string& method, const std::string& pattern, HttpAccess access,
-                       HttpHandler handler) {
-  HttpHandler guarded = Guard(access, std::move(handler));
+                       HttpHandler handler, int64_t max_body_bytes) {
   httplib::Server& svr = *server_;
+  const int64_t limit = max_body_bytes > 0 ? max_body_bytes : max_body_bytes_;
+  if (max_body_bytes > 0) {
+    limits_.push_back({method, std::regex(pattern), limit});
+    int64_t largest = max_body_bytes_;
+    for (const BodyLimitRule& r : limits_) largest = std::max(largest, r.max_bytes);
+    svr.set_payload_max_length(static_cast<size_t>(largest));
+  }
+  HttpHandler guarded = Guard(access, limit, std::move(handler));
   if (method == "GET") {
     svr.Get(pattern, guarded);
   } else if (method == "PATCH") {

@@ -9,7 +9,9 @@
 // - Route(): a handler runs only after the shared checks, in this order: rate limit per client
 //   address (429), then authentication: kWrite routes always need the bearer token (403 when
 //   none is configured), kRead routes need it when the server listens off loopback (401 with
-//   WWW-Authenticate). Bodies over max_body_bytes get 413 before any handler runs.
+//   WWW-Authenticate). Bodies over the route's limit (its max_body_bytes, or the server's
+//   http.max_body_bytes) get 413 before any handler runs: a declared Content-Length over it is
+//   refused before the body is read (and the connection closed); a chunked body after.
 // - Every 4xx/5xx without a body gets {"error": "<one line>"}; a handler that throws gets 500.
 //   Use JsonError() for errors of your own.
 // - Handlers run on the server's threads, concurrently: what they read must be thread-safe.
@@ -26,8 +28,10 @@
 
 #include <functional>
 #include <memory>
+#include <regex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "edgesight/status.h"
 #include "http/bearer_token.h"
@@ -48,9 +52,10 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // method: GET, PATCH, POST, PUT, DELETE; pattern: cpp-httplib's regex.
+  // method: GET, PATCH, POST, PUT, DELETE; pattern: cpp-httplib's regex. max_body_bytes: this
+  // route's body limit (0 = the server's); a larger one (model bundles) raises only its own.
   void Route(const std::string& method, const std::string& pattern, HttpAccess access,
-             HttpHandler handler);
+             HttpHandler handler, int64_t max_body_bytes = 0);
   void Start();
   void Stop();
 
@@ -60,7 +65,9 @@ class HttpServer {
 
  private:
   HttpServer() = default;
-  HttpHandler Guard(HttpAccess access, HttpHandler handler);
+  HttpHandler Guard(HttpAccess access, int64_t max_body_bytes, HttpHandler handler);
+  // The body limit of the route a request goes to.
+  int64_t BodyLimit(const httplib::Request& req) const;
 
   std::unique_ptr<httplib::Server> server_;
   ListenAddress address_;
@@ -68,6 +75,13 @@ class HttpServer {
   int port_ = 0;
   std::optional<BearerToken> token_;
   std::unique_ptr<RateLimiter> limiter_;
+  struct BodyLimitRule {
+    std::string method;
+    std::regex pattern;
+    int64_t max_bytes;
+  };
+  int64_t max_body_bytes_ = 0;         // the server's (http.max_body_bytes)
+  std::vector<BodyLimitRule> limits_;  // routes with a limit of their own
   std::thread thread_;
 };
 

@@ -15,9 +15,7 @@ using test_util::TempDir;
 
 constexpr char kToken[] = "s3cret-token-0123456789";
 
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
+void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 std::string ErrorOf(const httplib::Result& r) {
   return nlohmann::json::parse(r->body).value("error", "");
@@ -38,9 +36,9 @@ TEST(ParseListen, AcceptsLoopbackAndOtherAddresses) {
 }
 
 TEST(ParseListen, RejectsWhatIsNotHostAndPort) {
-  for (const char* bad : {"", "8080", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536",
-                          "127.0.0.1:-1", "127.0.0.1:80x", "example.com:80", "[::1:80",
-                          "[zz]:80", "999.1.1.1:80"}) {
+  for (const char* bad :
+       {"", "8080", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1:80x",
+        "example.com:80", "[::1:80", "[zz]:80", "999.1.1.1:80"}) {
     auto a = ParseListen(bad);
     ASSERT_FALSE(a.ok()) << bad;
     EXPECT_EQ(a.status().code(), StatusCode::kInvalidArgument);
@@ -209,6 +207,66 @@ TEST_F(HttpServerTest, OffLoopbackEveryRequestNeedsTheToken) {
   EXPECT_EQ(HttpServer::Bind(o).status().code(), StatusCode::kInvalidArgument);
 }
 
+// A route with a larger limit of its own (model bundles) takes bodies the others refuse, and
+// only up to its own limit; a declared oversize body is refused without being read.
+TEST_F(HttpServerTest, ARouteCanHaveABodyLimitOfItsOwn) {
+  WriteFile(dir / "token", kToken);
+  HttpOptions o = Options();
+  o.token_file = dir / "token";
+  o.max_body_bytes = 1024;
+  auto server = HttpServer::Bind(o);
+  ASSERT_TRUE(server.ok());
+  std::atomic<size_t> got{0};
+  (*server)->Route(
+      "POST", "/big", HttpAccess::kWrite,
+      [&](const httplib::Request& req, httplib::Response& res) {
+        got = req.body.size();
+        res.set_content("{}", "application/json");
+      },
+      64 * 1024);
+  (*server)->Route("POST", "/small", HttpAccess::kWrite,
+                   [&](const httplib::Request&, httplib::Response& res) {
+                     ++changes;
+                     res.set_content("{}", "application/json");
+                   });
+  (*server)->Start();
+  httplib::Client c("127.0.0.1", (*server)->port());
+  auto r = c.Post("/big", Bearer(kToken), std::string(32 * 1024, 'x'), "application/octet-stream");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(got.load(), 32u * 1024);
+  r = c.Post("/big", Bearer(kToken), std::string(65 * 1024, 'x'), "application/octet-stream");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(ErrorOf(r), "request body too large");
+  r = c.Post("/small", Bearer(kToken), std::string(4096, 'x'), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(changes.load(), 0);
+  // The server still answers after refusing unread bodies.
+  r = c.Post("/small", Bearer(kToken), std::string(100, 'x'), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(changes.load(), 1);
+  // A chunked body (no Content-Length) over the route's limit: refused after reading.
+  r = c.Post(
+      "/small", Bearer(kToken),
+      [](size_t offset, httplib::DataSink& sink) {
+        if (offset < 4096) {
+          const std::string chunk(1024, 'y');
+          sink.write(chunk.data(), chunk.size());
+        } else {
+          sink.done();
+        }
+        return true;
+      },
+      "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(changes.load(), 1);
+  (*server)->Stop();
+}
+
 TEST_F(HttpServerTest, OversizedBodiesAndFastClientsAreRefused) {
   WriteFile(dir / "token", kToken);
   HttpOptions o = Options();
@@ -238,9 +296,10 @@ TEST_F(HttpServerTest, OversizedBodiesAndFastClientsAreRefused) {
 
 TEST_F(HttpServerTest, TlsWithACertificateAndClearErrorsWithout) {
   const std::string cert = dir / "cert.pem", key = dir / "key.pem";
-  const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
-                          " -addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " +
-                          cert + " >/dev/null 2>&1";
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+      " -addext subjectAltName=IP:127.0.0.1 -keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   HttpOptions o = Options();
   o.tls_cert = cert;

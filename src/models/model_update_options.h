@@ -7,6 +7,7 @@
 // Thread-safety: plain values.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct ModelUpdateOptions {
   double max_latency_ratio = 3;           // candidate run p99 / active run p99, at most
   int watch_frames = 100;                 // runs watched after a promotion
   double min_detection_ratio = 0.5;       // detections per frame kept after promotion
+  int64_t http_max_bytes = 64 << 20;      // POST /api/models: largest bundle taken
 };
 
 }  // namespace es

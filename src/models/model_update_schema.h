@@ -31,7 +31,9 @@ inline const OptionSchema<ModelUpdateOptions>& ModelUpdateSchema() {
         .Add("watch_frames", &MO::watch_frames, Closed(1, 1000000),
              "runs of a promoted model watched before it is kept")
         .Add("min_detection_ratio", &MO::min_detection_ratio, Closed(0, 1),
-             "detections per frame a promoted model keeps (of the shadow's); else rolled back");
+             "detections per frame a promoted model keeps (of the shadow's); else rolled back")
+        .Add("http_max_bytes", &MO::http_max_bytes, Closed(int64_t{1} << 20, int64_t{2} << 30),
+             "largest bundle POST /api/models takes (the body is held in memory)");
     s.SetRules([](const ModelUpdateOptions& o) -> Status {
       if (!o.store.empty() && o.trusted_keys.empty() && !o.inbox.empty()) {
         return InvalidArgument("models.inbox: bundles need models.trusted_keys to be verified");
