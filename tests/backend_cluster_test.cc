@@ -350,6 +350,54 @@ TEST_F(OneWorkerSite, EdgeRunAppliesVerdictsFromABackendWorker) {
   EXPECT_EQ(es::testing::WaitExit(pid, 30), 0);
 }
 
+// Model updates with the hybrid tier on: while the NanoDet 320 candidate is shadowed, every
+// object the active NanoDet 416 escalates is also looked for by the candidate, and the backend
+// worker's verdicts on them are counted beside the agreement with the active model.
+TEST_F(OneWorkerSite, AShadowedModelIsComparedWithTheBackendsVerdicts) {
+  const std::string models = ES_MODEL_DIR;
+  if (!std::filesystem::exists(models + "/nanodet-320.onnx")) GTEST_SKIP() << "models absent";
+  const auto edgesight = [](std::vector<std::string> args) {
+    args.insert(args.begin(), EDGESIGHT_BIN);
+    return es::testing::RunProcess(args, 120);
+  };
+  ASSERT_EQ(edgesight({"model", "keygen", "--out", dir + "/release"}).exit_code, 0);
+  for (const auto& [version, file] :
+       {std::pair<std::string, std::string>{"1", "nanodet-m-416"}, {"2", "nanodet-320"}}) {
+    std::filesystem::create_directories(dir + "/v" + version);
+    std::filesystem::copy_file(models + "/" + file + ".onnx", dir + "/v" + version + "/m.onnx");
+    ASSERT_EQ(edgesight({"model", "pack", dir + "/v" + version, "--key", dir + "/release", "-o",
+                         dir + "/det-" + version + ".esm", "--name", "det", "--version", version})
+                  .exit_code,
+              0);
+  }
+  ASSERT_EQ(edgesight({"model", "install", dir + "/det-1.esm", "--pub", dir + "/release.pub",
+                       "--store", dir + "/store", "--activate"})
+                .exit_code,
+            0);
+  std::filesystem::create_directories(dir + "/inbox");
+  std::filesystem::copy_file(dir + "/det-2.esm", dir + "/inbox/det-2.esm");
+  std::ofstream(dir + "/edge.yaml")
+      << "source: {uri: \"" << kVtest << "\", stream_id: cam0, realtime: true}\n"
+      << "uplink: {mqtt: \"" << url << "\", outbox: \"" << dir << "/outbox.db\"}\n"
+      << "escalate: {enabled: true, audit_rate: 1, deadline_s: 10}\n"
+      << "models: {store: \"" << dir << "/store\", trusted_keys: [\"" << dir
+      << "/release.pub\"], inbox: \"" << dir << "/inbox\", poll_s: 0.2, shadow_frames: 60, "
+      << "shadow_period_s: 0.1, watch_frames: 20, min_verdicts: 3}\n";
+  auto run = es::testing::RunProcess({EDGESIGHT_BIN, "run", "--config", dir + "/edge.yaml",
+                                      "--device", "edge1", "--max-frames", "250", "--json"},
+                                     300);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto summary = nlohmann::json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(summary.is_discarded()) << run.out;
+  const nlohmann::json& events = summary["models"]["events"];
+  ASSERT_GE(events.size(), 2u) << summary["models"].dump();
+  const nlohmann::json& decided = events[1];
+  EXPECT_EQ(decided["action"], "promoted") << decided.dump();
+  EXPECT_GT(decided["verdicts"].get<int>(), 0) << decided.dump();
+  EXPECT_GE(decided["verdict_agreement"].get<double>(), 0.5) << decided.dump();
+  EXPECT_LE(decided["verdict_agreement"].get<double>(), 1.0);
+}
+
 // The value of one Prometheus sample ("name{labels} value") on the edge's /metrics, or -1.
 double EdgeMetric(int port, const std::string& sample) {
   httplib::Client c("127.0.0.1", port);

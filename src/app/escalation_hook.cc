@@ -81,9 +81,11 @@ Status EscalationHook::Escalate(const Frame& frame, const EscalationChoice& c) {
   e.model = model_;
   e.jpeg.assign(reinterpret_cast<const char*>(jpeg->data()), jpeg->size());
   const EscalateOptions& o = policy_.options();
+  const std::string id = e.id;
   ES_RETURN_IF_ERROR(
       runtime_->Commit(std::move(e), used.cols, used.rows, o.max_attempts, o.deadline_s));
   ++committed_;
+  runtime_->Escalated(id, frame.image, c.track.box, c.track.class_id);  // a model shadow's view
   return Status::Ok();
 }
 

@@ -101,8 +101,29 @@ void EscalationRuntime::LogOnce(const std::string& kind, const std::string& text
   LogLine(LogLevel::kWarning, "escalation: " + text + " (logged once; counted in metrics)");
 }
 
+void EscalationRuntime::SetTap(std::shared_ptr<const EscalationTap> tap) {
+  std::lock_guard<std::mutex> lock(tap_mu_);
+  tap_ = std::move(tap);
+}
+
+void EscalationRuntime::Escalated(const std::string& id, const cv::Mat& frame, const BBox& box,
+                                  int class_id) {
+  std::shared_ptr<const EscalationTap> tap;
+  {
+    std::lock_guard<std::mutex> lock(tap_mu_);
+    tap = tap_;
+  }
+  if (tap && tap->escalated) tap->escalated(id, frame, box, class_id);
+}
+
 void EscalationRuntime::Notify(const VerdictNotice& n) {
   if (listener_) listener_(n);
+  std::shared_ptr<const EscalationTap> tap;
+  {
+    std::lock_guard<std::mutex> lock(tap_mu_);
+    tap = tap_;
+  }
+  if (tap && tap->verdict) tap->verdict(n);
 }
 
 Status EscalationRuntime::Commit(Escalation e, int jpeg_width, int jpeg_height, int max_attempts,

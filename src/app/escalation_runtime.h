@@ -30,7 +30,10 @@
 //   unknown|malformed}, gauge edgesight_escalations_pending, histogram
 //   edgesight_escalation_round_trip_seconds (committed -> verdict applied). Summary(): the same
 //   figures plus round-trip p50/p99 for the run summary's `escalation` block.
-// Thread-safety: Commit/OnMessage/stats/Summary are thread-safe; SetListener before Start.
+// - SetTap: a model shadow's view (EscalationTap below): Escalated() passes each committed
+//   escalation's frame, and every outcome the listener hears goes to the tap too.
+// Thread-safety: Commit/OnMessage/stats/Summary/SetTap/Escalated are thread-safe; SetListener
+// before Start.
 // The outbox, publisher and registry must outlive the runtime; Stop() joins the worker.
 #pragma once
 
@@ -40,6 +43,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
 #include <set>
 #include <string>
 #include <string_view>
@@ -48,6 +52,7 @@
 #include "core/metrics_registry.h"
 #include "core/worker.h"
 #include "edgesight/time.h"
+#include "edgesight/types.h"
 #include "uplink/escalation_message.h"
 #include "uplink/escalation_store.h"
 #include "uplink/mqtt_publisher.h"
@@ -63,6 +68,16 @@ struct VerdictNotice {
   std::string escalation_id;
   std::string event_id;
   std::string outcome;  // "confirmed", "rejected", "uncertain", "expired"
+};
+
+// What a model update's shadow sees of the hybrid tier (app/verdict_shadow.h): each committed
+// escalation with the frame it was cut from, and each outcome. `escalated` runs on a camera's
+// track thread, `verdict` on the transport or worker thread: both must be short (copy and
+// return).
+struct EscalationTap {
+  std::function<void(const std::string& id, const cv::Mat& frame, const BBox& box, int class_id)>
+      escalated;
+  std::function<void(const VerdictNotice&)> verdict;
 };
 
 struct EscalationRuntimeOptions {
@@ -83,6 +98,10 @@ class EscalationRuntime {
   EscalationRuntime& operator=(const EscalationRuntime&) = delete;
 
   void SetListener(std::function<void(const VerdictNotice&)> listener);
+  // Thread-safe, any time; null: none.
+  void SetTap(std::shared_ptr<const EscalationTap> tap);
+  // The hook, after a successful Commit: hands the escalation's frame to the tap (if any).
+  void Escalated(const std::string& id, const cv::Mat& frame, const BBox& box, int class_id);
   void Start();
   void Stop();
 
@@ -111,6 +130,8 @@ class EscalationRuntime {
   EscalationRuntimeOptions o_;
   std::unique_ptr<EscalationStore> store_;
   std::function<void(const VerdictNotice&)> listener_;
+  std::mutex tap_mu_;
+  std::shared_ptr<const EscalationTap> tap_;  // guarded by tap_mu_
 
   Counter* committed_;
   Counter* resent_;

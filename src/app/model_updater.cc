@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "app/log_line.h"
+#include "app/verdict_shadow.h"
 #include "core/bounded_queue.h"
 #include "core/text_file.h"
 #include "detect/detector.h"
@@ -162,6 +163,7 @@ void ModelUpdater::Stop() {
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   if (d_.service) d_.service->SetTap(nullptr);
+  if (d_.escalation) d_.escalation->SetTap(nullptr);
 }
 
 bool ModelUpdater::Wait(double seconds) {
@@ -308,12 +310,21 @@ void ModelUpdater::Process(const std::string& path) {
   co.max_latency_ratio = o_.max_latency_ratio;
   co.watch_frames = o_.watch_frames;
   co.min_detection_ratio = o_.min_detection_ratio;
+  co.min_verdicts = o_.min_verdicts;
+  co.min_verdict_agreement = o_.min_verdict_agreement;
+  co.max_rejected_increase = o_.max_rejected_increase;
   Canary canary(co);
   auto queue = std::make_shared<BoundedQueue<Sample>>("shadow", 2, QueuePolicy::kDropOldest);
   d_.service->SetTap(MakeTap(queue, true, Duration::Seconds(o_.shadow_period_s)));
   Detector* cand = candidate->front().get();
+  VerdictShadow verdicts;  // the backend's verdicts on what the active model escalates meanwhile
+  if (d_.escalation) d_.escalation->SetTap(verdicts.Tap(true));
   while (!canary.ShadowDone() && (SteadyNow() - t_arrival).seconds() < o_.shadow_timeout_s) {
     if (!Wait(0)) break;
+    for (int failed = verdicts.RunCandidate(cand); failed > 0; --failed) canary.AddShadowError();
+    for (const auto& [confirmed, found] : verdicts.TakeShadowPairs()) {
+      canary.AddShadowVerdict(confirmed, found);
+    }
     auto s = queue->PopUntil(std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
     if (!s) continue;
     const Timestamp t0 = SteadyNow();
@@ -326,6 +337,7 @@ void ModelUpdater::Process(const std::string& path) {
     queue->TaskDone();
   }
   d_.service->SetTap(nullptr);
+  if (d_.escalation) d_.escalation->SetTap(nullptr);
   if (!Wait(0)) return;  // stopping: the active model stays, the bundle is looked at again
   const CanaryVerdict v = canary.Decide();
   const nlohmann::json figures = {{"f1", Round3(v.f1)},
@@ -333,7 +345,9 @@ void ModelUpdater::Process(const std::string& path) {
                                   {"recall", Round3(v.recall)},
                                   {"active_p99_ms", Round3(v.active_p99_ms)},
                                   {"candidate_p99_ms", Round3(v.candidate_p99_ms)},
-                                  {"shadow_frames", v.frames}};
+                                  {"shadow_frames", v.frames},
+                                  {"verdicts", v.verdicts},
+                                  {"verdict_agreement", Round3(v.verdict_agreement)}};
   if (!v.promote) {
     nlohmann::json extra = figures;
     extra["reason"] = v.reason;
@@ -364,15 +378,19 @@ void ModelUpdater::Process(const std::string& path) {
   canary.StartWatch(canary.ShadowDetectionsPerFrame());
   auto watch = std::make_shared<BoundedQueue<Sample>>("watch", 1024, QueuePolicy::kDropOldest);
   d_.service->SetTap(MakeTap(watch, false, Duration{}));
+  VerdictShadow watched;  // the verdicts on the promoted model's escalations
+  if (d_.escalation) d_.escalation->SetTap(watched.Tap(false));
   const Timestamp t_watch = SteadyNow();
   while (!canary.WatchDone() && (SteadyNow() - t_watch).seconds() < o_.shadow_timeout_s) {
     if (!Wait(0)) break;
+    for (bool confirmed : watched.TakeWatchOutcomes()) canary.AddWatchVerdict(confirmed);
     auto s = watch->PopUntil(std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
     if (!s) continue;
     canary.AddWatch(s->detections.size(), s->run);
     watch->TaskDone();
   }
   d_.service->SetTap(nullptr);
+  if (d_.escalation) d_.escalation->SetTap(nullptr);
   const std::optional<std::string> regressed = canary.Regressed();
   if (!regressed) return;
   // Back to the previous model: the store's, or the configured detector when there was none.

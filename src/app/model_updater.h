@@ -15,11 +15,14 @@
 //   3. shadow: through the detection service's tap, at most one live frame per shadow_period_s
 //      (copied, then the tap returns) is run through the candidate; models/canary.h decides
 //      after shadow_frames frames (agreement F1 with the active model, run p99 ratio, a
-//      candidate that finds nothing), or rejects after shadow_timeout_s;
+//      candidate that finds nothing; with escalation, agreement with the backend's verdicts on
+//      the objects the active model escalated meanwhile: app/verdict_shadow.h), or rejects
+//      after shadow_timeout_s;
 //   4. promotion: one instance per detection worker is loaded, swapped in between runs
 //      (DetectionService::ReplaceShared: no request lost), and the store's active model set;
-//   5. watch: the promoted model's next watch_frames runs; a regression (canary) rolls back to
-//      the previous model the same way (store rollback, hot swap).
+//   5. watch: the promoted model's next watch_frames runs (and the verdicts on its
+//      escalations); a regression (canary) rolls back to the previous model the same way (store
+//      rollback, hot swap).
 //   The bundle file then moves to inbox/processed/ (accepted or not; rejected ones to
 //   inbox/rejected/), so it is looked at once. A bundle of the model in use is only moved (a
 //   retained MQTT bundle comes again on every connection).
@@ -45,6 +48,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/escalation_runtime.h"
 #include "core/metrics_registry.h"
 #include "detect/detector_options.h"
 #include "http/http_server.h"
@@ -71,6 +75,7 @@ class ModelUpdater {
     Outbox* outbox = nullptr;  // may be null
     MqttPublisher* publisher = nullptr;
     MetricsRegistry* metrics = nullptr;
+    EscalationRuntime* escalation = nullptr;  // with escalate: verdicts as a second reference
   };
 
   static Result<DetectorOptions> StartupModel(const ModelUpdateOptions& o, DetectorOptions base);

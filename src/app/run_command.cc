@@ -387,6 +387,7 @@ Status OpenDevice(const AppConfig& c, size_t cameras, bool escalate, bool fallba
     deps.outbox = dev->uplink ? dev->uplink->outbox() : nullptr;
     deps.publisher = dev->uplink ? dev->uplink->publisher() : nullptr;
     deps.metrics = &dev->metrics;
+    deps.escalation = dev->escalation.get();
     ES_ASSIGN_OR_RETURN(dev->models, ModelUpdater::Create(c.models, std::move(deps)));
   }
   if (!c.alarm.rules.empty()) {

@@ -51,6 +51,17 @@ double Canary::ShadowDetectionsPerFrame() const {
   return agreement_.frames() ? static_cast<double>(active_detections_) / agreement_.frames() : 0;
 }
 
+void Canary::AddShadowVerdict(bool confirmed, bool candidate_found) {
+  ++shadow_verdicts_;
+  shadow_agreed_ += confirmed == candidate_found;
+  shadow_rejected_ += !confirmed;
+}
+
+void Canary::AddWatchVerdict(bool confirmed) {
+  ++watch_verdicts_;
+  watch_rejected_ += !confirmed;
+}
+
 CanaryVerdict Canary::Decide() const {
   CanaryVerdict v;
   const AgreementCounts& c = agreement_.overall();
@@ -60,6 +71,9 @@ CanaryVerdict Canary::Decide() const {
   v.active_p99_ms = P99Ms(active_runs_);
   v.candidate_p99_ms = P99Ms(candidate_runs_);
   v.frames = agreement_.frames();
+  v.verdicts = shadow_verdicts_;
+  v.verdict_agreement =
+      shadow_verdicts_ ? static_cast<double>(shadow_agreed_) / shadow_verdicts_ : 0;
   if (errors_ > o_.max_errors) {
     v.reason = "the candidate failed on " + std::to_string(errors_) + " shadow frames";
   } else if (v.frames < o_.shadow_frames) {
@@ -73,6 +87,10 @@ CanaryVerdict Canary::Decide() const {
   } else if (v.active_p99_ms > 0 && v.candidate_p99_ms > o_.max_latency_ratio * v.active_p99_ms) {
     v.reason = "run p99 " + Fmt(v.candidate_p99_ms) + " ms is more than " +
                Fmt(o_.max_latency_ratio) + " x the active model's " + Fmt(v.active_p99_ms) + " ms";
+  } else if (v.verdicts >= o_.min_verdicts && v.verdict_agreement < o_.min_verdict_agreement) {
+    v.reason = "agrees with " + std::to_string(shadow_agreed_) + " of " +
+               std::to_string(v.verdicts) + " backend verdicts (" + Fmt(v.verdict_agreement) +
+               "), below min_verdict_agreement " + Fmt(o_.min_verdict_agreement);
   } else {
     v.promote = true;
   }
@@ -83,6 +101,7 @@ void Canary::StartWatch(double baseline_per_frame) {
   baseline_ = baseline_per_frame;
   watch_runs_.clear();
   watch_detections_ = 0;
+  watch_verdicts_ = watch_rejected_ = 0;
 }
 
 void Canary::AddWatch(size_t detections, Duration run) {
@@ -105,6 +124,15 @@ std::optional<std::string> Canary::Regressed() const {
   const double now = P99Ms(watch_runs_);
   if (active > 0 && now > o_.max_latency_ratio * active) {
     return "run p99 rose to " + Fmt(now) + " ms from " + Fmt(active) + " ms";
+  }
+  if (shadow_verdicts_ >= o_.min_verdicts && watch_verdicts_ >= o_.min_verdicts) {
+    const double before = static_cast<double>(shadow_rejected_) / shadow_verdicts_;
+    const double after = static_cast<double>(watch_rejected_) / watch_verdicts_;
+    if (after > before + o_.max_rejected_increase) {
+      return "the backend rejected " + std::to_string(watch_rejected_) + " of " +
+             std::to_string(watch_verdicts_) + " of its escalations (" + Fmt(after) +
+             "), up from " + Fmt(before) + " for the previous model";
+    }
   }
   return std::nullopt;
 }

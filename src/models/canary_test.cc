@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 namespace es {
 namespace {
 
@@ -76,6 +78,45 @@ TEST(CanaryTest, TheWatchRollsBackAModelWhoseDetectionsCollapse) {
   c.StartWatch(0.2);
   for (int i = 0; i < 10; ++i) c.AddWatch(0, Duration::Millis(50));
   EXPECT_FALSE(c.Regressed().has_value());
+}
+
+// Backend verdicts (hybrid tier) as a second reference: a candidate that agrees with the active
+// model but keeps the objects the backend rejected (and misses confirmed ones) is rejected; a
+// promoted model whose escalations the backend rejects far more often is rolled back.
+TEST(CanaryTest, BackendVerdictsRejectACandidateAndRollBackAPromotedModel) {
+  const auto shadowed = [] {
+    auto c = std::make_unique<Canary>(Options());
+    for (int i = 0; i < 10; ++i) {
+      c->AddShadow(Persons(3), Persons(3), Duration::Millis(50), Duration::Millis(50));
+    }
+    return c;
+  };
+  auto agrees = shadowed();
+  for (int i = 0; i < 6; ++i) agrees->AddShadowVerdict(i % 2 == 0, i % 2 == 0);
+  CanaryVerdict v = agrees->Decide();
+  EXPECT_TRUE(v.promote) << v.reason;
+  EXPECT_EQ(v.verdicts, 6);
+  EXPECT_DOUBLE_EQ(v.verdict_agreement, 1.0);
+  auto disagrees = shadowed();
+  for (int i = 0; i < 6; ++i) disagrees->AddShadowVerdict(i < 3, i >= 2);  // agrees on 1
+  v = disagrees->Decide();
+  EXPECT_FALSE(v.promote);
+  EXPECT_NE(v.reason.find("agrees with 1 of 6 backend verdicts"), std::string::npos) << v.reason;
+  // Too few verdicts decide nothing.
+  auto few = shadowed();
+  for (int i = 0; i < 4; ++i) few->AddShadowVerdict(true, false);
+  EXPECT_TRUE(few->Decide().promote) << few->Decide().reason;
+  // The watch: 4 of 12 rejected in the shadow, 5 of 6 after the promotion.
+  for (int i = 0; i < 6; ++i) agrees->AddShadowVerdict(i != 0, true);
+  agrees->StartWatch(agrees->ShadowDetectionsPerFrame());
+  for (int i = 0; i < 10; ++i) agrees->AddWatch(3, Duration::Millis(50));
+  for (int i = 0; i < 4; ++i) agrees->AddWatchVerdict(false);
+  EXPECT_FALSE(agrees->Regressed().has_value());  // 4 verdicts: too few
+  agrees->AddWatchVerdict(false);
+  agrees->AddWatchVerdict(true);
+  ASSERT_TRUE(agrees->Regressed().has_value());
+  EXPECT_NE(agrees->Regressed()->find("rejected 5 of 6"), std::string::npos)
+      << *agrees->Regressed();
 }
 
 }  // namespace

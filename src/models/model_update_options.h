@@ -26,6 +26,10 @@ struct ModelUpdateOptions {
   int watch_frames = 100;                 // runs watched after a promotion
   double min_detection_ratio = 0.5;       // detections per frame kept after promotion
   int64_t http_max_bytes = 64 << 20;      // POST /api/models: largest bundle taken
+  // Backend verdicts (with escalate:): a second reference for the shadow and the watch.
+  int min_verdicts = 5;                 // fewer verdicts decide nothing
+  double min_verdict_agreement = 0.5;   // candidate agreement with the verdicts to promote
+  double max_rejected_increase = 0.25;  // rise of the rejected share that rolls back
 };
 
 }  // namespace es

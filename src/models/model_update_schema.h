@@ -33,7 +33,13 @@ inline const OptionSchema<ModelUpdateOptions>& ModelUpdateSchema() {
         .Add("min_detection_ratio", &MO::min_detection_ratio, Closed(0, 1),
              "detections per frame a promoted model keeps (of the shadow's); else rolled back")
         .Add("http_max_bytes", &MO::http_max_bytes, Closed(int64_t{1} << 20, int64_t{2} << 30),
-             "largest bundle POST /api/models takes (the body is held in memory)");
+             "largest bundle POST /api/models takes (the body is held in memory)")
+        .Add("min_verdicts", &MO::min_verdicts, Closed(1, 100000),
+             "with escalate: backend verdicts needed before they count in a decision")
+        .Add("min_verdict_agreement", &MO::min_verdict_agreement, Closed(0, 1),
+             "share of the backend's verdicts the candidate must agree with to promote")
+        .Add("max_rejected_increase", &MO::max_rejected_increase, Closed(0, 1),
+             "rise of the share of escalations the backend rejects that rolls a promotion back");
     s.SetRules([](const ModelUpdateOptions& o) -> Status {
       if (!o.store.empty() && o.trusted_keys.empty() && !o.inbox.empty()) {
         return InvalidArgument("models.inbox: bundles need models.trusted_keys to be verified");
