@@ -33,6 +33,7 @@ DetectorOptions OptionsFor(const InstalledModel& m, DetectorOptions base) {
   base.model = m.model_path;
   base.format = m.manifest.head;
   base.input_size = m.manifest.input_size;
+  base.model_classes = m.manifest.classes;  // another class list than COCO's is allowed
   return base;
 }
 

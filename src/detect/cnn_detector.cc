@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <utility>
-
 #include <opencv2/core.hpp>
+#include <utility>
 
 #include "detect/coco_classes.h"
 #include "detect/nms.h"
@@ -90,8 +89,7 @@ Result<std::string> InferHeadFormat(const std::vector<int64_t>& output_shape, in
   }
   return InvalidArgument("cannot infer the detector format from output shape " +
                          ShapeToString(output_shape) + " at input " + std::to_string(input_w) +
-                         "x" + std::to_string(input_h) +
-                         "; set format (nanodet, yolov5, yolov8)");
+                         "x" + std::to_string(input_h) + "; set format (nanodet, yolov5, yolov8)");
 }
 
 Result<CnnDetectorParams> CnnDetectorParams::FromOptions(const DetectorOptions& options) {
@@ -107,6 +105,14 @@ Result<CnnDetectorParams> CnnDetectorParams::FromOptions(const DetectorOptions& 
                              "' in detector classes (COCO names such as person, car, dog)");
     }
     p.class_ids.push_back(id);
+  }
+  for (const auto& name : options.model_classes) {
+    const int id = CocoClassId(name);
+    if (id < 0) {
+      return InvalidArgument("the model's class '" + name +
+                             "' is not a COCO class name (the runtime names classes by COCO id)");
+    }
+    p.class_map.push_back(id);
   }
   return p;
 }
@@ -180,10 +186,12 @@ Result<std::unique_ptr<CnnDetector>> CnnDetector::Create(std::unique_ptr<Inferen
     d->nanodet_ = DefaultNanoDetHead();
     d->nanodet_.input_w = d->input_w_;
     d->nanodet_.input_h = d->input_h_;
+    if (!p.class_map.empty()) d->nanodet_.num_classes = static_cast<int>(p.class_map.size());
     const int64_t reg = b - d->nanodet_.num_classes;
     if (!rank_ok || reg < 8 || reg % 4 != 0) {
       return InvalidArgument("output " + ShapeToString(head.shape) +
-                             " is not a NanoDet head with 80 classes");
+                             " is not a NanoDet head with " +
+                             std::to_string(d->nanodet_.num_classes) + " classes");
     }
     d->nanodet_.reg_max = static_cast<int>(reg / 4 - 1);
     if (a == CellCount(kStrides3, d->input_w_, d->input_h_)) {
@@ -204,6 +212,14 @@ Result<std::unique_ptr<CnnDetector>> CnnDetector::Create(std::unique_ptr<Inferen
     }
   } else if (IsYoloFormat(p.format)) {
     d->predecoded_ = rank_ok && b == 6 && a > b;
+  }
+  if (!p.class_map.empty() && rank_ok && p.format != "nanodet" && !d->predecoded_) {
+    const int64_t classes = p.format == "yolov5" ? b - 5 : (a <= b ? a : b) - 4;
+    if (classes != static_cast<int64_t>(p.class_map.size())) {
+      return InvalidArgument("the model has " + std::to_string(classes) +
+                             " classes; its class list names " +
+                             std::to_string(p.class_map.size()));
+    }
   }
   // Decoding the warm-up output checks that the shape fits the head.
   ES_RETURN_IF_ERROR(d->Decode(head, p.score_threshold).status());
@@ -238,8 +254,7 @@ LetterboxTransform CnnDetector::MakeInput(const cv::Mat& bgr, Tensor* out) const
   return t;
 }
 
-Result<std::vector<Detection>> CnnDetector::Decode(const Tensor& out,
-                                                   float score_threshold) const {
+Result<std::vector<Detection>> CnnDetector::Decode(const Tensor& out, float score_threshold) const {
   const TensorView view{out.data.data(), out.shape};
   if (params_.format == "nanodet") return DecodeNanoDet(view, nanodet_, score_threshold);
   if (params_.format == "yolov5") return DecodeYoloV5(view, score_threshold);
@@ -256,6 +271,13 @@ Result<std::vector<Detection>> CnnDetector::Detect(const cv::Mat& bgr) {
   if (output_index_ >= outs.size()) return Internal("engine returned too few outputs");
   ES_ASSIGN_OR_RETURN(std::vector<Detection> cands,
                       Decode(outs[output_index_], params_.score_threshold));
+  if (!params_.class_map.empty()) {  // the model's classes -> COCO ids
+    std::erase_if(cands, [&](Detection& d) {
+      if (d.class_id < 0 || d.class_id >= static_cast<int>(params_.class_map.size())) return true;
+      d.class_id = params_.class_map[static_cast<size_t>(d.class_id)];
+      return false;
+    });
+  }
   if (!params_.class_ids.empty()) {
     std::erase_if(cands, [&](const Detection& d) {
       return std::find(params_.class_ids.begin(), params_.class_ids.end(), d.class_id) ==

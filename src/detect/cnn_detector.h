@@ -27,10 +27,9 @@
 #pragma once
 
 #include <memory>
+#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "detect/decode_heads.h"
 #include "detect/detector.h"
@@ -70,17 +69,19 @@ Result<std::string> InferHeadFormat(const std::vector<int64_t>& output_shape, in
                                     int input_h);
 
 struct CnnDetectorParams {
-  std::string format;             // nanodet | yolov5 | yolov8 | yolo11 | "" (infer)
-  int input_size = 0;             // square network input; 0 = the model's declared size
-  float score_threshold = 0.35f;  // keep detections at or above
-  float nms_iou = 0.5f;           // class-aware NMS IoU threshold
-  std::vector<int> class_ids;     // COCO ids to keep; empty = all
-  size_t max_detections = 300;    // most detections per frame after NMS
+  std::string format;                // nanodet | yolov5 | yolov8 | yolo11 | "" (infer)
+  int input_size = 0;                // square network input; 0 = the model's declared size
+  float score_threshold = 0.35f;     // keep detections at or above
+  float nms_iou = 0.5f;              // class-aware NMS IoU threshold
+  std::vector<int> class_ids;        // COCO ids to keep; empty = all
+  std::vector<int> class_map;        // model output class -> COCO id; empty = the same index
+  size_t max_detections = 300;       // most detections per frame after NMS
   bool override_preprocess = false;  // use `preprocess` instead of the format's default
   CnnPreprocess preprocess;
 
-  // format, input_size, thresholds and classes (names -> COCO ids; an unknown name is
-  // InvalidArgument) from options.
+  // format, input_size, thresholds, classes and model_classes (names -> COCO ids; an unknown
+  // name is InvalidArgument) from options. Create refuses a class_map whose length is not the
+  // model's class count.
   static Result<CnnDetectorParams> FromOptions(const DetectorOptions& options);
 };
 

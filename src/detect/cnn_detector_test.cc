@@ -149,6 +149,32 @@ TEST_P(CnnDetectorTinyTest, ClassFilterDropsOtherClasses) {
   EXPECT_TRUE(dets->empty());
 }
 
+// A model whose classes are not COCO's in COCO order (a model update's manifest lists them): its
+// detections carry the COCO id of each name; a list of the wrong length is refused.
+TEST_P(CnnDetectorTinyTest, TheModelsClassListMapsToCocoIds) {
+  CnnDetectorParams p = TinyParams();
+  for (int i = 0; i < kNumCocoClasses; ++i) p.class_map.push_back(i);
+  std::swap(p.class_map[0], p.class_map[CocoClassId("dog")]);  // output 0 is "dog"
+  auto d = MakeTiny(GetParam(), p);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  cv::Mat frame(128, 128, CV_8UC3, cv::Scalar(0, 0, 0));
+  frame(cv::Rect(0, 0, 8, 8)).setTo(cv::Scalar(255, 255, 255));
+  auto dets = (*d)->Detect(frame);
+  ASSERT_TRUE(dets.ok());
+  ASSERT_EQ(dets->size(), 1u);
+  EXPECT_EQ((*dets)[0].class_id, CocoClassId("dog"));
+  p.class_map.resize(3);
+  auto wrong = MakeTiny(GetParam(), p);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.status().message().find("the model has 80 classes; its class list names 3"),
+            std::string::npos)
+      << wrong.status().ToString();
+  DetectorOptions o;
+  o.model_classes = {"person", "forklift"};
+  EXPECT_NE(CnnDetectorParams::FromOptions(o).status().message().find("'forklift'"),
+            std::string::npos);
+}
+
 TEST_P(CnnDetectorTinyTest, ScoreThresholdIsRespected) {
   CnnDetectorParams p = TinyParams();
   p.score_threshold = 0.99f;  // above the white cell's 0.982

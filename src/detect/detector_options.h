@@ -22,6 +22,9 @@ struct DetectorOptions {
   float score_threshold = 0.35f;          // keep detections at or above
   float nms_iou = 0.5f;                   // class-aware NMS IoU threshold
   std::vector<std::string> classes = {};  // COCO class names to keep; empty = all
+  // The model's classes in output order, as COCO names (a model update's manifest); its
+  // detections carry the COCO id of each name. Empty = COCO's 80 in COCO order.
+  std::vector<std::string> model_classes = {};
   // motion detector: minimum blob area as a fraction of the frame
   float motion_min_area = 0.0015f;
   // hog: SVM hit threshold and pyramid scale
