@@ -44,7 +44,7 @@ test: build
 # edgesight-backend_<version>-1_<arch>.deb (docs/packaging.md).
 ARCH ?= $(shell dpkg --print-architecture)
 deb: configure
-	@cmake --build $(BUILD) --target edgesight edgesight-backend -j$(JOBS)
+	@cmake --build $(BUILD) --target edgesight edgesight-full edgesight-backend -j$(JOBS)
 	@if [ "$(ARCH)" != "$(shell dpkg --print-architecture)" ]; then \
 	  echo "make deb: ARCH=$(ARCH): cross-building is not supported yet (docs/packaging.md)" >&2; \
 	  exit 2; fi

@@ -116,18 +116,18 @@ TEST(CliRun, OnnxRuntimeLeavesNoTelemetryBehind) {
 
 TEST(CliRun, SeveralCamerasShareTwoModelInstancesByDefault) {
   // detector.workers 0 (auto) with threads 2: two cameras get two instances on one thread each.
-  const auto r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--source",
-                                 "synthetic:empty", "--max-frames", "5"}),
+  const auto r = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--source", "synthetic:empty",
+                                 "--max-frames", "5"}),
                             120);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json s = Summary(r);
   for (const std::string cam : {"cam0", "cam1"}) {
     EXPECT_EQ(s["cameras"][cam]["schedule"]["detector_workers"], 2) << s.dump();
   }
-  const auto one = RunProcess(Cmd({"run", "--source", "synthetic:walk", "--source",
-                                   "synthetic:empty", "--max-frames", "5", "--set",
-                                   "detector.workers=1"}),
-                              120);
+  const auto one =
+      RunProcess(Cmd({"run", "--source", "synthetic:walk", "--source", "synthetic:empty",
+                      "--max-frames", "5", "--set", "detector.workers=1"}),
+                 120);
   ASSERT_EQ(one.exit_code, 0) << one.err;
   EXPECT_EQ(Summary(one)["cameras"]["cam0"]["schedule"]["detector_workers"], 1);
 }
@@ -1207,6 +1207,44 @@ TEST(CliSynthMot, WritesSequencesThatTrackAndEvalRead) {
     EXPECT_EQ(b.exit_code, 2) << b.err;
     ExpectOneLineError(b);
   }
+}
+
+}  // namespace
+}  // namespace es::testing
+
+namespace es::testing {
+namespace {
+
+// The front (src/app/front.h): track runs in the small binary, without the video stack or the
+// inference runtime; every other command is the whole CLI's (exec'd); a front without the
+// whole CLI beside it says so in one line and exits 1.
+TEST(CliFront, TrackRunsInTheFrontAndTheRestInTheWholeCli) {
+  const std::string dir = TempDir();
+  std::ofstream(dir + "/det.txt")
+      << "1,-1,10,10,20,40,0.9,-1,-1,-1\n2,-1,11,10,20,40,0.9,-1,-1,-1\n";
+  const ProcessResult track =
+      RunProcess({"/usr/bin/env", "LD_DEBUG=files", kBin, "track", "--mot-det", dir + "/det.txt",
+                  "--out", dir + "/res.txt"});
+  ASSERT_EQ(track.exit_code, 0) << track.err.substr(0, 2000);
+  EXPECT_EQ(track.err.find("libavcodec"), std::string::npos) << "track loaded the video stack";
+  EXPECT_EQ(track.err.find("libonnxruntime"), std::string::npos);
+  EXPECT_FALSE(Slurp(dir + "/res.txt").empty());
+  const ProcessResult version = RunProcess({kBin, "--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out, "edgesight 0.1.0\n");
+  // Alone, without edgesight-full.
+  std::filesystem::copy_file(kBin, dir + "/edgesight");
+  const ProcessResult alone =
+      RunProcess({dir + "/edgesight", "run", "--source", "synthetic:walk", "--max-frames", "1"});
+  EXPECT_EQ(alone.exit_code, 1);
+  EXPECT_EQ(std::count(alone.err.begin(), alone.err.end(), '\n'), 1) << alone.err;
+  EXPECT_NE(alone.err.find("edgesight: error: the whole CLI (edgesight-full)"), std::string::npos)
+      << alone.err;
+  // ...but track still works there.
+  EXPECT_EQ(RunProcess({dir + "/edgesight", "track", "--mot-det", dir + "/det.txt", "--out",
+                        dir + "/res2.txt"})
+                .exit_code,
+            0);
 }
 
 }  // namespace

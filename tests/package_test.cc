@@ -123,7 +123,8 @@ TEST_F(Package, NameLayoutConffilesAndDependsComputedFromTheBinary) {
   EXPECT_EQ(depends.find("onnxruntime"), std::string::npos) << "ORT is private: " << depends;
 
   for (const char* path :
-       {"/usr/bin/edgesight", "/usr/lib/edgesight/libonnxruntime.so.1",
+       {"/usr/bin/edgesight", "/usr/lib/edgesight/edgesight-full",
+        "/usr/lib/edgesight/libonnxruntime.so.1",
         "/usr/share/edgesight/models/nanodet-m-416.onnx",
         "/usr/share/edgesight/models/blazepose-lite.onnx", "/usr/share/edgesight/web/index.html",
         "/usr/share/edgesight/web/uPlot.iife.min.js", "/usr/share/edgesight/profile.json",
@@ -181,13 +182,20 @@ TEST_F(Package, SystemdAcceptsTheUnitAndRatesItsHardening) {
 
 TEST_F(Package, PackagedBinaryUsesItsPrivateRuntimeAndItsOwnModel) {
   const std::string bin = *root_ + "/usr/bin/edgesight";
-  const std::string ldd = Sh("ldd '" + bin + "'");
-  EXPECT_NE(ldd.find("libonnxruntime.so.1 => " + *root_ + "/usr/bin/../lib/edgesight/"),
+  const std::string full = *root_ + "/usr/lib/edgesight/edgesight-full";
+  const std::string ldd = Sh("ldd '" + full + "'");
+  EXPECT_NE(ldd.find("libonnxruntime.so.1 => " + *root_ + "/usr/lib/edgesight/"),
             std::string::npos)
       << ldd;
   EXPECT_EQ(ldd.find("not found"), std::string::npos) << ldd;
   EXPECT_EQ(ldd.find("opencv_imgcodecs"), std::string::npos);
   EXPECT_EQ(ldd.find("opencv_videoio"), std::string::npos);
+  // The front loads neither the video stack nor the inference runtime (src/app/front.h).
+  const std::string front = Sh("ldd '" + bin + "'");
+  EXPECT_EQ(front.find("not found"), std::string::npos) << front;
+  EXPECT_EQ(front.find("libavcodec"), std::string::npos) << front;
+  EXPECT_EQ(front.find("onnxruntime"), std::string::npos) << front;
+  EXPECT_LT(std::count(front.begin(), front.end(), '\n'), 20) << front;
 
   const ProcessResult ok = RunProcess({"/usr/bin/env", "-u", "ES_MODEL_DIR", bin, "run", "--source",
                                        "synthetic:walk", "--max-frames", "20", "--json"},

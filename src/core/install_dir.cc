@@ -6,16 +6,20 @@
 namespace es {
 
 std::string InstalledDataDir(const std::string& sub) {
-  static const std::filesystem::path share = [] {
+  static const std::filesystem::path exe_dir = [] {
     std::error_code ec;
     const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (ec || exe.empty()) return std::filesystem::path();
-    return exe.parent_path().parent_path() / "share" / "edgesight";
+    return ec ? std::filesystem::path() : exe.parent_path();
   }();
-  if (share.empty()) return "";
-  std::error_code ec;
-  const std::filesystem::path dir = share / sub;
-  return std::filesystem::is_directory(dir, ec) ? dir.string() : "";
+  if (exe_dir.empty()) return "";
+  // /usr/bin/edgesight and /usr/lib/edgesight/edgesight-full both find /usr/share/edgesight.
+  for (const std::filesystem::path& prefix :
+       {exe_dir.parent_path(), exe_dir.parent_path().parent_path()}) {
+    std::error_code ec;
+    const std::filesystem::path dir = prefix / "share" / "edgesight" / sub;
+    if (std::filesystem::is_directory(dir, ec)) return dir.lexically_normal().string();
+  }
+  return "";
 }
 
 }  // namespace es

@@ -1,0 +1,23 @@
+// The `edgesight` front: the commands that need no video stack (track, eval, synth-mot) run in
+// this small binary, which loads about a fifth of the shared libraries of the whole CLI (FFmpeg
+// alone pulls in 132); every other command, --help and --version included, replaces the process
+// with the whole CLI (execv: same pid, arguments, environment, signal mask), which lives beside
+// it as edgesight-full (the build tree) or in ../lib/edgesight/ (the package). docs/packaging.md.
+//
+// Contract
+// - FrontMain(argc, argv): runs track, eval or synth-mot exactly as the whole CLI does (same
+//   flags, output, exit codes: the same command code); otherwise execs the whole CLI. When it
+//   cannot be found or executed: one line on stderr naming the paths tried, exit 1.
+// - FullBinaryPath(self): where the whole CLI is, beside `self` or in ../lib/edgesight; "" when
+//   neither is executable.
+// Thread-safety: single-threaded start-up code.
+#pragma once
+
+#include <string>
+
+namespace es {
+
+int FrontMain(int argc, char** argv);
+std::string FullBinaryPath(const std::string& self);
+
+}  // namespace es
