@@ -12,7 +12,7 @@ CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=Release \
   -DES_ORT_DIR=$(ES_CACHE)/ort-0.4.9 -DES_MODEL_DIR=$(ES_CACHE)/models \
   -DES_UPLOT_DIR=$(ES_CACHE)/web/uplot-1.6.32
 
-.PHONY: all setup configure build build-app demo test bench deb clean
+.PHONY: all setup configure build build-app demo test bench deb clean setup-arm64 configure-arm64 test-arm64
 
 all: build
 
@@ -43,14 +43,41 @@ test: build
 # The Debian packages: $(BUILD)/deb/edgesight_<version>-1_<arch>.deb and
 # edgesight-backend_<version>-1_<arch>.deb (docs/packaging.md).
 ARCH ?= $(shell dpkg --print-architecture)
+NATIVE_ARCH := $(shell dpkg --print-architecture)
+ifeq ($(ARCH),$(NATIVE_ARCH))
 deb: configure
 	@cmake --build $(BUILD) --target edgesight edgesight-full edgesight-backend -j$(JOBS)
-	@if [ "$(ARCH)" != "$(shell dpkg --print-architecture)" ]; then \
-	  echo "make deb: ARCH=$(ARCH): cross-building is not supported yet (docs/packaging.md)" >&2; \
-	  exit 2; fi
 	@cmake --build $(BUILD) --target es_changelog
 	@cd $(BUILD) && cpack -G DEB -B deb > cpack.log 2>&1 || (cat cpack.log; exit 1)
 	@ls $(BUILD)/deb/*.deb
+else ifeq ($(ARCH),arm64)
+deb:
+	@echo "make deb: ARCH=arm64: the arm64 package is not built yet; the cross build and its" \
+	  "check under qemu-user are 'make test-arm64' (docs/packaging.md, ARM64)" >&2; exit 2
+else
+deb:
+	@echo "make deb: ARCH=$(ARCH): only $(NATIVE_ARCH) and arm64 are supported" >&2; exit 2
+endif
+
+# ARM64: the target's own set-up (cross toolchain, an arm64 sysroot of Debian's -dev packages,
+# the arm64 ONNX Runtime), the cross build, and its check under qemu-user (unit tests and a
+# short run on the demo footage). Not part of `make test`.
+ARM64_BUILD ?= build-arm64
+ARM64_FLAGS = -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-arm64.cmake -DCMAKE_BUILD_TYPE=Release \
+  -DES_SYSROOT=$(ES_CACHE)/sysroot-arm64 -DES_ORT_DIR=$(ES_CACHE)/ort-arm64-1.29.0 \
+  -DES_MODEL_DIR=$(ES_CACHE)/models -DES_UPLOT_DIR=$(ES_CACHE)/web/uplot-1.6.32
+ARM64_TESTS = core_test track_test analytics_test detect_test models_test config_test uplink_test
+
+setup-arm64: setup
+	@scripts/setup_arm64.sh
+
+configure-arm64: setup-arm64
+	@cmake -S . -B $(ARM64_BUILD) $(ARM64_FLAGS) > $(ARM64_BUILD).cmake.log 2>&1 || \
+	  (cat $(ARM64_BUILD).cmake.log; exit 1)
+
+test-arm64: configure-arm64
+	@cmake --build $(ARM64_BUILD) --target edgesight edgesight-full $(ARM64_TESTS) -j$(JOBS)
+	@scripts/arm64_check.sh $(ARM64_BUILD) $(ARM64_TESTS)
 
 bench: build-app
 	./$(BUILD)/edgesight bench --source $(VIDEO)

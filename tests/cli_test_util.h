@@ -24,6 +24,18 @@ inline const std::string kBin = EDGESIGHT_BIN;
 inline const std::string kVtest = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
 
 // Offline flags: read the file as fast as the pipeline allows and process every frame.
+#ifdef ES_MODEL_DIR
+// The folder with the converted NanoDet models (416 and 320), or "" when the set-up has not
+// made them (the caller skips).
+inline std::string ConvertedModelDir() {
+  const char* env = std::getenv("ES_MODEL_DIR");
+  const std::string dir = env ? env : ES_MODEL_DIR;
+  const bool ok = std::filesystem::exists(dir + "/nanodet-m-416.onnx") &&
+                  std::filesystem::exists(dir + "/nanodet-320.onnx");
+  return ok ? dir : "";
+}
+#endif
+
 inline std::vector<std::string> Offline() {
   return {"--set", "source.realtime=false", "--set", "pipeline.queue_policy=block"};
 }
@@ -78,7 +90,8 @@ inline void ExpectOneLineError(const ProcessResult& r) {
 }
 
 // A clean-session subscriber on a real mosquitto (started by the test on a free loopback port).
-inline std::unique_ptr<mqtt_test::TestSubscriber> EventSubscriber(int port, const std::string& topic) {
+inline std::unique_ptr<mqtt_test::TestSubscriber> EventSubscriber(int port,
+                                                                  const std::string& topic) {
   mqtt_test::SubscriberOptions o;
   o.port = port;
   o.topic = topic;

@@ -25,12 +25,9 @@ const std::string kBackend = EDGESIGHT_BACKEND_BIN;
 class FleetRollout : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* env = std::getenv("ES_MODEL_DIR");
-    models_ = env ? env : ES_MODEL_DIR;
-    if (!fs::exists(models_ + "/nanodet-m-416.onnx") ||
-        !fs::exists(models_ + "/nanodet-320.onnx")) {
+    models_ = ConvertedModelDir();
+    if (models_.empty())
       GTEST_SKIP() << "converted NanoDet models absent (scripts/fetch_assets.sh)";
-    }
     dir_ = TempDir();
     for (const char* key : {"release", "other"}) {
       ASSERT_EQ(RunProcess({kBin, "model", "keygen", "--out", dir_ + "/" + key}).exit_code, 0);

@@ -21,12 +21,9 @@ namespace fs = std::filesystem;
 class ModelCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* env = std::getenv("ES_MODEL_DIR");
-    models_ = env ? env : ES_MODEL_DIR;
-    if (!fs::exists(models_ + "/nanodet-m-416.onnx") ||
-        !fs::exists(models_ + "/nanodet-320.onnx")) {
+    models_ = ConvertedModelDir();
+    if (models_.empty())
       GTEST_SKIP() << "converted NanoDet models absent (scripts/fetch_assets.sh)";
-    }
     dir_ = TempDir();
     ASSERT_EQ(Model({"keygen", "--out", dir_ + "/release"}).exit_code, 0);
     fs::create_directories(dir_ + "/v1");

@@ -1,19 +1,18 @@
 #include "app/cli.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <unistd.h>
-
 #include <cstring>
 #include <fstream>
-#include <limits>
 #include <iostream>
-#include <optional>
+#include <limits>
 #include <opencv2/core/utils/logger.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,19 +20,17 @@
 #include "app/bench_command.h"
 #include "app/calibrate_command.h"
 #include "app/detector_spec.h"
-#include "app/eval_command.h"
 #include "app/exit_codes.h"
+#include "app/front.h"
 #include "app/governor_sim_command.h"
 #include "app/log_line.h"
-#include "app/onvif_emulator_command.h"
-#include "app/profile_command.h"
 #include "app/model_command.h"
+#include "app/onvif_emulator_command.h"
 #include "app/plan_command.h"
+#include "app/profile_command.h"
 #include "app/progress.h"
 #include "app/run_command.h"
 #include "app/shutdown_signals.h"
-#include "app/synth_mot_command.h"
-#include "app/track_command.h"
 #include "app/uplink_stats_command.h"
 #include "config/config_checks.h"
 #include "config/config_loader.h"
@@ -78,8 +75,10 @@ Status CheckDeviceId(const std::string& device) {
                     return std::isalnum(c) || c == '_' || c == '-';
                   });
   if (ok) return Status::Ok();
-  return InvalidArgument("--device: expected 1-64 characters of [A-Za-z0-9_-] (an MQTT topic "
-                         "level and the first part of event ids), got " + QuoteString(device));
+  return InvalidArgument(
+      "--device: expected 1-64 characters of [A-Za-z0-9_-] (an MQTT topic "
+      "level and the first part of event ids), got " +
+      QuoteString(device));
 }
 
 // Config file (a site: one camera or a `cameras:` list), then --set overrides on every camera,
@@ -94,8 +93,9 @@ Result<SiteConfig> ResolveSite(const RunFlags& f) {
   ES_RETURN_IF_ERROR(ApplySiteOverrides(&site, f.sets));
   if (!f.sources.empty()) {
     if (site.has_cameras_list) {
-      return InvalidArgument("--source: the config lists its cameras (cameras:); pass one or "
-                             "the other");
+      return InvalidArgument(
+          "--source: the config lists its cameras (cameras:); pass one or "
+          "the other");
     }
     const AppConfig base = site.cameras.front().config;
     site.cameras.clear();
@@ -151,10 +151,11 @@ void AddOutputFlags(CLI::App* cmd, RunFlags* f) {
   cmd->add_option("--mqtt", f->mqtt,
                   "MQTT broker: mqtt://[user[:pass]@]host[:port] or mqtts://... (events, crops, "
                   "status; durable outbox in between)");
-  cmd->add_option("--outbox", f->outbox,
-                  std::string("durable outbox (SQLite) that keeps events until the broker has them; "
-                              "default with --mqtt: ") +
-                      UplinkConfig::kDefaultOutboxPath);
+  cmd->add_option(
+      "--outbox", f->outbox,
+      std::string("durable outbox (SQLite) that keeps events until the broker has them; "
+                  "default with --mqtt: ") +
+          UplinkConfig::kDefaultOutboxPath);
   cmd->add_option("--http", f->http,
                   "serve metrics, health, cameras and live settings on HOST:PORT, e.g. "
                   "127.0.0.1:8080 (docs/operations.md; overrides http.listen)");
@@ -270,17 +271,13 @@ int Main(int argc, char** argv) {
                          "controller through the real tracker; prints JSON (docs/ptz.md)");
   ptz_sim->add_option("--seed", ptz_seed, "simulation seed")->capture_default_str();
 
-  EvalArgs eval_args;
-  CLI::App* eval = AddEvalCommand(&app, &eval_args);
+  const FrontCommands front(&app);  // eval, track, synth-mot: as the front runs them
 
   CalibrateArgs calibrate_args;
   CLI::App* calibrate = AddCalibrateCommand(&app, &calibrate_args);
 
   UplinkStatsArgs uplink_stats_args;
   CLI::App* uplink_stats = AddUplinkStatsCommand(&app, &uplink_stats_args);
-
-  TrackArgs track_args;
-  CLI::App* track = AddTrackCommand(&app, &track_args);
 
   OnvifEmulatorArgs onvif_emulator_args;
   CLI::App* onvif_emulator = AddOnvifEmulatorCommand(&app, &onvif_emulator_args);
@@ -294,9 +291,6 @@ int Main(int argc, char** argv) {
   ModelArgs model_args;
   CLI::App* model = AddModelCommand(&app, &model_args);
 
-  SynthMotArgs synth_mot_args;
-  CLI::App* synth_mot = AddSynthMotCommand(&app, &synth_mot_args);
-
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -307,15 +301,13 @@ int Main(int argc, char** argv) {
 
   if (*run) return RunRun(run_flags);
   UnblockShutdownSignals();  // the other commands end on a signal's default action
-  if (*eval) return RunEval(eval_args);
+  if (std::optional<int> code = front.Run()) return *code;
   if (*calibrate) return RunCalibrate(calibrate_args);
   if (*uplink_stats) return RunUplinkStats(uplink_stats_args);
   if (*ptz_sim) {
     std::cout << RunPtzSim(ptz_seed).dump(2) << std::endl;
     return kExitOk;
   }
-  if (*track) return RunTrack(track_args);
-  if (*synth_mot) return RunSynthMot(synth_mot_args);
   if (*plan) return RunPlan(plan_args);
   if (*model) return RunModel(model_args);
   if (*governor_sim) return RunGovernorSim(governor_sim_args);

@@ -2,18 +2,14 @@
 
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <string_view>
 
-#include "app/eval_command.h"
 #include "app/exit_codes.h"
 #include "app/log_line.h"
-#include "app/synth_mot_command.h"
-#include "app/track_command.h"
 
 namespace es {
 namespace {
@@ -28,12 +24,7 @@ int RunLean(int argc, char** argv) {
   ConfigureLogging();
   CLI::App app{"edgesight: edge-first video analytics"};
   app.require_subcommand(1);
-  TrackArgs track_args;
-  CLI::App* track = AddTrackCommand(&app, &track_args);
-  EvalArgs eval_args;
-  CLI::App* eval = AddEvalCommand(&app, &eval_args);
-  SynthMotArgs synth_mot_args;
-  CLI::App* synth_mot = AddSynthMotCommand(&app, &synth_mot_args);
+  const FrontCommands commands(&app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -41,13 +32,22 @@ int RunLean(int argc, char** argv) {
     LogLine(LogLevel::kError, std::string("error: ") + e.what() + " (see --help)");
     return kExitBadInput;
   }
-  if (*track) return RunTrack(track_args);
-  if (*eval) return RunEval(eval_args);
-  if (*synth_mot) return RunSynthMot(synth_mot_args);
-  return kExitOk;
+  return commands.Run().value_or(kExitOk);
 }
 
 }  // namespace
+
+FrontCommands::FrontCommands(CLI::App* app)
+    : eval_(AddEvalCommand(app, &eval_args_)),
+      track_(AddTrackCommand(app, &track_args_)),
+      synth_mot_(AddSynthMotCommand(app, &synth_mot_args_)) {}
+
+std::optional<int> FrontCommands::Run() const {
+  if (*eval_) return RunEval(eval_args_);
+  if (*track_) return RunTrack(track_args_);
+  if (*synth_mot_) return RunSynthMot(synth_mot_args_);
+  return std::nullopt;
+}
 
 std::string FullBinaryPath(const std::string& self) {
   const fs::path dir = fs::path(self).parent_path();

@@ -11,11 +11,36 @@
 // - FullBinaryPath(self): where the whole CLI is, beside `self` or in ../lib/edgesight; "" when
 //   neither is executable.
 // Thread-safety: single-threaded start-up code.
+// - FrontCommands: track, eval and synth-mot registered on a CLI11 app (the front's and the
+//   whole CLI's, so both parse and run them the same way); Run() runs the one parsed, or
+//   returns nullopt when none was.
 #pragma once
 
+#include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 
+#include "app/eval_command.h"
+#include "app/synth_mot_command.h"
+#include "app/track_command.h"
+
 namespace es {
+
+class FrontCommands {
+ public:
+  explicit FrontCommands(CLI::App* app);
+  FrontCommands(const FrontCommands&) = delete;
+  FrontCommands& operator=(const FrontCommands&) = delete;
+  std::optional<int> Run() const;
+
+ private:
+  EvalArgs eval_args_;
+  TrackArgs track_args_;
+  SynthMotArgs synth_mot_args_;
+  CLI::App* eval_;
+  CLI::App* track_;
+  CLI::App* synth_mot_;
+};
 
 int FrontMain(int argc, char** argv);
 std::string FullBinaryPath(const std::string& self);

@@ -15,6 +15,13 @@ constexpr std::array<const char*, 6> kDeviceStates = {"pending",  "sent",   "rec
                                                       "promoted", "passed", "failed"};
 constexpr std::array<const char*, 4> kStates = {"running", "paused", "aborted", "done"};
 
+// The index of `name` in `names`, or -1.
+template <size_t N>
+int IndexOf(const std::array<const char*, N>& names, const std::string& name) {
+  const auto it = std::find(names.begin(), names.end(), name);
+  return it == names.end() ? -1 : static_cast<int>(it - names.begin());
+}
+
 bool Terminal(RolloutDeviceState s) {
   return s == RolloutDeviceState::kPassed || s == RolloutDeviceState::kFailed;
 }
@@ -314,9 +321,9 @@ Result<Rollout> Rollout::FromJson(const nlohmann::json& j) {
     r.plan_.report_timeout_s = j.at("report_timeout_s").get<double>();
     r.plan_.abort_on_failure = j.at("on_failure").get<std::string>() == "abort";
     const std::string state = j.at("state").get<std::string>();
-    const auto s = std::find(kStates.begin(), kStates.end(), state);
-    if (s == kStates.end()) return InvalidArgument("rollout state: unknown state '" + state + "'");
-    r.state_ = static_cast<RolloutState>(s - kStates.begin());
+    const int s = IndexOf(kStates, state);
+    if (s < 0) return InvalidArgument("rollout state: unknown state '" + state + "'");
+    r.state_ = static_cast<RolloutState>(s);
     r.stage_ = j.at("stage").get<int>() - 1;
     r.reason_ = j.at("reason").get<std::string>();
     for (const auto& e : j.at("devices")) {
@@ -324,11 +331,9 @@ Result<Rollout> Rollout::FromJson(const nlohmann::json& j) {
       d.id = e.at("device").get<std::string>();
       d.stage = e.at("stage").get<int>() - 1;
       const std::string ds = e.at("state").get<std::string>();
-      const auto k = std::find(kDeviceStates.begin(), kDeviceStates.end(), ds);
-      if (k == kDeviceStates.end()) {
-        return InvalidArgument("rollout state: unknown device state '" + ds + "'");
-      }
-      d.state = static_cast<RolloutDeviceState>(k - kDeviceStates.begin());
+      const int k = IndexOf(kDeviceStates, ds);
+      if (k < 0) return InvalidArgument("rollout state: unknown device state '" + ds + "'");
+      d.state = static_cast<RolloutDeviceState>(k);
       d.delivered = e.at("delivered").get<bool>();
       d.online = e.at("online").get<bool>();
       d.model = e.at("model").get<std::string>();
