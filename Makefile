@@ -66,7 +66,7 @@ ARM64_BUILD ?= build-arm64
 ARM64_FLAGS = -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-arm64.cmake -DCMAKE_BUILD_TYPE=Release \
   -DES_SYSROOT=$(ES_CACHE)/sysroot-arm64 -DES_ORT_DIR=$(ES_CACHE)/ort-arm64-1.29.0 \
   -DES_MODEL_DIR=$(ES_CACHE)/models -DES_UPLOT_DIR=$(ES_CACHE)/web/uplot-1.6.32
-ARM64_TESTS = core_test track_test analytics_test detect_test models_test config_test uplink_test
+ARM64_TESTS = core_test track_test analytics_test models_test config_test uplink_test
 
 setup-arm64: setup
 	@scripts/setup_arm64.sh
