@@ -143,7 +143,6 @@ TEST_F(FleetRollout, AStageWithFailuresPausesAndAnOfflineDevicePicksTheBundleUpL
                "10,50,100", "--max-failure-rate", "0.25", "--soak", "2s", "--report-timeout", "60s",
                "--mqtt", url, "--discover", "1s", "--json"},
               240);
-  if (std::getenv("ES_SHOW_ROLLOUT")) std::cerr << r.err << r.out;
   ASSERT_EQ(r.exit_code, 3) << r.err;  // paused
   const json state = json::parse(r.out, nullptr, false);
   ASSERT_TRUE(state.is_object()) << r.out;
@@ -205,6 +204,8 @@ TEST_F(FleetRollout, BadInputIsOneLineAndExitTwo) {
   expect_bad({"--bundle", b2_, "--pub", pub}, "--devices is required");
   expect_bad({"--bundle", b2_, "--pub", pub, "--devices", "x", "--stages", "50,20,100"}, "rise");
   expect_bad({"--bundle", b2_, "--pub", pub, "--devices", "x", "--soak", "ten"}, "--soak");
+  expect_bad({"--bundle", b2_, "--pub", pub, "--devices", "x", "--max-failure-rate", "nan"},
+             "--max-failure-rate");
   expect_bad({"--bundle", b2_, "--pub", pub, "--devices", "x", "--on-failure", "retry"},
              "--on-failure");
   expect_bad({"--bundle", b2_, "--pub", dir_ + "/other.pub", "--devices", "x"}, "does not trust");

@@ -237,7 +237,8 @@ class Controller {
           inflight_.erase(it);
         }
       }
-      for (const std::string& d : rollout_->Tick(NowMs())) Send(d, bundle_);
+      const std::vector<std::string> sends = rollout_->Tick(NowMs());
+      for (const std::string& d : sends) Send(d, bundle_);
       for (std::string& line : rollout_->TakeLog()) Log(line);
       if (std::string now = rollout_->ToJson().dump(); now != saved) {
         if (Status s = SaveState(path_, *rollout_); !s.ok()) return Fail(s);
@@ -252,8 +253,9 @@ class Controller {
         halted_at = std::chrono::steady_clock::now();
         if (rollout_->state() == RolloutState::kAborted) ClearRetained();
       }
-      // Done or halted: leave once the last sends (and clears) are acknowledged, or after 30 s.
-      if (inflight_.empty() ||
+      // Done or halted: leave once the last sends (and clears) are acknowledged (a send that
+      // found no connection is retried on the next pass), or after 30 s.
+      if ((sends.empty() && inflight_.empty()) ||
           std::chrono::steady_clock::now() - *halted_at > std::chrono::seconds(30)) {
         break;
       }
@@ -333,9 +335,6 @@ int Start(const RolloutFlags& f) {
   auto stages = ParseStages(f.stages);
   if (!stages.ok()) return Fail(stages.status());
   plan.stages = *stages;
-  if (f.max_failure_rate < 0 || f.max_failure_rate > 1) {
-    return Fail(InvalidArgument("--max-failure-rate: expected a fraction in [0, 1]"));
-  }
   plan.max_failure_rate = f.max_failure_rate;
   auto soak = ParseSeconds(f.soak);
   if (!soak.ok()) return Fail(soak.status().WithContext("--soak"));
@@ -348,6 +347,7 @@ int Start(const RolloutFlags& f) {
         InvalidArgument("--on-failure: expected pause or abort, got '" + f.on_failure + "'"));
   }
   plan.abort_on_failure = f.on_failure == "abort";
+  if (Status s = CheckPlan(plan); !s.ok()) return Fail(s);
   const std::string path = StatePath(f);
   std::optional<Rollout> resumed;
   if (fs::exists(path)) {

@@ -97,12 +97,20 @@ Result<std::vector<int>> ParseStages(const std::string& text) {
   return out;
 }
 
-Result<Rollout> Rollout::Plan(const RolloutPlan& plan, std::vector<RolloutCandidate> devices,
-                              int64_t now_ms) {
+Status CheckPlan(const RolloutPlan& plan) {
   ES_RETURN_IF_ERROR(CheckStages(plan.stages));
-  if (plan.max_failure_rate < 0 || plan.max_failure_rate > 1) {
+  if (!(plan.max_failure_rate >= 0 && plan.max_failure_rate <= 1)) {  // NaN too
     return InvalidArgument("--max-failure-rate: expected a fraction in [0, 1]");
   }
+  if (!(plan.soak_s >= 0) || !(plan.report_timeout_s >= 0)) {
+    return InvalidArgument("--soak / --report-timeout: expected a duration");
+  }
+  return Status::Ok();
+}
+
+Result<Rollout> Rollout::Plan(const RolloutPlan& plan, std::vector<RolloutCandidate> devices,
+                              int64_t now_ms) {
+  ES_RETURN_IF_ERROR(CheckPlan(plan));
   std::erase_if(devices,
                 [&](const RolloutCandidate& c) { return !SelectorMatches(plan.selector, c.id); });
   if (devices.empty()) {

@@ -79,6 +79,9 @@ bool SelectorMatches(const std::string& selector, const std::string& device);
 Result<double> ParseSeconds(const std::string& text);
 // "5,25,100" -> {5, 25, 100}, checked as Plan does.
 Result<std::vector<int>> ParseStages(const std::string& text);
+// What Plan checks of a plan (stages, a failure rate in [0, 1], durations), to check flags
+// before connecting anywhere.
+Status CheckPlan(const RolloutPlan& plan);
 
 class Rollout {
  public:

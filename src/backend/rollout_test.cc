@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace es {
 namespace {
 
@@ -167,6 +169,13 @@ TEST(Rollout, BadPlansAndArgumentsAreOneLineErrors) {
   EXPECT_FALSE(ParseStages("50,25,100").ok());  // falls
   EXPECT_FALSE(ParseStages("5,x,100").ok());
   EXPECT_FALSE(ParseStages("0,100").ok());
+  p = TestPlan();
+  p.max_failure_rate = std::nan("");
+  EXPECT_EQ(CheckPlan(p).code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(Rollout::Plan(p, Fleet(3), 0).ok());
+  p.max_failure_rate = 1.5;
+  EXPECT_FALSE(CheckPlan(p).ok());
+  EXPECT_TRUE(CheckPlan(TestPlan()).ok());
   EXPECT_EQ(*ParseStages("5,25,100"), (std::vector<int>{5, 25, 100}));
   EXPECT_DOUBLE_EQ(*ParseSeconds("10m"), 600);
   EXPECT_DOUBLE_EQ(*ParseSeconds("30s"), 30);
