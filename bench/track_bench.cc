@@ -9,6 +9,9 @@
 //     LinearAssignment and with one dense LAPJV (LinearAssignmentDense); per matrix.
 //   * BM_Lapjv*/<n>: LAPJV on random dense n x n matrices, without and with a cost limit.
 //   * BM_IouDistance/<n>: the n x n IoU distance matrix (items/s = box pairs/s).
+//   * BM_FrameCues/<width>: the frame-based cues of track/frame_tracker.h on a rendered crowd
+//     (track/crowd_render.h; 4:3 frames of `width`, camera shake 4 px, 20 people): camera
+//     motion alone, the colour signatures of the frame's detections alone, and both; per frame.
 // Run: ./build/bench/track_bench [--benchmark_repetitions=5 --benchmark_report_aggregates_only]
 // docs/tracking-speed.md has measured numbers and the side-by-side with a C++ ByteTrack.
 #include <benchmark/benchmark.h>
@@ -19,7 +22,10 @@
 #include <string>
 #include <vector>
 
+#include "track/appearance.h"
 #include "track/byte_tracker.h"
+#include "track/camera_motion.h"
+#include "track/crowd_render.h"
 #include "track/lapjv.h"
 #include "track/matching.h"
 #include "track/mot_io.h"
@@ -212,6 +218,71 @@ void BM_IouDistance(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(a.size() * b.size()));
 }
 BENCHMARK(BM_IouDistance)->Arg(10)->Arg(30)->Arg(100)->Unit(benchmark::kMicrosecond);
+
+// 60 rendered frames with their detections, made once per width.
+struct RenderedCrowd {
+  std::vector<cv::Mat> frames;
+  Frames detections;
+};
+
+const RenderedCrowd& Rendered(int width) {
+  static std::map<int, RenderedCrowd> cache;
+  auto it = cache.find(width);
+  if (it != cache.end()) return it->second;
+  es::CrowdSceneOptions o;
+  o.width = width;
+  o.height = width * 3 / 4;
+  o.frames = 60;
+  o.people = 20;
+  o.camera_shake_px = 4;
+  o.keep_figures = true;
+  RenderedCrowd crowd;
+  auto scene = es::GenerateCrowdScene(o);
+  if (scene.ok()) {
+    const cv::Mat bg = es::RenderCrowdBackground(o);
+    crowd.detections.resize(scene->frames.size());
+    for (size_t i = 0; i < scene->frames.size(); ++i) {
+      crowd.frames.push_back(es::RenderCrowdFrame(scene->frames[i], static_cast<int>(i), bg, o));
+    }
+    for (const es::MotRow& r : scene->det) {
+      crowd.detections[static_cast<size_t>(r.frame - 1)].push_back(
+          {{static_cast<float>(r.box.x), static_cast<float>(r.box.y), static_cast<float>(r.box.w),
+            static_cast<float>(r.box.h)},
+           static_cast<float>(r.score)});
+    }
+  }
+  return cache.emplace(width, std::move(crowd)).first->second;
+}
+
+// range(1): 1 = camera motion, 2 = appearance, 3 = both.
+void BM_FrameCues(benchmark::State& state) {
+  const RenderedCrowd& crowd = Rendered(static_cast<int>(state.range(0)));
+  const int cues = static_cast<int>(state.range(1));
+  es::GlobalMotionEstimator motion;
+  size_t f = 0;
+  double dets = 0;
+  for (auto _ : state) {
+    const cv::Mat& frame = crowd.frames[f % crowd.frames.size()];
+    const auto& d = crowd.detections[f % crowd.frames.size()];
+    std::vector<es::BBox> boxes;
+    for (const es::Detection& x : d) boxes.push_back(x.box);
+    if (cues & 1) benchmark::DoNotOptimize(motion.Estimate(frame, boxes));
+    if (cues & 2) {
+      for (const es::Detection& x : d) {
+        benchmark::DoNotOptimize(es::ComputeAppearance(frame, x.box));
+      }
+    }
+    dets += static_cast<double>(d.size());
+    ++f;
+  }
+  state.counters["dets/frame"] = dets / static_cast<double>(state.iterations());
+  state.counters["redetect/frame"] =
+      static_cast<double>(motion.corner_detections()) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_FrameCues)
+    ->ArgNames({"width", "cues"})
+    ->ArgsProduct({{768, 1280, 1920}, {1, 2, 3}})
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

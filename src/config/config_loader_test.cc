@@ -255,7 +255,8 @@ TEST(ConfigLoaderTest, OddKeysStayOnOneLine) {
             "nsa_kalman, nsa_min_scale, adaptive_noise, center_dist_weight, confirm_hits, "
             "recover_buffer, "
             "recover_match_thresh, recover_from_last_obs, static_suppress_s, static_move_frac, "
-            "height_iou, observation_reupdate, momentum_weight])");
+            "height_iou, observation_reupdate, momentum_weight, appearance_weight, "
+            "appearance_momentum, camera_motion])");
   EXPECT_EQ(LoadError("tracker:\n  [a, b]: 1\n"),
             "config.yaml: tracker: expected a key name, got a list");
 }

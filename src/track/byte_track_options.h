@@ -6,8 +6,10 @@
 // leave-one-sequence-out). Measured and off by default, because
 // they lose on crowded or noisy scenes (docs/tracking.md): NSA measurement noise, the
 // buffered-IoU recovery stage, OC-SORT's re-update and momentum, DIoU, and static-clutter
-// suppression (it cannot tell clutter from a person who stands still). Plain ByteTrack is
-// track_buffer_s=1, duplicate_only_respawn=false, height_iou=false, adaptive_noise=false.
+// suppression (it cannot tell clutter from a person who stands still). Where the caller has
+// frames (track/frame_tracker.h), camera-motion compensation and a colour tie-breaker are on by
+// default too. Plain ByteTrack is track_buffer_s=1, duplicate_only_respawn=false,
+// height_iou=false, adaptive_noise=false, camera_motion=false, appearance_weight=0.
 #pragma once
 
 namespace es {
@@ -76,6 +78,16 @@ struct ByteTrackOptions {
   // from its last observation to the detection) / pi; like height_iou, what it leaves unmatched
   // is matched again with the plain cost. 0 = off.
   float momentum_weight = 0.f;
+  // Appearance tie-breaker (track/appearance.h; only where the caller passes features): the
+  // first stage's cost adds appearance_weight * (1 - colour similarity of the track and the
+  // detection), for pairs the cost limit already allows, which stay allowed; stage 1b re-matches
+  // what it leaves with the plain cost. The track's feature is a running mean of its confident
+  // detections' (weight appearance_momentum on the old one). 0 = off.
+  float appearance_weight = 0.2f;
+  float appearance_momentum = 0.9f;
+  // Camera-motion compensation (track/camera_motion.h) where frames are available (the
+  // pipeline, `track` on sequences with images): tracks move with the measured global motion.
+  bool camera_motion = true;
 };
 
 }  // namespace es

@@ -66,7 +66,13 @@ inline const OptionSchema<ByteTrackOptions>& TrackerSchema() {
         .Add("observation_reupdate", &TO::observation_reupdate, AnyValue(),
              "re-run a returning track's filter through interpolated observations")
         .Add("momentum_weight", &TO::momentum_weight, Closed(0, 10),
-             "first association adds this * score * direction angle / pi; 0 = off");
+             "first association adds this * score * direction angle / pi; 0 = off")
+        .Add("appearance_weight", &TO::appearance_weight, Closed(0, 1),
+             "with frames: first association adds this * (1 - colour similarity); 0 = off")
+        .Add("appearance_momentum", &TO::appearance_momentum, Closed(0, 1),
+             "weight of a track's old colour signature in its running mean")
+        .Add("camera_motion", &TO::camera_motion, AnyValue(),
+             "with frames: move tracks with the camera's measured global motion");
     s.SetRules([](const ByteTrackOptions& o) -> Status {
       if (!(o.low_thresh < o.track_thresh)) {
         return InvalidArgument("tracker.low_thresh: must be below tracker.track_thresh (" +

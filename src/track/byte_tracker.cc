@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "track/camera_motion.h"
 #include "track/kalman_filter.h"
 #include "track/lapjv.h"
 #include "track/matching.h"
@@ -22,11 +23,13 @@
 //    track_thresh) is low), the Python uses strict comparisons;
 //  * IoU uses continuous pixel coordinates (no "+1");
 //  * the extensions of ByteTrackOptions (height-modulated IoU with the plain-cost stage 1b,
-//    OC-SORT momentum and re-update, adaptive noise, NSA noise, recovery stage 2b,
+//    OC-SORT momentum and re-update, adaptive noise, NSA noise, recovery stage 2b, camera-motion
+//    compensation and the appearance tie-breaker,
 //    duplicate_only_respawn, confirm_hits, center_dist_weight, static suppression); with
 //    adaptive_noise=false, height_iou=false, momentum_weight=0, observation_reupdate=false,
 //    nsa_kalman=false, recover_buffer=0, duplicate_only_respawn=false, confirm_hits=2,
-//    center_dist_weight=0 and static_suppress_s=0 the algorithm is the official one.
+//    center_dist_weight=0, static_suppress_s=0 and appearance_weight=0, and without
+//    ApplyCameraMotion calls, the algorithm is the official one.
 
 namespace es {
 
@@ -64,6 +67,10 @@ struct STrack {
   // updates before the last one) and whether there is one.
   float dir_cx = 0.f, dir_cy = 0.f;
   bool has_dir = false;
+  // Appearance (track/appearance.h): a running mean of the matched high-score detections'
+  // features, when the caller passes them.
+  AppearanceFeature feature{};
+  bool has_feature = false;
 };
 
 constexpr int64_t kMomentumDelta = 3;  // OC-SORT's delta_t
@@ -125,6 +132,37 @@ void ScaleByHeightIou(CostMatrix& cost, const std::vector<BBox>& a, const std::v
   }
 }
 
+void MapPoint(const CameraMotion& m, float* x, float* y) {
+  double ox = 0, oy = 0;
+  m.Map(*x, *y, &ox, &oy);
+  *x = static_cast<float>(ox);
+  *y = static_cast<float>(oy);
+}
+
+// A box under a similarity map: the centre is mapped, the size scaled.
+BBox MapBox(const CameraMotion& m, const BBox& b) {
+  float cx = b.cx(), cy = b.cy();
+  MapPoint(m, &cx, &cy);
+  const float s = static_cast<float>(m.Scale());
+  return {cx - 0.5f * s * b.w, cy - 0.5f * s * b.h, s * b.w, s * b.h};
+}
+
+// The Kalman state (cx, cy, a, h and their rates) under a similarity map: position and
+// velocity rotate and scale, height and its rate scale, the aspect ratio stays; the covariance
+// goes through the same linear map (BoT-SORT's GMC warp, for the xyah state).
+void MapState(const CameraMotion& m, KalmanFilter::State* s) {
+  Eigen::Matrix2d r;
+  r << m.m[0], m.m[1], m.m[3], m.m[4];
+  KalmanFilter::StateCov j = KalmanFilter::StateCov::Identity();
+  j.block<2, 2>(0, 0) = r;
+  j.block<2, 2>(4, 4) = r;
+  j(3, 3) = j(7, 7) = m.Scale();
+  s->mean = j * s->mean;
+  s->mean(0) += m.m[2];
+  s->mean(1) += m.m[5];
+  s->cov = j * s->cov * j.transpose();
+}
+
 }  // namespace
 
 struct ByteTracker::Impl {
@@ -133,6 +171,9 @@ struct ByteTracker::Impl {
 
   ByteTrackOptions opt;
   KalmanFilter kf;
+  // This Update's appearance features, indexed like its detections (null: none).
+  const std::vector<AppearanceFeature>* features = nullptr;
+  const Detection* dets_base = nullptr;
   std::vector<STrack> tracks;  // tracked (confirmed or not) and lost, in creation order
   int next_id = 1;
   int64_t update_count = 0;
@@ -250,8 +291,27 @@ struct ByteTracker::Impl {
     }
   }
 
+  const AppearanceFeature* FeatureOf(const Detection& d) const {
+    return features ? &(*features)[static_cast<size_t>(&d - dets_base)] : nullptr;
+  }
+
+  // A running mean of the features of confident detections (partly hidden people's boxes
+  // show their occluder's colours, so low-score ones are left out).
+  void NoteAppearance(STrack& tr, const Detection& d) const {
+    const AppearanceFeature* f = FeatureOf(d);
+    if (!f || d.score < opt.track_thresh) return;
+    if (!tr.has_feature) {
+      tr.feature = *f;
+      tr.has_feature = true;
+      return;
+    }
+    const float a = opt.appearance_momentum;
+    for (size_t i = 0; i < f->size(); ++i) tr.feature[i] = a * tr.feature[i] + (1 - a) * (*f)[i];
+  }
+
   void Apply(STrack& tr, const Detection& d, Timestamp t) {
     if (opt.observation_reupdate) Reupdate(tr, d, t);
+    NoteAppearance(tr, d);
     const double nis = kf.Update(tr.kf, BoxToXyah(d.box), NoiseScale(d.score));
     if (opt.adaptive_noise) Adapt(tr, d, nis);
     NoteObservation(tr, d.box, t);
@@ -293,6 +353,27 @@ struct ByteTracker::Impl {
     }
   }
 
+  // The appearance tie-breaker: cost += appearance_weight * (1 - similarity), only for pairs
+  // the cost limit already allows, which stay allowed (like momentum; stage 1b then matches
+  // what it left unmatched with the plain cost, so appearance never overrides motion).
+  void AddAppearance(CostMatrix& cost, const std::vector<int>& rows,
+                     const std::vector<const Detection*>& cols, double thresh) const {
+    for (int i = 0; i < cost.rows(); ++i) {
+      const STrack& tr = tracks[static_cast<size_t>(rows[static_cast<size_t>(i)])];
+      if (!tr.has_feature) continue;
+      for (int j = 0; j < cost.cols(); ++j) {
+        if (cost(i, j) > thresh) continue;
+        const AppearanceFeature* f = FeatureOf(*cols[static_cast<size_t>(j)]);
+        if (!f) continue;
+        cost(i, j) =
+            std::min(thresh, cost(i, j) + opt.appearance_weight *
+                                              (1.0 - AppearanceSimilarity(tr.feature, *f)));
+      }
+    }
+  }
+
+  bool UsesAppearance() const { return features && opt.appearance_weight > 0.f; }
+
   Assignment Associate(const std::vector<int>& rows, const std::vector<const Detection*>& cols,
                        bool fuse, double thresh, bool first_stage = false) const {
     std::vector<BBox> a, b;
@@ -310,6 +391,7 @@ struct ByteTracker::Impl {
     }
     if (opt.center_dist_weight > 0.f) AddCenterPenalty(cost, a, b, opt.center_dist_weight);
     if (first_stage && opt.momentum_weight > 0.f) AddMomentum(cost, rows, cols, thresh);
+    if (first_stage && UsesAppearance()) AddAppearance(cost, rows, cols, thresh);
     if (opt.class_aware) {
       std::vector<int> rc, cc;
       for (int r : rows) rc.push_back(tracks[r].class_id);
@@ -380,7 +462,10 @@ struct ByteTracker::Impl {
     return out;
   }
 
-  std::vector<TrackOutput> Update(const std::vector<Detection>& dets, Timestamp t) {
+  std::vector<TrackOutput> Update(const std::vector<Detection>& dets, Timestamp t,
+                                  const std::vector<AppearanceFeature>* feats) {
+    features = feats && feats->size() == dets.size() && !dets.empty() ? feats : nullptr;
+    dets_base = dets.data();
     ++update_count;
     AdvanceTo(t);
 
@@ -413,8 +498,8 @@ struct ByteTracker::Impl {
     // 1b. With height-modulated IoU (or momentum) the first stage only ranks candidates: what it
     // left unmatched is matched again by the plain ByteTrack cost, so the cue breaks ties but
     // never loses a match plain IoU would make.
-    if ((opt.height_iou || opt.momentum_weight > 0.f) && !unmatched_tracks.empty() &&
-        !left.empty()) {
+    if ((opt.height_iou || opt.momentum_weight > 0.f || UsesAppearance()) &&
+        !unmatched_tracks.empty() && !left.empty()) {
       const Assignment again = Associate(unmatched_tracks, left, opt.fuse_score, opt.match_thresh);
       for (auto [r, c] : again.matches) Apply(tracks[unmatched_tracks[r]], *left[c], t);
       std::vector<int> rows;
@@ -473,6 +558,7 @@ struct ByteTracker::Impl {
       tr.hits = 1;
       tr.last_obs = d.box;
       NoteObservation(tr, d.box, t);
+      NoteAppearance(tr, d);
       tr.anchor_cx = d.box.cx();
       tr.anchor_cy = d.box.cy();
       tr.anchor_h = d.box.h;
@@ -484,7 +570,29 @@ struct ByteTracker::Impl {
     ExpireLost(t);
     RemoveDuplicates();
     std::erase_if(tracks, [](const STrack& tr) { return tr.state == TrackState::kRemoved; });
+    features = nullptr;
+    dets_base = nullptr;
     return Outputs(false, t);
+  }
+
+  // Everything a track remembers in pixel coordinates moves with the camera: the filter, the
+  // last observation, the centre history (so camera shake does not count as detector jitter in
+  // the noise adapter), the static anchor and the momentum direction.
+  void ApplyCameraMotion(const CameraMotion& m) {
+    if (!m.ok) return;
+    const float s = static_cast<float>(m.Scale());
+    for (STrack& tr : tracks) {
+      MapState(m, &tr.kf);
+      tr.box = MeanToBox(tr.kf.mean);
+      tr.last_obs = MapBox(m, tr.last_obs);
+      for (int i = 0; i < std::min(tr.hist_len, STrack::kHistory); ++i) {
+        MapPoint(m, &tr.hist_cx[i], &tr.hist_cy[i]);
+      }
+      MapPoint(m, &tr.anchor_cx, &tr.anchor_cy);
+      tr.anchor_h *= s;
+      if (tr.has_dir) MapPoint(m, &tr.dir_cx, &tr.dir_cy);
+      if (opt.observation_reupdate) MapState(m, &tr.kf_obs);
+    }
   }
 
   std::vector<TrackOutput> Predict(Timestamp t) {
@@ -502,7 +610,16 @@ ByteTracker& ByteTracker::operator=(ByteTracker&&) noexcept = default;
 
 std::vector<TrackOutput> ByteTracker::Update(const std::vector<Detection>& detections,
                                              Timestamp t) {
-  return impl_->Update(detections, t);
+  return impl_->Update(detections, t, nullptr);
+}
+
+std::vector<TrackOutput> ByteTracker::Update(const std::vector<Detection>& detections, Timestamp t,
+                                             const std::vector<AppearanceFeature>& features) {
+  return impl_->Update(detections, t, &features);
+}
+
+void ByteTracker::ApplyCameraMotion(const CameraMotion& motion) {
+  impl_->ApplyCameraMotion(motion);
 }
 
 std::vector<TrackOutput> ByteTracker::Predict(Timestamp t) { return impl_->Predict(t); }

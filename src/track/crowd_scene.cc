@@ -27,6 +27,7 @@ struct Person {
   double scale = 1;       // personal height factor
   bool stander = false;   // stands all along
   double pause_left = 0;  // seconds of the current pause
+  uint8_t shirt[3] = {}, trousers[3] = {}, skin[3] = {};
 };
 
 struct Box {
@@ -38,7 +39,8 @@ struct Box {
 
 class Simulator {
  public:
-  explicit Simulator(const CrowdSceneOptions& o) : o_(o), rng_(o.seed) {}
+  explicit Simulator(const CrowdSceneOptions& o)
+      : o_(o), rng_(o.seed), camera_rng_(o.seed * 7919u + 17u), look_rng_(o.seed * 104729u + 5u) {}
 
   CrowdScene Run() {
     CrowdScene scene;
@@ -53,6 +55,7 @@ class Simulator {
     const double dt = 1.0 / o_.fps;
     for (int f = 1; f <= o_.frames; ++f) {
       if (f > 1) Step(dt);
+      MoveCamera(f);
       Observe(f, &scene);
     }
     scene.num_people = next_id_ - 1;
@@ -62,6 +65,42 @@ class Simulator {
  private:
   double Uniform(double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng_); }
   double Normal(double sd) { return sd > 0 ? std::normal_distribution<double>(0, sd)(rng_) : 0; }
+
+  // The camera offset of frame f: the pan plus an AR(1) shake (correlation 0.8, stationary std
+  // camera_shake_px), clamped to 3 std.
+  void MoveCamera(int f) {
+    const double t = (f - 1) / o_.fps;
+    const double pan = o_.camera_pan_px * std::sin(2 * kPi * t / o_.camera_pan_period_s);
+    if (o_.camera_shake_px > 0) {
+      const double rho = 0.8, sd = o_.camera_shake_px * std::sqrt(1 - rho * rho);
+      std::normal_distribution<double> n(0, sd);
+      const double lim = 3 * o_.camera_shake_px;
+      shake_x_ = std::clamp(rho * shake_x_ + n(camera_rng_), -lim, lim);
+      shake_y_ = std::clamp(rho * shake_y_ + n(camera_rng_), -lim, lim);
+    }
+    cam_x_ = pan + shake_x_;
+    cam_y_ = shake_y_;
+  }
+
+  Box ToImage(const Box& world) const {
+    return {world.x - cam_x_, world.y - cam_y_, world.w, world.h};
+  }
+
+  void Dress(Person* p) {
+    // Mostly dark and muted clothes, some bright: colour alone rarely tells two people apart.
+    static constexpr uint8_t kPalette[][3] = {
+        {30, 30, 30},   {50, 50, 55},  {90, 90, 90},   {140, 140, 140}, {200, 200, 205},
+        {110, 60, 30},  {140, 90, 40}, {40, 40, 110},  {30, 110, 40},   {40, 160, 200},
+        {160, 60, 160}, {30, 30, 190}, {200, 120, 60}, {60, 90, 120},   {90, 140, 170}};
+    static constexpr uint8_t kSkins[][3] = {{140, 170, 220}, {90, 120, 170}, {60, 80, 120}};
+    auto pick = [this](int n) { return std::uniform_int_distribution<int>(0, n - 1)(look_rng_); };
+    const int shirt = pick(15), trousers = pick(7), skin = pick(3);
+    for (int c = 0; c < 3; ++c) {
+      p->shirt[c] = kPalette[shirt][c];
+      p->trousers[c] = kPalette[trousers][c];
+      p->skin[c] = kSkins[skin][c];
+    }
+  }
 
   double HeightAt(double fy, double scale) const {
     const double top = o_.height * kHorizon;
@@ -77,6 +116,7 @@ class Simulator {
   Person NewPerson(bool inside, bool stander) {
     Person p;
     p.id = next_id_++;
+    Dress(&p);
     p.scale = Uniform(0.85, 1.15);
     p.speed = Uniform(0.4, 0.9);
     p.stander = stander;
@@ -148,8 +188,9 @@ class Simulator {
     });
     std::vector<Box> nearer;
     std::vector<MotRow> gt, det;
+    if (o_.keep_figures) KeepFigures(order, scene);
     for (const Person* p : order) {
-      const Box full = FullBox(*p);
+      const Box full = ToImage(FullBox(*p));
       const Box in = Clip(full);
       const double in_frame = full.w * full.h > 0 ? in.w * in.h / (full.w * full.h) : 0;
       int seen = 0;
@@ -175,12 +216,16 @@ class Simulator {
       const Box noisy{in.x + Normal(e), in.y + Normal(e), in.w + Normal(e), in.h + Normal(e)};
       if (noisy.w < 2 || noisy.h < 2) continue;
       const double score = std::clamp(0.35 + 0.6 * visible + Normal(o_.score_noise), 0.05, 1.0);
-      det.push_back(Row(frame, -1, Clip(noisy), score));
+      const Box clipped = Clip(noisy);
+      if (clipped.w >= 2 && clipped.h >= 2) det.push_back(Row(frame, -1, clipped, score));
     }
-    for (const Box& c : clutter_) {
+    for (const Box& world : clutter_) {
       if (Uniform(0, 1) >= o_.clutter_detect_rate) continue;
+      const Box c = ToImage(world);
       const Box b{c.x + Normal(1.0), c.y + Normal(1.0), c.w + Normal(1.0), c.h + Normal(1.0)};
-      det.push_back(Row(frame, -1, Clip(b), Uniform(0.5, 0.85)));
+      const double score = Uniform(0.5, 0.85);
+      const Box in = Clip(b);  // a moving camera can take clutter out of the image
+      if (in.w >= 2 && in.h >= 2) det.push_back(Row(frame, -1, in, score));
     }
     const int n_fp = std::poisson_distribution<int>(o_.false_positives_per_frame)(rng_);
     for (int k = 0; k < n_fp; ++k) {
@@ -194,8 +239,32 @@ class Simulator {
     scene->det.insert(scene->det.end(), det.begin(), det.end());
   }
 
+  // The frame's figures, far to near: people and clutter by foot line.
+  void KeepFigures(const std::vector<const Person*>& near_first, CrowdScene* scene) const {
+    CrowdFrame frame{cam_x_, cam_y_, {}};
+    for (const Box& world : clutter_) {
+      const Box b = ToImage(world);
+      CrowdFigure c{0, b.x, b.y, b.w, b.h, {70, 75, 80}, {60, 65, 70}, {70, 75, 80}};
+      frame.figures.push_back(c);
+    }
+    for (const Person* p : near_first) {
+      const Box b = ToImage(FullBox(*p));
+      CrowdFigure g{p->id, b.x, b.y, b.w, b.h, {}, {}, {}};
+      std::copy(std::begin(p->shirt), std::end(p->shirt), g.shirt);
+      std::copy(std::begin(p->trousers), std::end(p->trousers), g.trousers);
+      std::copy(std::begin(p->skin), std::end(p->skin), g.skin);
+      frame.figures.push_back(g);
+    }
+    std::stable_sort(
+        frame.figures.begin(), frame.figures.end(),
+        [](const CrowdFigure& a, const CrowdFigure& b) { return a.y + a.h < b.y + b.h; });
+    scene->frames.push_back(std::move(frame));
+  }
+
   CrowdSceneOptions o_;
   std::mt19937 rng_;
+  std::mt19937 camera_rng_, look_rng_;
+  double cam_x_ = 0, cam_y_ = 0, shake_x_ = 0, shake_y_ = 0;
   std::vector<Person> people_;
   std::vector<Box> clutter_;
   int next_id_ = 1;
@@ -231,6 +300,12 @@ Result<CrowdScene> GenerateCrowdScene(const CrowdSceneOptions& o) {
            Check(o.false_positives_per_frame >= 0 && o.false_positives_per_frame <= 100,
                  "false_positives_per_frame must be in [0, 100]"),
            Check(o.min_in_frame > 0 && o.min_in_frame <= 1, "min_in_frame must be in (0, 1]"),
+           Check(o.camera_pan_px >= 0 && o.camera_pan_px <= 2000,
+                 "camera_pan_px must be in [0, 2000]"),
+           Check(o.camera_pan_period_s >= 1 && o.camera_pan_period_s <= 3600,
+                 "camera_pan_period_s must be in [1, 3600]"),
+           Check(o.camera_shake_px >= 0 && o.camera_shake_px <= 200,
+                 "camera_shake_px must be in [0, 200]"),
        }) {
     if (!s.ok()) return s;
   }
@@ -262,6 +337,7 @@ Status WriteCrowdScene(const CrowdScene& scene, const CrowdSceneOptions& o, cons
   std::ofstream ini(root / "seqinfo.ini");
   ini << "[Sequence]\nname=" << name << "\nframeRate=" << o.fps << "\nseqLength=" << o.frames
       << "\nimWidth=" << o.width << "\nimHeight=" << o.height << "\n";
+  if (!scene.frames.empty()) ini << "imDir=img1\nimExt=.jpg\n";
   gt.close();
   ini.close();
   if (!gt || !ini) return Status(StatusCode::kInvalidArgument, "cannot write " + root.string());

@@ -16,6 +16,9 @@
 // consider 1, class 1, visibility; only people with at least min_in_frame of their box inside
 // the image), detections with id -1 and the score. Boxes are clipped to the image.
 //
+// The camera's motion, the people's clothes and the figures use random streams of their own, so
+// a scene with a fixed camera has the same rows as before these options existed.
+//
 // Contract: a pure function of the options (std::mt19937 with the seed; no clocks): the same
 // options give identical rows. Options out of range -> kInvalidArgument naming the option;
 // people x frames is at most 5,000,000 (the rows are held in memory).
@@ -46,13 +49,34 @@ struct CrowdSceneOptions {
   double clutter_detect_rate = 0.8;
   double false_positives_per_frame = 0.3;  // one-frame false positives (Poisson mean)
   double min_in_frame = 0.5;               // ground truth: share of the box inside the image
+  // A moving camera: a slow horizontal pan (a sinusoid of this amplitude and period) and a
+  // shake (a pole in the wind: each frame's offset is 0.8 x the last one's plus noise, with
+  // this stationary std, both directions). Everything in the image moves with it. 0 = fixed.
+  double camera_pan_px = 0;
+  double camera_pan_period_s = 20;
+  double camera_shake_px = 0;
+  bool keep_figures = false;  // fill CrowdScene::frames, for RenderCrowdFrame
   uint32_t seed = 1;
 };
 
+// What is drawn at one place of one frame: a person (clothes colours are per person) or a
+// piece of static clutter. The box is in image pixels, not clipped.
+struct CrowdFigure {
+  int id = 0;  // person id; 0 for clutter
+  double x = 0, y = 0, w = 0, h = 0;
+  uint8_t shirt[3] = {}, trousers[3] = {}, skin[3] = {};  // BGR
+};
+
+struct CrowdFrame {
+  double camera_x = 0, camera_y = 0;  // image pixel (u, v) shows the world at (u + x, v + y)
+  std::vector<CrowdFigure> figures;   // far to near (drawing order)
+};
+
 struct CrowdScene {
-  std::vector<MotRow> gt;   // 9-column MOT16 rows, sorted by frame then id
-  std::vector<MotRow> det;  // id -1, sorted by frame
-  int num_people = 0;       // distinct ground-truth ids
+  std::vector<MotRow> gt;          // 9-column MOT16 rows, sorted by frame then id
+  std::vector<MotRow> det;         // id -1, sorted by frame
+  int num_people = 0;              // distinct ground-truth ids
+  std::vector<CrowdFrame> frames;  // with keep_figures: one per frame
 };
 
 Result<CrowdScene> GenerateCrowdScene(const CrowdSceneOptions& options);
