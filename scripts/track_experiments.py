@@ -30,7 +30,8 @@ import tempfile
 PLAIN = ("--set tracker.nsa_kalman=false --set tracker.recover_buffer=0 --set tracker.track_buffer_s=1 "
          "--set tracker.static_suppress_s=0 --set tracker.duplicate_only_respawn=false "
          "--set tracker.height_iou=false --set tracker.momentum_weight=0 "
-         "--set tracker.observation_reupdate=false --set tracker.adaptive_noise=false")
+         "--set tracker.observation_reupdate=false --set tracker.adaptive_noise=false "
+         "--set tracker.camera_motion=false --set tracker.appearance_weight=0")
 
 
 def make_sets(data, root):

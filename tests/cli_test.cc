@@ -1188,6 +1188,8 @@ TEST(CliSynthMot, WritesSequencesThatTrackAndEvalRead) {
   const auto t =
       RunProcess({kBin, "track", "--mot-dir", dir + "/seqs", "--out-dir", dir + "/res"}, 60);
   ASSERT_EQ(t.exit_code, 0) << t.err;
+  // Detections only (no img1/): no frame-based cue ran, and the summary says so.
+  EXPECT_EQ(json::parse(t.out)["sequences"][0]["frame_cues"], json::array()) << t.out;
   const auto e =
       RunProcess({kBin, "eval", "--gt-dir", dir + "/seqs", "--res-dir", dir + "/res"}, 60);
   ASSERT_EQ(e.exit_code, 0) << e.err;
@@ -1207,6 +1209,49 @@ TEST(CliSynthMot, WritesSequencesThatTrackAndEvalRead) {
     EXPECT_EQ(b.exit_code, 2) << b.err;
     ExpectOneLineError(b);
   }
+}
+
+// A sequence with frames (synth-mot --render writes img1/*.jpg) is tracked with the frame-based
+// cues, and the summary says which ran; a corrupt or missing frame, or frames that are not JPEG,
+// are one-line errors with exit code 2, not a crash.
+TEST(CliTrack, SequencesWithFramesUseTheFrameCues) {
+  const std::string dir = TempDir();
+  const auto r = RunProcess(
+      {kBin, "synth-mot", "--out", dir + "/seqs", "--sequences", "1", "--frames", "40", "--people",
+       "10", "--width", "640", "--height", "360", "--camera-shake", "6", "--render"},
+      60);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(fs::is_regular_file(dir + "/seqs/crowd-1/img1/000040.jpg"));
+  const auto t =
+      RunProcess({kBin, "track", "--mot-dir", dir + "/seqs", "--out-dir", dir + "/res"}, 60);
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const json seq = json::parse(t.out)["sequences"][0];
+  EXPECT_EQ(seq["frame_cues"], json({"camera_motion", "appearance"})) << t.out;
+  EXPECT_EQ(seq["camera_motion_measured"], 39) << t.out;  // every frame after the first
+  EXPECT_GT(seq["camera_motion_max_px"].get<double>(), 1.0) << t.out;
+  const auto off = RunProcess({kBin, "track", "--mot-dir", dir + "/seqs", "--out-dir", dir + "/res",
+                               "--set", "tracker.camera_motion=false"},
+                              60);
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_EQ(json::parse(off.out)["sequences"][0]["frame_cues"], json({"appearance"}));
+
+  std::ofstream(dir + "/seqs/crowd-1/img1/000010.jpg") << "not a jpeg";
+  const auto bad =
+      RunProcess({kBin, "track", "--mot-dir", dir + "/seqs", "--out-dir", dir + "/res"}, 60);
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  ExpectOneLineError(bad);
+  EXPECT_NE(bad.err.find("000010.jpg"), std::string::npos) << bad.err;
+  fs::remove(dir + "/seqs/crowd-1/img1/000010.jpg");
+  const auto missing =
+      RunProcess({kBin, "track", "--mot-dir", dir + "/seqs", "--out-dir", dir + "/res"}, 60);
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_NE(missing.err.find("000010.jpg"), std::string::npos) << missing.err;
+  std::ofstream(dir + "/seqs/crowd-1/seqinfo.ini")
+      << "[Sequence]\nframeRate=25\nimDir=img1\nimExt=.png\n";
+  const auto png =
+      RunProcess({kBin, "track", "--mot-dir", dir + "/seqs", "--out-dir", dir + "/res"}, 60);
+  EXPECT_EQ(png.exit_code, 2) << png.err;
+  EXPECT_NE(png.err.find("imExt"), std::string::npos) << png.err;
 }
 
 }  // namespace

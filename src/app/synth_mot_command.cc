@@ -6,6 +6,7 @@
 #include <set>
 
 #include "app/exit_codes.h"
+#include "track/crowd_render.h"
 
 namespace es {
 
@@ -43,6 +44,14 @@ CLI::App* AddSynthMotCommand(CLI::App* app, SynthMotArgs* a) {
   c->add_option("--false-positives", s.false_positives_per_frame,
                 "one-frame false positives per frame (mean)")
       ->capture_default_str();
+  c->add_option("--camera-pan", s.camera_pan_px, "amplitude of a slow horizontal pan, pixels")
+      ->capture_default_str();
+  c->add_option("--camera-pan-period", s.camera_pan_period_s, "period of the pan, seconds")
+      ->capture_default_str();
+  c->add_option("--camera-shake", s.camera_shake_px, "std of the camera shake, pixels")
+      ->capture_default_str();
+  c->add_flag("--render", a->render,
+              "also render the frames (img1/000001.jpg ...) for frame-based tracking cues");
   return c;
 }
 
@@ -51,10 +60,12 @@ int RunSynthMot(const SynthMotArgs& a) {
   for (int k = 0; k < a.sequences; ++k) {
     CrowdSceneOptions o = a.scene;
     o.seed = a.scene.seed + static_cast<uint32_t>(k);
+    o.keep_figures = a.render;
     auto scene = GenerateCrowdScene(o);
     if (!scene.ok()) return ReportError(scene.status());
     const std::string name = a.name + "-" + std::to_string(k + 1);
-    const Status s = WriteCrowdScene(*scene, o, a.out, name);
+    Status s = WriteCrowdScene(*scene, o, a.out, name);
+    if (s.ok() && a.render) s = WriteCrowdImages(*scene, o, a.out, name);
     if (!s.ok()) return ReportError(s);
     out["sequences"].push_back({{"name", name},
                                 {"seed", o.seed},

@@ -13,7 +13,10 @@
 #include "app/progress.h"
 #include "config/app_config.h"
 #include "config/config_loader.h"
+#include "core/jpeg_codec.h"
+#include "core/text_file.h"
 #include "track/byte_tracker.h"
+#include "track/frame_tracker.h"
 
 namespace es {
 namespace {
@@ -130,8 +133,9 @@ CLI::App* AddTrackCommand(CLI::App* app, TrackArgs* args) {
   return cmd;
 }
 
-std::vector<MotRow> TrackMotDetections(const MotFile& detections, double fps,
-                                       const ByteTrackOptions& options) {
+Result<std::vector<MotRow>> TrackMotDetections(const MotFile& detections, double fps,
+                                               const ByteTrackOptions& options,
+                                               const FrameFiles& frames, FrameCueStats* stats) {
   int last_frame = 0;
   for (const MotRow& r : detections.rows) last_frame = std::max(last_frame, r.frame);
   // Stable bucketing by frame keeps the file order of the detections within a frame.
@@ -144,35 +148,75 @@ std::vector<MotRow> TrackMotDetections(const MotFile& detections, double fps,
     d.class_id = kClassPerson;
     per_frame[static_cast<size_t>(r.frame)].push_back(d);
   }
-  ByteTracker tracker(options);
+  FrameTracker tracker(options);
+  const bool read_frames = !frames.dir.empty() && tracker.uses_frames();
   std::vector<MotRow> rows;
+  cv::Mat image;
   for (int f = 1; f <= last_frame; ++f) {
     const Timestamp t = Timestamp::Micros(std::llround(static_cast<double>(f - 1) * 1e6 / fps));
-    for (const TrackOutput& tr : tracker.Update(per_frame[static_cast<size_t>(f)], t)) {
+    if (read_frames) {
+      char name[32];
+      std::snprintf(name, sizeof name, "%06d", f);
+      const std::string path = (fs::path(frames.dir) / (name + frames.ext)).string();
+      ES_ASSIGN_OR_RETURN(std::string bytes, ReadTextFile(path, 64 << 20));
+      Result<cv::Mat> decoded = DecodeJpeg(bytes);
+      if (!decoded.ok()) return decoded.status().WithContext(path);
+      image = std::move(*decoded);
+    }
+    for (const TrackOutput& tr : tracker.Update(image, per_frame[static_cast<size_t>(f)], t)) {
       rows.push_back(MotRowFromTrack(f, tr));
     }
   }
+  if (stats) *stats = tracker.stats();
   return rows;
 }
 
-Result<double> ReadSeqinfoFps(const std::string& sequence_dir) {
+Result<FrameFiles> FindFrameFiles(const std::string& sequence_dir) {
+  FrameFiles files;
+  if (sequence_dir.empty()) return files;
+  Result<std::string> dir = ReadSeqinfoValue(sequence_dir, "imDir");
+  if (!dir.ok() && dir.status().code() != StatusCode::kNotFound) return dir.status();
+  Result<std::string> ext = ReadSeqinfoValue(sequence_dir, "imExt");
+  if (!ext.ok() && ext.status().code() != StatusCode::kNotFound) return ext.status();
+  const fs::path img = fs::path(sequence_dir) / (dir.ok() ? *dir : "img1");
+  std::error_code ec;
+  if (!fs::is_directory(img, ec)) return files;
+  files.ext = ext.ok() ? *ext : ".jpg";
+  if (files.ext != ".jpg" && files.ext != ".jpeg") {
+    return InvalidArgument((fs::path(sequence_dir) / "seqinfo.ini").string() +
+                           ": imExt must be .jpg (JPEG frames), got '" + files.ext + "'");
+  }
+  files.dir = img.string();
+  return files;
+}
+
+Result<std::string> ReadSeqinfoValue(const std::string& sequence_dir, const std::string& key) {
   const fs::path path = fs::path(sequence_dir) / "seqinfo.ini";
   std::ifstream in(path);
   if (!in) return NotFound("no seqinfo.ini in '" + sequence_dir + "'");
   std::string line;
   while (std::getline(in, line)) {
     const auto eq = line.find('=');
-    if (eq == std::string::npos || Trim(line.substr(0, eq)) != "frameRate") continue;
-    const std::string value = Trim(line.substr(eq + 1));
-    char* end = nullptr;
-    const double fps = std::strtod(value.c_str(), &end);
-    if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(fps) || fps <= 0) {
-      return InvalidArgument(path.string() + ": frameRate must be a positive number, got '" +
-                             value + "'");
-    }
-    return fps;
+    if (eq == std::string::npos || Trim(line.substr(0, eq)) != key) continue;
+    return Trim(line.substr(eq + 1));
   }
-  return InvalidArgument(path.string() + ": no frameRate");
+  return NotFound(path.string() + ": no " + key);
+}
+
+Result<double> ReadSeqinfoFps(const std::string& sequence_dir) {
+  const fs::path path = fs::path(sequence_dir) / "seqinfo.ini";
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return NotFound("no seqinfo.ini in '" + sequence_dir + "'");
+  // The file is there: without a frameRate it is malformed, not absent.
+  Result<std::string> value = ReadSeqinfoValue(sequence_dir, "frameRate");
+  if (!value.ok()) return InvalidArgument(path.string() + ": no frameRate");
+  char* end = nullptr;
+  const double fps = std::strtod(value->c_str(), &end);
+  if (value->empty() || end != value->c_str() + value->size() || !std::isfinite(fps) || fps <= 0) {
+    return InvalidArgument(path.string() + ": frameRate must be a positive number, got '" + *value +
+                           "'");
+  }
+  return fps;
 }
 
 Result<nlohmann::ordered_json> TrackMot(const TrackArgs& args) {
@@ -184,7 +228,10 @@ Result<nlohmann::ordered_json> TrackMot(const TrackArgs& args) {
     progress.Step(job.name);
     ES_ASSIGN_OR_RETURN(MotFile det, ReadMotFile(job.det_path));
     ES_ASSIGN_OR_RETURN(double fps, ResolveFps(args, job.det_path));
-    std::vector<MotRow> rows = TrackMotDetections(det, fps, options);
+    ES_ASSIGN_OR_RETURN(FrameFiles frames, FindFrameFiles(SequenceDirOf(job.det_path)));
+    FrameCueStats cues;
+    ES_ASSIGN_OR_RETURN(std::vector<MotRow> rows,
+                        TrackMotDetections(det, fps, options, frames, &cues));
     int last_frame = 0;
     for (const MotRow& r : det.rows) last_frame = std::max(last_frame, r.frame);
     std::set<int> ids;
@@ -196,6 +243,15 @@ Result<nlohmann::ordered_json> TrackMot(const TrackArgs& args) {
     j["detections"] = det.rows.size();
     j["result_rows"] = rows.size();
     j["track_ids"] = ids.size();
+    // Which frame-based cues ran: none without images (det.txt only) or with both cues off.
+    nlohmann::ordered_json c = nlohmann::ordered_json::array();
+    if (cues.frames > 0 && options.camera_motion) c.push_back("camera_motion");
+    if (cues.frames > 0 && options.appearance_weight > 0.f) c.push_back("appearance");
+    j["frame_cues"] = std::move(c);
+    if (cues.frames > 0 && options.camera_motion) {
+      j["camera_motion_measured"] = cues.motion_measured;
+      j["camera_motion_max_px"] = std::round(cues.max_motion_px * 10) / 10;
+    }
     j["out"] = job.out_path;
     ES_RETURN_IF_ERROR(WriteMotFile(job.out_path, std::move(rows)));
     seqs.push_back(std::move(j));

@@ -5,6 +5,9 @@
 //   --mot-det det.txt --out res.txt      one sequence;
 //   --mot-dir DIR --out-dir OUT          every DIR/<seq>/det/det.txt (sorted by name) ->
 //                                        OUT/<seq>.txt (OUT is created).
+// Frames: a sequence folder with images (seqinfo.ini imDir, default img1/, JPEG) is tracked with
+// the frame-based cues (camera-motion compensation, appearance; track/frame_tracker.h) when they
+// are on; without images the tracker sees detections only. The summary names the cues that ran.
 // Frame rate: --fps N if given; else frameRate from the seqinfo.ini of the sequence folder
 // (the parent of det/, when the detections live in <seq>/det/det.txt); else 25.
 // The tracker is called on EVERY frame from 1 to the last frame of the file (frames without
@@ -24,6 +27,7 @@
 
 #include "edgesight/status.h"
 #include "track/byte_track_options.h"
+#include "track/frame_tracker.h"
 #include "track/mot_io.h"
 
 namespace CLI {
@@ -48,10 +52,27 @@ inline constexpr double kDefaultMotFps = 25.0;
 //   ... after parse: if (*track) return RunTrack(track_args);
 CLI::App* AddTrackCommand(CLI::App* app, TrackArgs* args);
 
+// A sequence's frames: DIR/000001.jpg ... (MOTChallenge's img1/); dir empty = no frames.
+struct FrameFiles {
+  std::string dir, ext = ".jpg";
+};
+
 // Tracks one parsed detection file: a fresh tracker, Update() on every frame 1..last frame at
-// (frame - 1) / fps seconds. Returns the result rows in output order. fps must be > 0.
-std::vector<MotRow> TrackMotDetections(const MotFile& detections, double fps,
-                                       const ByteTrackOptions& options);
+// (frame - 1) / fps seconds. With frames and a frame-based cue on (tracker.camera_motion,
+// tracker.appearance_weight), each frame's JPEG is read and the cues run (track/frame_tracker.h);
+// a missing or corrupt frame is an error naming the file. Returns the result rows in output
+// order; *stats (optional) gets the cues' counters. fps must be > 0.
+Result<std::vector<MotRow>> TrackMotDetections(const MotFile& detections, double fps,
+                                               const ByteTrackOptions& options,
+                                               const FrameFiles& frames = {},
+                                               FrameCueStats* stats = nullptr);
+
+// The frames of a sequence folder: seqinfo.ini's imDir (default img1) when that folder exists,
+// with imExt (default .jpg; anything but JPEG is kInvalidArgument). No folder: dir empty.
+Result<FrameFiles> FindFrameFiles(const std::string& sequence_dir);
+
+// A key of the seqinfo.ini in `sequence_dir`: NotFound when the file or the key is missing.
+Result<std::string> ReadSeqinfoValue(const std::string& sequence_dir, const std::string& key);
 
 // frameRate from the seqinfo.ini in `sequence_dir`; NotFound when there is none, kInvalidArgument
 // when it is there but has no positive frameRate.

@@ -1,6 +1,7 @@
 // Accuracy guard of the tracker's defaults, end to end through `edgesight track` and
 // `edgesight eval` (TrackMot, EvaluateMot) on the public sequences of tests/data/mot and on
-// synthetic hard crowds (track/crowd_scene.h).
+// synthetic hard crowds (track/crowd_scene.h), also rendered with a shaking, panning camera
+// for the frame-based cues (track/crowd_render.h, track/frame_tracker.h).
 //
 // The ByteTrack reference figures are the C++ port of ByteTrack (Vertical-Beach/ByteTrack-cpp
 // @ d43805d with the upstream box refresh after predict, default thresholds, buffer 30 frames at
@@ -15,6 +16,7 @@
 
 #include "app/eval_command.h"
 #include "app/track_command.h"
+#include "track/crowd_render.h"
 #include "track/crowd_scene.h"
 
 namespace es {
@@ -82,9 +84,12 @@ class TrackingAccuracy : public ::testing::Test {
 };
 
 // Plain ByteTrack through the same code and config schema.
-const std::vector<std::string> kPlainByteTrack = {
-    "tracker.height_iou=false", "tracker.track_buffer_s=1", "tracker.duplicate_only_respawn=false",
-    "tracker.adaptive_noise=false"};
+const std::vector<std::string> kPlainByteTrack = {"tracker.height_iou=false",
+                                                  "tracker.track_buffer_s=1",
+                                                  "tracker.duplicate_only_respawn=false",
+                                                  "tracker.adaptive_noise=false",
+                                                  "tracker.camera_motion=false",
+                                                  "tracker.appearance_weight=0"};
 
 // MOT17-02, -04, -05, -09 (FRCNN detections, MOTChallenge evaluation: class 1, ignore regions):
 // ByteTrack scores HOTA 47.78, IDF1 56.20, MOTA 48.42. Issue 13 asks for +1.5 HOTA and +2 IDF1
@@ -129,6 +134,39 @@ TEST_F(TrackingAccuracy, HardCrowdsBeatPlainByteTrack) {
   EXPECT_GT(ours.hota, plain.hota + 1.0) << "plain " << plain.hota;
   EXPECT_GT(ours.idf1, plain.idf1 + 2.0) << "plain " << plain.idf1;
   EXPECT_GE(ours.mota, plain.mota) << "plain " << plain.mota;
+}
+
+// Two rendered crowds filmed by a camera on a pole in the wind (shake 8 px, a slow 80 px pan;
+// 960 x 540, 30 people, 300 frames): with the frames, camera-motion compensation and the colour
+// tie-breaker (the defaults) beat the same tracker without them, and plain ByteTrack, by wide
+// margins (measured: HOTA 52 against 32 and 29 on 600-frame scenes, docs/tracking.md).
+TEST_F(TrackingAccuracy, FrameCuesWinOnAShakingCamera) {
+  const fs::path set = root_ / "shake";
+  for (uint32_t seed = 1; seed <= 2; ++seed) {
+    CrowdSceneOptions o;
+    o.seed = seed;
+    o.width = 960;
+    o.height = 540;
+    o.frames = 300;
+    o.people = 30;
+    o.camera_pan_px = 80;
+    o.camera_shake_px = 8;
+    o.keep_figures = true;
+    auto scene = GenerateCrowdScene(o);
+    ASSERT_TRUE(scene.ok()) << scene.status().ToString();
+    const std::string name = "shake-" + std::to_string(seed);
+    ASSERT_TRUE(WriteCrowdScene(*scene, o, set.string(), name).ok());
+    ASSERT_TRUE(WriteCrowdImages(*scene, o, set.string(), name).ok());
+  }
+  const Metrics cues = TrackAndEvaluate(set);
+  const Metrics motion_only =
+      TrackAndEvaluate(set, {"tracker.camera_motion=false", "tracker.appearance_weight=0"});
+  const Metrics plain = TrackAndEvaluate(set, kPlainByteTrack);
+  EXPECT_GT(cues.hota, motion_only.hota + 8) << "without cues " << motion_only.hota;
+  EXPECT_GT(cues.idf1, motion_only.idf1 + 10) << "without cues " << motion_only.idf1;
+  EXPECT_GT(cues.mota, motion_only.mota) << "without cues " << motion_only.mota;
+  EXPECT_GT(cues.hota, plain.hota + 8) << "plain " << plain.hota;
+  EXPECT_GT(cues.mota, plain.mota) << "plain " << plain.mota;
 }
 
 }  // namespace

@@ -101,9 +101,9 @@ Status TrackStage::Process(FramePacket* p) {
   const Timestamp media = Timestamp::Micros(p->frame.meta.pts_us);
   const Timestamp t0 = SteadyNow();
   if (p->decision == DetectDecision::kRan) {
-    p->tracks = tracker_.Update(p->detections, media);
+    p->tracks = tracker_.Update(p->frame.image, p->detections, media);
   } else {
-    p->tracks = tracker_.Predict(media);
+    p->tracks = tracker_.Predict(p->frame.image, media);
   }
   p->decided = SteadyNow();
   p->track_time = p->decided - t0;

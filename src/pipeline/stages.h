@@ -11,7 +11,7 @@
 #include "edgesight/status.h"
 #include "pipeline/detection_client.h"
 #include "pipeline/frame_packet.h"
-#include "track/byte_tracker.h"
+#include "track/frame_tracker.h"
 
 namespace es {
 
@@ -40,7 +40,8 @@ class DetectStage {
   std::string model_;  // of the latest detector run (frames without one keep it)
 };
 
-// ByteTrack on the packet's detections, or a prediction when detection was skipped. Time is the
+// ByteTrack on the packet's detections, or a prediction when detection was skipped, with the
+// frame-based cues of track/frame_tracker.h (camera-motion compensation on by default). Time is the
 // frame's presentation time, so results do not depend on how fast the machine is.
 class TrackStage {
  public:
@@ -48,7 +49,7 @@ class TrackStage {
   Status Process(FramePacket* packet);
 
  private:
-  ByteTracker tracker_;
+  FrameTracker tracker_;
 };
 
 // Zones, lines, loitering and track lifecycle events on the tracks of each frame.
