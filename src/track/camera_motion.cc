@@ -30,7 +30,7 @@ namespace {
 // partly unmasked, flow's sub-pixel bias) a similarity has a rotation and a scale of a few 1e-4,
 // mostly shrinking; applied every frame about the image origin, that moves far tracks by pixels
 // over a few seconds, and a tracker whose filter has learned to trust its motion model (adaptive
-// noise) follows the drift instead of the detections (it cost 4.6 HOTA on a rendered crowd with a
+// noise) follows the drift instead of the detections (it cost 4.5 HOTA on a rendered crowd with a
 // fixed camera; a pure translation cost nothing). So the inliers are also fitted by a pure
 // translation (their mean displacement), and the similarity is kept only if (1) its two extra
 // parameters pay for themselves by the Bayesian information criterion, N ln(RSS / N) + k ln(N)

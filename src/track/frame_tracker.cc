@@ -13,7 +13,8 @@ bool FrameTracker::uses_frames() const {
 }
 
 void FrameTracker::Compensate(const cv::Mat& frame, const std::vector<BBox>& foreground) {
-  if (frame.empty()) return;  // no frame, no cue (and the next frame starts the motion over)
+  // No frame, no cue; the next frame's motion is measured against the last frame there was.
+  if (frame.empty()) return;
   ++stats_.frames;
   if (!tracker_.options().camera_motion) return;
   const CameraMotion m = motion_.Estimate(frame, foreground);
