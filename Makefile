@@ -51,9 +51,11 @@ deb: configure
 	@cd $(BUILD) && cpack -G DEB -B deb > cpack.log 2>&1 || (cat cpack.log; exit 1)
 	@ls $(BUILD)/deb/*.deb
 else ifeq ($(ARCH),arm64)
-deb:
-	@echo "make deb: ARCH=arm64: the arm64 package is not built yet; the cross build and its" \
-	  "check under qemu-user are 'make test-arm64' (docs/packaging.md, ARM64)" >&2; exit 2
+# Cross-built; Depends from the arm64 binaries and the sysroot's package database.
+deb: configure-arm64
+	@cmake --build $(ARM64_BUILD) --target edgesight edgesight-full edgesight-backend -j$(JOBS)
+	@cmake --build $(ARM64_BUILD) --target es_changelog
+	@scripts/deb_arm64.sh $(ARM64_BUILD) $(ES_CACHE)
 else
 deb:
 	@echo "make deb: ARCH=$(ARCH): only $(NATIVE_ARCH) and arm64 are supported" >&2; exit 2

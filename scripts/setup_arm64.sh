@@ -10,6 +10,8 @@
 #     be installed side by side), and no arm64 maintainer script runs. The two alternatives the
 #     libraries need (libblas.so.3, liblapack.so.3) are linked by hand, as update-alternatives
 #     would;
+#   - $CACHE/sysroot-arm64-dpkg: a dpkg database of those packages (status, file lists under the
+#     sysroot, shlibs and symbols), for dpkg-shlibdeps --admindir in make deb ARCH=arm64;
 #   - $CACHE/ort-arm64-1.29.0/{include,lib}: ONNX Runtime for linux-arm64 from the pinned,
 #     checksummed npm package onnxruntime-node@1.29.0, with the C/C++ headers of the x64 set-up
 #     (the same API version, 29).
@@ -18,6 +20,8 @@ set -euo pipefail
 
 CACHE="${ES_CACHE:-$HOME/.cache/edgesight}"
 SYSROOT="$CACHE/sysroot-arm64"
+DPKG_DB="$CACHE/sysroot-arm64-dpkg"
+HERE="$(cd "$(dirname "$0")" && pwd)"
 ORT_DIR="$CACHE/ort-arm64-1.29.0"
 ORT_PKG="onnxruntime-node@1.29.0"
 ORT_TGZ_SHA=cfdfb45ec4044b1fdca43e5d2e180fb6817e649ff8ad1e0dfc90e18e51b67037
@@ -44,11 +48,14 @@ if ((${#need[@]})); then
     >/dev/null || die "apt-get install ${need[*]} failed"
 fi
 
-if [[ ! -f "$SYSROOT/.complete" ]]; then
+# The sysroot and, made from the same downloaded packages while they are there (mmdebstrap's
+# extract hook), a dpkg database of them for dpkg-shlibdeps (scripts/arm64_dpkg_db.sh).
+if [[ ! -f "$SYSROOT/.complete" || ! -f "$DPKG_DB/info/format" ]]; then
   echo "setup_arm64: unpacking the arm64 sysroot into $SYSROOT"
-  rm -rf "$SYSROOT" "$SYSROOT.tmp"
-  mmdebstrap --quiet --variant=extract --architectures=arm64 --include="$PACKAGES" bookworm \
-    "$SYSROOT.tmp" "$MIRROR" >/dev/null 2>"$CACHE/sysroot-arm64.log" ||
+  rm -rf "$SYSROOT" "$SYSROOT.tmp" "$DPKG_DB"
+  mmdebstrap --quiet --variant=extract --architectures=arm64 --include="$PACKAGES" \
+    --extract-hook="\"$HERE/arm64_dpkg_db.sh\" \"\$1/var/cache/apt/archives\" \"$DPKG_DB\" \"$SYSROOT\"" \
+    bookworm "$SYSROOT.tmp" "$MIRROR" >/dev/null 2>"$CACHE/sysroot-arm64.log" ||
     die "mmdebstrap failed: $(tail -n 1 "$CACHE/sysroot-arm64.log")"
   lib="$SYSROOT.tmp/usr/lib/aarch64-linux-gnu"
   for alt in blas/libblas.so.3 lapack/liblapack.so.3; do
