@@ -3,7 +3,9 @@
 # Makes a fresh Debian bookworm root with debootstrap, installs the .deb into it with apt (so
 # the computed Depends must be complete), runs `edgesight run` on the demo footage inside it
 # and checks the summary; then runs the shipped configuration with one camera added, as the
-# service's user would. Needs root and a reachable Debian mirror.
+# service's user would. With the backend package beside DEB (make deb), installs it too and
+# checks that the installed edge's events reach the installed backend over a Mosquitto broker.
+# Needs root and a reachable Debian mirror.
 #
 # Usage: tools/deb_release_check.sh [DEB] [MIRROR]
 #   DEB     default: build/deb/edgesight_*_amd64.deb (make deb)
@@ -65,4 +67,54 @@ chroot "$ROOT" /usr/sbin/runuser -u edgesight -- /bin/sh -c \
   { echo "release check: the shipped configuration failed" >&2; exit 1; }
 test -f "$ROOT/var/lib/edgesight/outbox.db"
 test -f "$ROOT/var/lib/edgesight/events.db"
+
+# The backend package beside it (make deb builds both): installed with apt too, run as its
+# service user against a Mosquitto broker in the same root, fed by `edgesight run --mqtt`; the
+# events must reach the backend's store and its REST API. Everything on 127.0.0.1.
+BACKEND_DEB="${BACKEND_DEB:-$(ls "$(dirname "$DEB")"/edgesight-backend_*_"$(dpkg-deb -f "$DEB" Architecture)".deb 2>/dev/null | head -1)}"
+if [ -f "$BACKEND_DEB" ]; then
+  echo "release check: apt install the backend package and mosquitto"
+  cp "$BACKEND_DEB" "$ROOT/tmp/edgesight-backend.deb"
+  # No service starts inside the root (it shares this machine's network).
+  printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
+  chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
+  chroot "$ROOT" /bin/sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    --no-install-recommends /tmp/edgesight-backend.deb mosquitto' >"$ROOT.apt2.log" 2>&1 ||
+    { tail -20 "$ROOT.apt2.log" >&2; exit 1; }
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  mqtt_port=$(free_port) http_port=$(free_port)
+  chroot "$ROOT" /usr/sbin/runuser -u mosquitto -- /usr/sbin/mosquitto -p "$mqtt_port" \
+    >"$ROOT.mosquitto.log" 2>&1 &
+  broker=$!
+  chroot "$ROOT" /usr/sbin/runuser -u edgesight-backend -- /bin/sh -c "cd /var/lib/edgesight-backend \
+    && exec /usr/bin/edgesight-backend --config /etc/edgesight/backend.yaml \
+       --mqtt mqtt://127.0.0.1:$mqtt_port --http 127.0.0.1:$http_port" >"$ROOT.backend.log" 2>&1 &
+  backend=$!
+  stop_servers() { kill "$backend" "$broker" 2>/dev/null || true; wait 2>/dev/null || true; }
+  ready=""
+  for _ in $(seq 60); do
+    if curl -fsS "http://127.0.0.1:$http_port/readyz" >/dev/null 2>&1; then ready=1; break; fi
+    sleep 0.5
+  done
+  [ -n "$ready" ] || { stop_servers; echo "release check: the backend never got ready:" >&2;
+                       tail -5 "$ROOT.backend.log" >&2; exit 1; }
+  echo "release check: edgesight run --mqtt into the backend (100 frames)"
+  chroot "$ROOT" /usr/sbin/runuser -u edgesight -- /bin/sh -c "cd /var/lib/edgesight && \
+    /usr/bin/edgesight run --source /tmp/vtest.avi --max-frames 100 --device release \
+      --mqtt mqtt://127.0.0.1:$mqtt_port --outbox /var/lib/edgesight/release-outbox.db \
+      --json >/tmp/uplink.json" ||
+    { stop_servers; echo "release check: edgesight run --mqtt failed" >&2; exit 1; }
+  stored=0
+  for _ in $(seq 60); do
+    stored=$(curl -fsS "http://127.0.0.1:$http_port/api/v1/events?device=release&limit=1000" |
+      python3 -c 'import json, sys; d = json.load(sys.stdin); print(len(d if isinstance(d, list) else d.get("events", [])))' ||
+      echo 0)
+    [ "$stored" -gt 0 ] && break
+    sleep 0.5
+  done
+  stop_servers
+  [ "$stored" -gt 0 ] || { echo "release check: no event reached the backend" >&2; exit 1; }
+  echo "release check: backend installed ($(chroot "$ROOT" dpkg-query -W -f='${Installed-Size}' \
+    edgesight-backend) KiB), $stored events stored from the installed edge"
+fi
 echo "release check: passed"
