@@ -1254,6 +1254,35 @@ TEST(CliTrack, SequencesWithFramesUseTheFrameCues) {
   EXPECT_NE(png.err.find("imExt"), std::string::npos) << png.err;
 }
 
+// The pipeline's track stage measures the camera's own motion on the frames (tracker.
+// camera_motion, on by default) and the run summary reports it: a rendered crowd filmed by a
+// shaking camera, made into a video, shows its shake; with the cue off nothing is measured.
+TEST(CliRun, TheSummaryReportsTheCamerasMotion) {
+  const std::string dir = TempDir();
+  const auto r =
+      RunProcess({kBin, "synth-mot", "--out", dir, "--sequences", "1", "--frames", "40", "--people",
+                  "8", "--width", "640", "--height", "360", "--camera-shake", "6", "--render"},
+                 60);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string video = dir + "/shake.avi";
+  const auto made = RunProcess({"ffmpeg", "-nostdin", "-loglevel", "error", "-framerate", "25",
+                                "-i", dir + "/crowd-1/img1/%06d.jpg", "-c:v", "copy", video},
+                               60);
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const auto on =
+      RunProcess(Cmd({"run", "--source", video, "--detector", "motion", "--json"}), 120);
+  ASSERT_EQ(on.exit_code, 0) << on.err;
+  const json m = json::parse(on.out)["camera_motion"];
+  EXPECT_GE(m["measured_frames"].get<int>(), 35) << on.out;  // all but the first, about
+  EXPECT_GT(m["max_px"].get<double>(), 3.0) << on.out;
+  EXPECT_LT(m["max_px"].get<double>(), 60.0) << on.out;
+  const auto off = RunProcess(Cmd({"run", "--source", video, "--detector", "motion", "--json",
+                                   "--set", "tracker.camera_motion=false"}),
+                              120);
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_EQ(json::parse(off.out)["camera_motion"]["measured_frames"], 0) << off.out;
+}
+
 }  // namespace
 }  // namespace es::testing
 

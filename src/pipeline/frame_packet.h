@@ -35,8 +35,11 @@ struct FramePacket {
   Duration detect_time;  // detector (0 when skipped)
   Duration detect_wait;  // waiting for this camera's turn on a shared detector
   Duration track_time;   // tracker update or predict
-  std::string model;     // the model of this camera's latest detections (events carry it)
-  Timestamp decided;     // steady time when tracks were ready (the decision)
+  // The camera's own motion since the previous frame as the tracker measured it (largest
+  // corner displacement, pixels; track/camera_motion.h); -1 when not measured.
+  double camera_motion_px = -1;
+  std::string model;  // the model of this camera's latest detections (events carry it)
+  Timestamp decided;  // steady time when tracks were ready (the decision)
 };
 
 }  // namespace es

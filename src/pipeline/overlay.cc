@@ -25,8 +25,7 @@ void DrawDetections(const std::vector<Detection>& detections, cv::Mat* img) {
 void DrawTracks(const std::vector<TrackOutput>& tracks, cv::Mat* img) {
   for (const auto& t : tracks) {
     const cv::Scalar color = ColorForId(t.id);
-    cv::rectangle(*img, cv::Rect2f(t.box.x, t.box.y, t.box.w, t.box.h), color,
-                  t.predicted ? 1 : 2);
+    cv::rectangle(*img, cv::Rect2f(t.box.x, t.box.y, t.box.w, t.box.h), color, t.predicted ? 1 : 2);
     const std::string label =
         "#" + std::to_string(t.id) + " " + std::string(CocoClassName(t.class_id));
     cv::putText(*img, label, {static_cast<int>(t.box.x), static_cast<int>(t.box.y) - 4},
@@ -41,8 +40,8 @@ void DrawZones(const std::vector<ZoneOptions>& zones, cv::Mat* img) {
     for (const auto& p : z.polygon) pts.emplace_back(cvRound(p.x), cvRound(p.y));
     const cv::Scalar color = z.armed ? cv::Scalar(0, 0, 255) : cv::Scalar(255, 200, 0);
     cv::polylines(*img, pts, /*isClosed=*/true, color, 2, cv::LINE_AA);
-    cv::putText(*img, z.name, pts.front() + cv::Point(4, 16), cv::FONT_HERSHEY_SIMPLEX, 0.5,
-                color, 1, cv::LINE_AA);
+    cv::putText(*img, z.name, pts.front() + cv::Point(4, 16), cv::FONT_HERSHEY_SIMPLEX, 0.5, color,
+                1, cv::LINE_AA);
   }
 }
 

@@ -289,6 +289,11 @@ struct Pipeline::Impl {
     stats["glass_to_decision"].Add(g2d);
     stats["pipeline_overhead"].Add(g2d - p.detect_time);
     summary.track_frames += p.tracks.size();
+    if (p.camera_motion_px >= 0) {
+      ++summary.camera_motion_frames;
+      summary.camera_motion_sum_px += p.camera_motion_px;
+      summary.camera_motion_max_px = std::max(summary.camera_motion_max_px, p.camera_motion_px);
+    }
     for (const auto& t : p.tracks) {
       if (t.id < 0) continue;
       const auto id = static_cast<size_t>(t.id);

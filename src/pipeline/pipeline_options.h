@@ -13,13 +13,13 @@ struct PipelineOptions {
   double detect_period_s = 0.0;
   double max_period_s = 2.0;
   int priority = 50;
-  int queue_capacity = 2;   // frames between decode and detect (flow limiter)
+  int queue_capacity = 2;  // frames between decode and detect (flow limiter)
   // auto | drop_oldest | block. auto is resolved by the app from the source (ResolveQueuePolicy):
   // block for a file or synthetic scene read as fast as possible (every frame is processed),
   // drop_oldest for a live source (RTSP, or a file paced like a camera). The runtime treats
   // anything but "block" as drop_oldest.
   std::string queue_policy = "auto";
-  int max_frames = 0;                        // 0 = until the source ends
+  int max_frames = 0;  // 0 = until the source ends
   // After SIGINT/SIGTERM, the whole stop (frames in flight, clips, outbox drain) must finish
   // within this; past it the process exits 1 naming what it abandoned.
   double stop_timeout_s = 10.0;

@@ -22,6 +22,10 @@ nlohmann::ordered_json RunSummary::ToJson() const {
   j["tracks"] = tracks;
   j["track_frames"] = track_frames;
   j["events"] = events;
+  j["camera_motion"] = nlohmann::ordered_json{
+      {"measured_frames", camera_motion_frames},
+      {"mean_px", camera_motion_frames ? R3(camera_motion_sum_px / camera_motion_frames) : 0.0},
+      {"max_px", R3(camera_motion_max_px)}};
   j["wall_s"] = R3(wall_s);
   j["fps"] = R3(fps);
   auto& lat = j["latency_ms"] = nlohmann::ordered_json::object();

@@ -27,6 +27,10 @@ struct RunSummary {
   uint64_t tracks = 0;               // distinct confirmed track ids
   uint64_t track_frames = 0;         // sum over frames of confirmed tracks (track-frames)
   uint64_t events = 0;               // analytics events (track start/end, zones, lines, loiter)
+  // The camera's own motion as the tracker measured it (tracker.camera_motion): frames with a
+  // measurement, and the sum and largest of their corner displacements (pixels per frame).
+  uint64_t camera_motion_frames = 0;
+  double camera_motion_sum_px = 0, camera_motion_max_px = 0;
   double wall_s = 0;
   double fps = 0;                                 // frames_processed / wall_s
   std::map<std::string, LatencySummary> latency;  // stage name -> summary (ms)

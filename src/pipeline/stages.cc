@@ -105,6 +105,7 @@ Status TrackStage::Process(FramePacket* p) {
   } else {
     p->tracks = tracker_.Predict(p->frame.image, media);
   }
+  p->camera_motion_px = tracker_.last_motion_px();
   p->decided = SteadyNow();
   p->track_time = p->decided - t0;
   return Status::Ok();

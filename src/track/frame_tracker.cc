@@ -13,6 +13,7 @@ bool FrameTracker::uses_frames() const {
 }
 
 void FrameTracker::Compensate(const cv::Mat& frame, const std::vector<BBox>& foreground) {
+  last_motion_px_ = -1;
   // No frame, no cue; the next frame's motion is measured against the last frame there was.
   if (frame.empty()) return;
   ++stats_.frames;
@@ -20,7 +21,8 @@ void FrameTracker::Compensate(const cv::Mat& frame, const std::vector<BBox>& for
   const CameraMotion m = motion_.Estimate(frame, foreground);
   if (!m.ok) return;
   ++stats_.motion_measured;
-  stats_.max_motion_px = std::max(stats_.max_motion_px, m.Magnitude(frame.cols, frame.rows));
+  last_motion_px_ = m.Magnitude(frame.cols, frame.rows);
+  stats_.max_motion_px = std::max(stats_.max_motion_px, last_motion_px_);
   tracker_.ApplyCameraMotion(m);
 }
 
@@ -58,6 +60,7 @@ void FrameTracker::Reset() {
   motion_.Reset();
   last_boxes_.clear();
   stats_ = {};
+  last_motion_px_ = -1;
 }
 
 }  // namespace es

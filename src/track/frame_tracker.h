@@ -37,6 +37,9 @@ class FrameTracker {
   // Whether any cue reads the frames (camera_motion or appearance_weight > 0).
   bool uses_frames() const;
   const FrameCueStats& stats() const { return stats_; }
+  // The camera's motion measured on the last frame (largest corner displacement, pixels), or
+  // -1 when it was not measured (no frame, the first one, too few points, camera_motion off).
+  double last_motion_px() const { return last_motion_px_; }
   const ByteTracker& tracker() const { return tracker_; }
 
  private:
@@ -46,6 +49,7 @@ class FrameTracker {
   GlobalMotionEstimator motion_;
   std::vector<BBox> last_boxes_;  // the last output, foreground for frames without detections
   FrameCueStats stats_;
+  double last_motion_px_ = -1;
 };
 
 }  // namespace es
