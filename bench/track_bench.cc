@@ -48,11 +48,7 @@ const Frames& MotSequence(const std::string& name) {
   } else {
     for (const es::MotRow& r : file.value().rows) {
       if (static_cast<size_t>(r.frame) > frames.size()) frames.resize(r.frame);
-      es::Detection d;
-      d.box = {static_cast<float>(r.box.x), static_cast<float>(r.box.y),
-               static_cast<float>(r.box.w), static_cast<float>(r.box.h)};
-      d.score = static_cast<float>(r.score);
-      frames[r.frame - 1].push_back(d);
+      frames[r.frame - 1].push_back(es::DetectionFromMotRow(r));
     }
   }
   return cache.emplace(name, std::move(frames)).first->second;
@@ -245,10 +241,7 @@ const RenderedCrowd& Rendered(int width) {
       crowd.frames.push_back(es::RenderCrowdFrame(scene->frames[i], static_cast<int>(i), bg, o));
     }
     for (const es::MotRow& r : scene->det) {
-      crowd.detections[static_cast<size_t>(r.frame - 1)].push_back(
-          {{static_cast<float>(r.box.x), static_cast<float>(r.box.y), static_cast<float>(r.box.w),
-            static_cast<float>(r.box.h)},
-           static_cast<float>(r.score)});
+      crowd.detections[static_cast<size_t>(r.frame - 1)].push_back(es::DetectionFromMotRow(r));
     }
   }
   return cache.emplace(width, std::move(crowd)).first->second;

@@ -141,12 +141,7 @@ Result<std::vector<MotRow>> TrackMotDetections(const MotFile& detections, double
   // Stable bucketing by frame keeps the file order of the detections within a frame.
   std::vector<std::vector<Detection>> per_frame(static_cast<size_t>(last_frame) + 1);
   for (const MotRow& r : detections.rows) {
-    Detection d;
-    d.box = {static_cast<float>(r.box.x), static_cast<float>(r.box.y), static_cast<float>(r.box.w),
-             static_cast<float>(r.box.h)};
-    d.score = static_cast<float>(r.score);
-    d.class_id = kClassPerson;
-    per_frame[static_cast<size_t>(r.frame)].push_back(d);
+    per_frame[static_cast<size_t>(r.frame)].push_back(DetectionFromMotRow(r));
   }
   FrameTracker tracker(options);
   const bool read_frames = !frames.dir.empty() && tracker.uses_frames();

@@ -68,15 +68,15 @@ void SelectModel(const std::vector<cv::Point2f>& a, const std::vector<cv::Point2
   // And the rotation and scale must move the frame's corners by a pixel (full size) or more
   // beyond the translation: smaller ones are the fit's own bias (a third of a pixel, mostly
   // shrinking, on a fixed camera with walkers), which accumulates frame after frame.
-  double effect = 0;
-  for (const auto& [x, y] : {std::pair<double, double>{0, 0},
-                             {size.width, 0},
-                             {0, size.height},
-                             {size.width, size.height}}) {
-    effect = std::max(effect, std::hypot(r0[0] * x + r0[1] * y + r0[2] - (x + tx),
-                                         r1[0] * x + r1[1] * y + r1[2] - (y + ty)));
-  }
-  if (bic_shift <= bic_sim || effect < min_effect) {
+  // (The similarity minus the translation, as a map: its Magnitude is that effect.)
+  CameraMotion beyond;
+  beyond.m[0] = r0[0];
+  beyond.m[1] = r0[1];
+  beyond.m[2] = r0[2] - tx;
+  beyond.m[3] = r1[0];
+  beyond.m[4] = r1[1];
+  beyond.m[5] = r1[2] - ty;
+  if (bic_shift <= bic_sim || beyond.Magnitude(size.width, size.height) < min_effect) {
     m = (cv::Mat_<double>(2, 3) << 1, 0, tx, 0, 1, ty);
   }
 }

@@ -101,19 +101,20 @@ TEST(CrowdRenderTest, GlobalMotionOfRenderedFramesIsTheCamerasOffset) {
 
 TEST(CrowdRenderTest, PeopleAreDrawnInTheirClothes) {
   CrowdSceneOptions o = Moving();
-  o.people = 1;
-  o.camera_shake_px = 0;
+  o.people = 6;
+  o.camera_pan_px = o.camera_shake_px = 0;
   o.static_clutter = 0;
   const auto scene = GenerateCrowdScene(o);
   ASSERT_TRUE(scene.ok());
   const cv::Mat img = RenderCrowdFrame(scene->frames[0], 0, RenderCrowdBackground(o), o);
-  ASSERT_EQ(scene->frames[0].figures.size(), 1u);
-  const CrowdFigure& p = scene->frames[0].figures[0];
+  // The nearest person is drawn last, so nobody covers their shirt.
+  ASSERT_FALSE(scene->frames[0].figures.empty());
+  const CrowdFigure& p = scene->frames[0].figures.back();
   const int cx = static_cast<int>(p.x + 0.5 * p.w), cy = static_cast<int>(p.y + 0.35 * p.h);
-  if (cx >= 0 && cx < img.cols && cy >= 0 && cy < img.rows && p.h > 20) {
-    const cv::Vec3b px = img.at<cv::Vec3b>(cy, cx);
-    for (int c = 0; c < 3; ++c) EXPECT_NEAR(px[c], p.shirt[c], 12);
-  }
+  ASSERT_GT(p.h, 20);
+  ASSERT_TRUE(cx >= 0 && cx < img.cols && cy >= 0 && cy < img.rows) << cx << "," << cy;
+  const cv::Vec3b px = img.at<cv::Vec3b>(cy, cx);
+  for (int c = 0; c < 3; ++c) EXPECT_NEAR(px[c], p.shirt[c], 12);
 }
 
 TEST(CrowdRenderTest, WritesMotChallengeImagesAndRefusesWithoutFrames) {

@@ -42,14 +42,15 @@ std::vector<TrackOutput> FrameTracker::Update(const cv::Mat& frame,
   } else {
     out = tracker_.Update(detections, t);
   }
-  last_boxes_.clear();
-  for (const TrackOutput& o : out) last_boxes_.push_back(o.box);
-  return out;
+  return Remember(std::move(out));
 }
 
 std::vector<TrackOutput> FrameTracker::Predict(const cv::Mat& frame, Timestamp t) {
   Compensate(frame, last_boxes_);
-  std::vector<TrackOutput> out = tracker_.Predict(t);
+  return Remember(tracker_.Predict(t));
+}
+
+std::vector<TrackOutput> FrameTracker::Remember(std::vector<TrackOutput> out) {
   last_boxes_.clear();
   for (const TrackOutput& o : out) last_boxes_.push_back(o.box);
   return out;

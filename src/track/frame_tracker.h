@@ -44,6 +44,8 @@ class FrameTracker {
 
  private:
   void Compensate(const cv::Mat& frame, const std::vector<BBox>& foreground);
+  // Keeps the output's boxes as the next frame's foreground when it has no detections.
+  std::vector<TrackOutput> Remember(std::vector<TrackOutput> out);
 
   ByteTracker tracker_;
   GlobalMotionEstimator motion_;

@@ -10,10 +10,7 @@ namespace {
 std::vector<Detection> Detections(const CrowdScene& scene, int frame) {
   std::vector<Detection> out;
   for (const MotRow& r : scene.det) {
-    if (r.frame != frame) continue;
-    out.push_back({{static_cast<float>(r.box.x), static_cast<float>(r.box.y),
-                    static_cast<float>(r.box.w), static_cast<float>(r.box.h)},
-                   static_cast<float>(r.score)});
+    if (r.frame == frame) out.push_back(DetectionFromMotRow(r));
   }
   return out;
 }

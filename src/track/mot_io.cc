@@ -175,6 +175,15 @@ MotRow MotRowFromTrack(int frame, const TrackOutput& t) {
   return r;
 }
 
+Detection DetectionFromMotRow(const MotRow& r) {
+  Detection d;
+  d.box = {static_cast<float>(r.box.x), static_cast<float>(r.box.y), static_cast<float>(r.box.w),
+           static_cast<float>(r.box.h)};
+  d.score = static_cast<float>(r.score);
+  d.class_id = kClassPerson;
+  return d;
+}
+
 const char* GtFormatName(GtFormat f) {
   switch (f) {
     case GtFormat::kAuto:

@@ -73,6 +73,8 @@ std::string FormatMotRow(const MotRow& row, int decimals = 2);
 Status WriteMotFile(const std::string& path, std::vector<MotRow> rows, int decimals = 2);
 // A tracker output as a result row of `frame` (1-based).
 MotRow MotRowFromTrack(int frame, const TrackOutput& track);
+// A detection row as the tracker's input: its box and score, class person.
+Detection DetectionFromMotRow(const MotRow& row);
 
 enum class GtFormat { kAuto, kMot15, kMot16 };
 const char* GtFormatName(GtFormat f);
