@@ -10,6 +10,7 @@ export ES_CACHE
 
 CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=Release \
   -DES_ORT_DIR=$(ES_CACHE)/ort-0.4.9 -DES_MODEL_DIR=$(ES_CACHE)/models \
+  -DES_FFMPEG_DIR=$(ES_CACHE)/ffmpeg \
   -DES_UPLOT_DIR=$(ES_CACHE)/web/uplot-1.6.32
 
 .PHONY: all setup configure build build-app demo test bench deb clean setup-arm64 configure-arm64 test-arm64
@@ -46,14 +47,14 @@ ARCH ?= $(shell dpkg --print-architecture)
 NATIVE_ARCH := $(shell dpkg --print-architecture)
 ifeq ($(ARCH),$(NATIVE_ARCH))
 deb: configure
-	@cmake --build $(BUILD) --target edgesight edgesight-full edgesight-backend -j$(JOBS)
+	@cmake --build $(BUILD) --target edgesight edgesight-backend -j$(JOBS)
 	@cmake --build $(BUILD) --target es_changelog
 	@cd $(BUILD) && cpack -G DEB -B deb > cpack.log 2>&1 || (cat cpack.log; exit 1)
 	@ls $(BUILD)/deb/*.deb
 else ifeq ($(ARCH),arm64)
 # Cross-built; Depends from the arm64 binaries and the sysroot's package database.
 deb: configure-arm64
-	@cmake --build $(ARM64_BUILD) --target edgesight edgesight-full edgesight-backend -j$(JOBS)
+	@cmake --build $(ARM64_BUILD) --target edgesight edgesight-backend -j$(JOBS)
 	@cmake --build $(ARM64_BUILD) --target es_changelog
 	@scripts/deb_arm64.sh $(ARM64_BUILD) $(ES_CACHE)
 else
@@ -67,6 +68,7 @@ endif
 ARM64_BUILD ?= build-arm64
 ARM64_FLAGS = -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-arm64.cmake -DCMAKE_BUILD_TYPE=Release \
   -DES_SYSROOT=$(ES_CACHE)/sysroot-arm64 -DES_ORT_DIR=$(ES_CACHE)/ort-arm64-1.29.0 \
+  -DES_FFMPEG_DIR=$(ES_CACHE)/ffmpeg-arm64 \
   -DES_MODEL_DIR=$(ES_CACHE)/models -DES_UPLOT_DIR=$(ES_CACHE)/web/uplot-1.6.32
 ARM64_TESTS = core_test track_test analytics_test models_test config_test uplink_test
 
@@ -78,7 +80,7 @@ configure-arm64: setup-arm64
 	  (cat $(ARM64_BUILD).cmake.log; exit 1)
 
 test-arm64: configure-arm64
-	@cmake --build $(ARM64_BUILD) --target edgesight edgesight-full $(ARM64_TESTS) -j$(JOBS)
+	@cmake --build $(ARM64_BUILD) --target edgesight $(ARM64_TESTS) -j$(JOBS)
 	@scripts/arm64_check.sh $(ARM64_BUILD) $(ARM64_TESTS)
 
 bench: build-app

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include <opencv2/videoio.hpp>
 
 #include "detect/detector.h"
 #include "detect/inference_engine.h"
+#include "source/ffmpeg_source.h"
 
 namespace es {
 namespace {
@@ -24,9 +24,12 @@ namespace {
 const std::vector<cv::Mat>& Frames(size_t n = 48) {
   static const std::vector<cv::Mat> frames = [n] {
     std::vector<cv::Mat> out;
-    cv::VideoCapture cap(ES_DEFAULT_VIDEO);
-    cv::Mat f;
-    while (out.size() < n && cap.read(f)) out.push_back(f.clone());
+    SourceOptions o;
+    o.uri = ES_DEFAULT_VIDEO;
+    FfmpegSource src(o);
+    Frame f;
+    if (!src.Open().ok()) return out;
+    while (out.size() < n && src.Read(&f).ok()) out.push_back(f.image.clone());
     return out;
   }();
   return frames;

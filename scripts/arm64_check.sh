@@ -2,13 +2,12 @@
 # The ARM64 build's check under qemu-user (make test-arm64; docs/packaging.md "ARM64"). Runs,
 # with qemu-aarch64-static -L SYSROOT (no binfmt registration):
 #   1. the unit tests of the given test binaries (every test, each binary once);
-#   2. `edgesight track` (the front) on TUD-Campus, compared with the native build's output when
+#   2. `edgesight track` on TUD-Campus, compared with the native build's output when
 #      there is one (build/edgesight);
-#   3. `edgesight-full run` on the demo footage: 30 frames with the motion detector (frames,
+#   3. `edgesight run` on the demo footage: 30 frames with the motion detector (frames,
 #      detector runs and tracks in the summary), and the first frame with NanoDet on the arm64
 #      ONNX Runtime, whose detections must match the native build's (the same classes, boxes
-#      within 1 px, scores within 0.01). The front's exec of edgesight-full needs binfmt, which
-#      this check does without: it runs edgesight-full itself.
+#      within 1 px, scores within 0.01).
 # Emulation is slow and its speed is not a figure; correctness is. Prints one line per step and
 # a final line for the README's platform table; exit 1 on any failure.
 #   scripts/arm64_check.sh BUILD_DIR TEST_BINARY...
@@ -54,7 +53,7 @@ fi
 # The pipeline on the demo footage with the motion detector (30 frames), then NanoDet on the
 # arm64 ONNX Runtime on the first frame (one thread: emulated inference takes minutes), whose
 # detections must match the native build's.
-"${QEMU[@]}" "$BUILD/edgesight-full" run --source "$VIDEO" --max-frames 30 --detector motion \
+"${QEMU[@]}" "$BUILD/edgesight" run --source "$VIDEO" --max-frames 30 --detector motion \
   --json >"$TMP/run.json" 2>"$TMP/run.log" || { echo "arm64: run failed: $(tail -n 1 "$TMP/run.log")"; fail=1; }
 run_line=$(/usr/bin/python3 - "$TMP/run.json" <<'PY'
 import json, sys
@@ -67,7 +66,7 @@ PY
 echo "arm64: run on vtest.avi: $run_line"
 [[ "$run_line" == ok* ]] || fail=1
 one=(run --source "$VIDEO" --max-frames 1 --set detector.threads=1 --set pipeline.stop_timeout_s=600)
-"${QEMU[@]}" "$BUILD/edgesight-full" "${one[@]}" --events-out "$TMP/nanodet-arm64.jsonl" \
+"${QEMU[@]}" "$BUILD/edgesight" "${one[@]}" --events-out "$TMP/nanodet-arm64.jsonl" \
   >/dev/null 2>"$TMP/nanodet.log" || { echo "arm64: NanoDet run failed: $(tail -n 1 "$TMP/nanodet.log")"; fail=1; }
 nanodet_line="not compared (no native build)"
 if [[ -x build/edgesight ]]; then

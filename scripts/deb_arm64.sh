@@ -10,7 +10,7 @@ build="$1" cache="$2"
 sysroot="$cache/sysroot-arm64" db="$cache/sysroot-arm64-dpkg" ort="$cache/ort-arm64-1.29.0/lib"
 die() { echo "deb_arm64: $*" >&2; exit 1; }
 [[ -f "$db/info/format" ]] || die "no arm64 package database at $db (run make setup-arm64)"
-for b in edgesight edgesight-full edgesight-backend; do
+for b in edgesight edgesight-backend; do
   [[ -x "$build/$b" ]] || die "no $build/$b (the cross build failed?)"
 done
 work=$(mktemp -d)
@@ -23,7 +23,7 @@ shlibdeps() {
     --ignore-missing-info -O "$@" 2>"$work/shlibdeps.log") |
     sed -n 's/^shlibs:Depends=//p'
 }
-edge=$(shlibdeps "$(realpath "$build/edgesight")" "$(realpath "$build/edgesight-full")")
+edge=$(shlibdeps "$(realpath "$build/edgesight")")
 backend=$(shlibdeps "$(realpath "$build/edgesight-backend")")
 [[ "$edge" == *libc6* && "$backend" == *libc6* ]] ||
   die "dpkg-shlibdeps found no dependencies: $(grep -v 'should already be installed' "$work/shlibdeps.log" | tail -n 1)"
@@ -36,15 +36,14 @@ for deb in "$build"/deb/*_arm64.deb; do
   lintian --fail-on error,warning "$deb" >"$work/lintian.log" 2>&1 ||
     die "lintian on $(basename "$deb"): $(grep -m1 -E '^[EW]: ' "$work/lintian.log" || tail -n 1 "$work/lintian.log")"
 done
-# The unpacked package runs under qemu-user: the whole CLI on its private ONNX Runtime (RPATH),
-# a short pipeline run, and the front's track. (The front's exec of the whole CLI needs a real
-# arm64 kernel or binfmt, which the check does not register.)
+# The unpacked package runs under qemu-user: the CLI on its private ONNX Runtime (RPATH), a
+# short pipeline run, and track.
 dpkg-deb -x "$build"/deb/edgesight_*_arm64.deb "$work/root"
 qemu() { qemu-aarch64-static -L "$sysroot" "$@"; }
-full="$work/root/usr/lib/edgesight/edgesight-full"
+full="$work/root/usr/bin/edgesight"
 QEMU_SET_ENV=LD_TRACE_LOADED_OBJECTS=1 qemu "$full" 2>&1 |
   grep -q "libonnxruntime.so.1 => $work/root/usr/lib/edgesight/" ||
-  die "the packaged edgesight-full does not load its private ONNX Runtime"
+  die "the packaged edgesight does not load its private ONNX Runtime"
 qemu "$full" run --source synthetic:walk --max-frames 5 --detector motion --json \
   >"$work/run.json" 2>"$work/run.log" || die "packaged run failed: $(tail -n 1 "$work/run.log")"
 grep -q '"status": "ok"' "$work/run.json" || die "packaged run did not end ok"

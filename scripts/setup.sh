@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake pkg-config make git ca-certificates
   libopencv-dev opencv-doc libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
-  ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
+  ffmpeg nasm libx264-dev libdav1d-dev zlib1g-dev
   python3 python3-onnx python3-numpy darknet
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libsqlite3-dev libmosquitto-dev mosquitto openssl libssl-dev libpq-dev postgresql libnats-dev nats-server
@@ -38,3 +38,5 @@ if ((${#missing[@]})); then
 fi
 
 "$(dirname "$0")/fetch_assets.sh"
+# The FFmpeg the runtime links (Debian's source, only what cameras use; scripts/build_ffmpeg.sh).
+"$(dirname "$0")/build_ffmpeg.sh"

@@ -28,8 +28,9 @@ ORT_TGZ_SHA=cfdfb45ec4044b1fdca43e5d2e180fb6817e649ff8ad1e0dfc90e18e51b67037
 ORT_LIB_SHA=a27d21126db312aa8f02f3d5eaebe466e991f51f469882e6d0407d5a8b64afda
 ORT_LIB_IN_TGZ="package/bin/napi-v6/linux/arm64/libonnxruntime.so.1"
 MIRROR="${ES_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-# The arm64 -dev packages the build links against (the amd64 set of scripts/setup.sh).
-PACKAGES="libopencv-dev,libavformat-dev,libavcodec-dev,libavutil-dev,libswscale-dev,\
+# The arm64 -dev packages the build links against (the amd64 set of scripts/setup.sh; FFmpeg is
+# built from source against libx264, libdav1d, OpenSSL and zlib by scripts/build_ffmpeg.sh).
+PACKAGES="libopencv-dev,libx264-dev,libdav1d-dev,zlib1g-dev,\
 libmosquitto-dev,libcpp-httplib-dev,libturbojpeg0-dev,libsystemd-dev,libnats-dev,libsodium-dev,\
 libsqlite3-dev,libpugixml-dev,libssl-dev,libspdlog-dev,libgtest-dev,libgmock-dev,libbenchmark-dev,\
 libyaml-cpp-dev,libpq-dev,libeigen3-dev,nlohmann-json3-dev,libcli11-dev,libstdc++-12-dev"
@@ -50,7 +51,7 @@ fi
 
 # The sysroot and, made from the same downloaded packages while they are there (mmdebstrap's
 # extract hook), a dpkg database of them for dpkg-shlibdeps (scripts/arm64_dpkg_db.sh).
-if [[ ! -f "$SYSROOT/.complete" || ! -f "$DPKG_DB/info/format" ]]; then
+if [[ "$(cat "$SYSROOT/.complete" 2>/dev/null)" != "$PACKAGES" || ! -f "$DPKG_DB/info/format" ]]; then
   echo "setup_arm64: unpacking the arm64 sysroot into $SYSROOT"
   rm -rf "$SYSROOT" "$SYSROOT.tmp" "$DPKG_DB"
   mmdebstrap --quiet --variant=extract --architectures=arm64 --include="$PACKAGES" \
@@ -69,7 +70,7 @@ if [[ ! -f "$SYSROOT/.complete" || ! -f "$DPKG_DB/info/format" ]]; then
   for i in 0 1; do
     printf 'processor\t: %d\nBogoMIPS\t: 108.00\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm lrcpc dcpop asimddp\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x4\nCPU part\t: 0xd0b\nCPU revision\t: 1\n\n' "$i"
   done >"$SYSROOT.tmp/proc/cpuinfo"
-  touch "$SYSROOT.tmp/.complete"
+  printf "%s" "$PACKAGES" > "$SYSROOT.tmp/.complete"
   mv "$SYSROOT.tmp" "$SYSROOT"
 fi
 
@@ -91,3 +92,6 @@ if [[ "$(sha_of "$ORT_DIR/lib/libonnxruntime.so.1" 2>/dev/null)" != "$ORT_LIB_SH
   cp "$TMP/$ORT_LIB_IN_TGZ" "$ORT_DIR/lib/libonnxruntime.so.1"
   ln -s libonnxruntime.so.1 "$ORT_DIR/lib/libonnxruntime.so"
 fi
+
+# FFmpeg for arm64, cross-built from the same source and configuration as the native one.
+JOBS="${JOBS:-$(nproc)}" "$HERE/build_ffmpeg.sh" arm64 || die "FFmpeg (arm64) failed"

@@ -20,8 +20,8 @@
 #include "app/bench_command.h"
 #include "app/calibrate_command.h"
 #include "app/detector_spec.h"
+#include "app/eval_command.h"
 #include "app/exit_codes.h"
-#include "app/front.h"
 #include "app/governor_sim_command.h"
 #include "app/log_line.h"
 #include "app/model_command.h"
@@ -31,6 +31,8 @@
 #include "app/progress.h"
 #include "app/run_command.h"
 #include "app/shutdown_signals.h"
+#include "app/synth_mot_command.h"
+#include "app/track_command.h"
 #include "app/uplink_stats_command.h"
 #include "config/config_checks.h"
 #include "config/config_loader.h"
@@ -271,7 +273,14 @@ int Main(int argc, char** argv) {
                          "controller through the real tracker; prints JSON (docs/ptz.md)");
   ptz_sim->add_option("--seed", ptz_seed, "simulation seed")->capture_default_str();
 
-  const FrontCommands front(&app);  // eval, track, synth-mot: as the front runs them
+  EvalArgs eval_args;
+  CLI::App* eval = AddEvalCommand(&app, &eval_args);
+
+  TrackArgs track_args;
+  CLI::App* track = AddTrackCommand(&app, &track_args);
+
+  SynthMotArgs synth_mot_args;
+  CLI::App* synth_mot = AddSynthMotCommand(&app, &synth_mot_args);
 
   CalibrateArgs calibrate_args;
   CLI::App* calibrate = AddCalibrateCommand(&app, &calibrate_args);
@@ -301,7 +310,9 @@ int Main(int argc, char** argv) {
 
   if (*run) return RunRun(run_flags);
   UnblockShutdownSignals();  // the other commands end on a signal's default action
-  if (std::optional<int> code = front.Run()) return *code;
+  if (*eval) return RunEval(eval_args);
+  if (*track) return RunTrack(track_args);
+  if (*synth_mot) return RunSynthMot(synth_mot_args);
   if (*calibrate) return RunCalibrate(calibrate_args);
   if (*uplink_stats) return RunUplinkStats(uplink_stats_args);
   if (*ptz_sim) {

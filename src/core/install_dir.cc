@@ -12,13 +12,9 @@ std::string InstalledDataDir(const std::string& sub) {
     return ec ? std::filesystem::path() : exe.parent_path();
   }();
   if (exe_dir.empty()) return "";
-  // /usr/bin/edgesight and /usr/lib/edgesight/edgesight-full both find /usr/share/edgesight.
-  for (const std::filesystem::path& prefix :
-       {exe_dir.parent_path(), exe_dir.parent_path().parent_path()}) {
-    std::error_code ec;
-    const std::filesystem::path dir = prefix / "share" / "edgesight" / sub;
-    if (std::filesystem::is_directory(dir, ec)) return dir.lexically_normal().string();
-  }
+  std::error_code ec;
+  const std::filesystem::path dir = exe_dir.parent_path() / "share" / "edgesight" / sub;
+  if (std::filesystem::is_directory(dir, ec)) return dir.lexically_normal().string();
   return "";
 }
 
