@@ -66,10 +66,10 @@ TEST(Service, NotifiesReadyFeedsTheWatchdogAndReportsTheStop) {
   const std::string dir = TempDir();
   NotifySocket sock(dir + "/notify");
   ASSERT_TRUE(sock.bound());
-  const int pid = StartProcess(
-      {"/usr/bin/env", "NOTIFY_SOCKET=" + dir + "/notify", "WATCHDOG_USEC=400000", kBin, "run",
-       "--source", "synthetic:walk", "--realtime"},
-      dir + "/out", dir + "/err");
+  const int pid =
+      StartProcess({"/usr/bin/env", "NOTIFY_SOCKET=" + dir + "/notify", "WATCHDOG_USEC=400000",
+                    kBin, "run", "--source", "synthetic:walk", "--realtime"},
+                   dir + "/out", dir + "/err");
   const std::vector<std::string> start = sock.ReadUntil("READY=1", 60);
   ASSERT_TRUE(Contains(start, "READY=1")) << "no READY=1";
   EXPECT_TRUE(Contains(start, "STATUS=1 camera(s) running"));
@@ -88,10 +88,10 @@ TEST(Service, NotifiesReadyFeedsTheWatchdogAndReportsTheStop) {
 }
 
 TEST(Service, WithoutNotifySocketNothingIsSentAndTheRunIsUnchanged) {
-  const ProcessResult r = RunProcess(
-      {"/usr/bin/env", "-u", "NOTIFY_SOCKET", "WATCHDOG_USEC=400000", kBin, "run", "--source",
-       "synthetic:walk", "--max-frames", "10"},
-      120);
+  const ProcessResult r =
+      RunProcess({"/usr/bin/env", "-u", "NOTIFY_SOCKET", "WATCHDOG_USEC=400000", kBin, "run",
+                  "--source", "synthetic:walk", "--max-frames", "10"},
+                 120);
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
@@ -100,9 +100,11 @@ std::string StderrWithJournalStream(const std::string& journal_stream_expr,
   const std::string dir = TempDir();
   const std::string err = dir + "/stderr";
   std::vector<std::string> argv = {
-      "/bin/sh", "-c",
+      "/bin/sh",
+      "-c",
       "f=\"$1\"; shift; exec 2>\"$f\"; JOURNAL_STREAM=" + journal_stream_expr + " exec \"$@\"",
-      "sh", err,
+      "sh",
+      err,
       kBin};
   argv.insert(argv.end(), args.begin(), args.end());
   RunProcess(argv, 60);
@@ -119,9 +121,27 @@ TEST(Service, StderrLinesCarryTheirPriorityWhenStderrIsTheJournal) {
   EXPECT_EQ(err.rfind("<3>edgesight: error: ", 0), 0u) << err;
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
   // Another stream's JOURNAL_STREAM (stderr was redirected elsewhere): plain lines.
-  const std::string other =
-      StderrWithJournalStream("1:1", {"run", "--source", "/nonexistent.mp4"});
+  const std::string other = StderrWithJournalStream("1:1", {"run", "--source", "/nonexistent.mp4"});
   EXPECT_EQ(other.rfind("edgesight: error: ", 0), 0u) << other;
+}
+
+// Under systemd stdout is the same journal stream: the run's summary is one entry (one line of
+// JSON), not one entry per line of indented JSON.
+TEST(Service, TheSummaryIsOneJournalLine) {
+  const std::string dir = TempDir();
+  const std::string out = dir + "/stdout";
+  RunProcess({"/bin/sh", "-c",
+              "f=\"$1\"; shift; exec 1>\"$f\"; JOURNAL_STREAM=$(stat -c %d:%i \"$f\") exec \"$@\"",
+              "sh", out, kBin, "run", "--source", "synthetic:walk", "--max-frames", "5"},
+             60);
+  std::ifstream in(out);
+  std::stringstream s;
+  s << in.rdbuf();
+  const std::string text = s.str();
+  ASSERT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  const nlohmann::json summary = nlohmann::json::parse(text);
+  EXPECT_EQ(summary["status"], "ok");
+  EXPECT_EQ(summary["frames"], 5);
 }
 
 // Under the journal every event is one line: notice when it begins, info when it ends.
@@ -135,7 +155,8 @@ TEST(Service, EachEventIsOneJournalLineWithItsLevel) {
   std::string line;
   int starts = 0, ends = 0, others = 0;
   while (std::getline(lines, line)) {
-    if (line.rfind("<5>edgesight: event ", 0) == 0 && line.find(" start camera=cam0 ") != std::string::npos) {
+    if (line.rfind("<5>edgesight: event ", 0) == 0 &&
+        line.find(" start camera=cam0 ") != std::string::npos) {
       ++starts;
     } else if (line.rfind("<6>edgesight: event ", 0) == 0 &&
                line.find(" end camera=cam0 ") != std::string::npos) {
@@ -160,10 +181,9 @@ TEST(Service, UnusableStatePathsAreOneLineAndExitTwo) {
       {"http.events_db=" + dir + "/file/events.db", "event store"},
   };
   for (const auto& [kv, names] : cases) {
-    const ProcessResult r =
-        RunProcess({kBin, "run", "--source", "synthetic:walk", "--max-frames", "5", "--set", kv,
-                    "--http", "127.0.0.1:0"},
-                   60);
+    const ProcessResult r = RunProcess({kBin, "run", "--source", "synthetic:walk", "--max-frames",
+                                        "5", "--set", kv, "--http", "127.0.0.1:0"},
+                                       60);
     EXPECT_EQ(r.exit_code, 2) << kv << ": " << r.err;
     ExpectOneLineError(r);
     EXPECT_NE(r.err.find(names), std::string::npos) << r.err;

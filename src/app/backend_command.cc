@@ -224,7 +224,8 @@ int Serve(const BackendFlags& f) {
                          {"dropped", fs.dropped},
                          {"rejected", fs.rejected}};
   }
-  std::cout << summary.dump(2) << std::endl;
+  // One line when stdout is the journal (the service's stop), indented otherwise.
+  std::cout << (IsJournalStream(1) ? summary.dump() : summary.dump(2)) << std::endl;
   signals.Disarm();
   return kExitOk;
 }

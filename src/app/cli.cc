@@ -189,9 +189,12 @@ int RunRun(const RunFlags& flags) {
     summary = r.ToJson(flags.device);
   }
   if (summary) {
-    // People on a terminal get a few lines; scripts and pipes get the JSON (as does --json).
+    // People on a terminal get a few lines; scripts and pipes get the JSON (as does --json);
+    // the journal (a service's stop) gets it as one line, one entry.
     if (isatty(STDOUT_FILENO) == 1 && !flags.json) {
       std::cout << HumanSummary(*summary) << std::flush;
+    } else if (IsJournalStream(STDOUT_FILENO)) {
+      std::cout << summary->dump() << std::endl;
     } else {
       std::cout << summary->dump(2) << std::endl;
     }

@@ -15,11 +15,16 @@ namespace {
 
 int Priority(spdlog::level::level_enum l) {
   switch (l) {
-    case spdlog::level::critical: return 2;
-    case spdlog::level::err: return 3;
-    case spdlog::level::warn: return 4;
-    case spdlog::level::info: return 6;
-    default: return 7;
+    case spdlog::level::critical:
+      return 2;
+    case spdlog::level::err:
+      return 3;
+    case spdlog::level::warn:
+      return 4;
+    case spdlog::level::info:
+      return 6;
+    default:
+      return 7;
   }
 }
 
@@ -38,13 +43,15 @@ class PriorityFlag : public spdlog::custom_flag_formatter {
 
 }  // namespace
 
-bool StderrIsJournal() {
+bool StderrIsJournal() { return IsJournalStream(2); }
+
+bool IsJournalStream(int fd) {
   const char* env = std::getenv("JOURNAL_STREAM");
   if (env == nullptr) return false;
   unsigned long long dev = 0, ino = 0;  // NOLINT(runtime/int): sscanf's types
   if (std::sscanf(env, "%llu:%llu", &dev, &ino) != 2) return false;
   struct stat st {};
-  if (fstat(2, &st) != 0) return false;
+  if (fstat(fd, &st) != 0) return false;
   return static_cast<unsigned long long>(st.st_dev) == dev &&  // NOLINT(runtime/int)
          static_cast<unsigned long long>(st.st_ino) == ino;    // NOLINT(runtime/int)
 }

@@ -7,7 +7,8 @@
 //   priority prefix journald understands ("<3>" error, "<4>" warning, "<5>" notice, "<6>" info;
 //   sd-daemon(3)), so `journalctl -p warning` filters by level. Anywhere else lines are plain.
 // - ConfigureLogging() makes spdlog (the libraries' warnings) follow the same rule.
-// - A line never contains a line break (OneLine).
+// - A line never contains a line break (OneLine). A summary printed on stdout is one line of
+//   JSON when stdout is the journal (callers check IsJournalStream(1)), not one entry per line.
 // Thread-safety: LogLine is safe from any thread (one fprintf per line).
 #pragma once
 
@@ -17,7 +18,9 @@ namespace es {
 
 enum class LogLevel { kError = 3, kWarning = 4, kNotice = 5, kInfo = 6 };
 
-// True when stderr is connected to the journal (JOURNAL_STREAM matches it).
+// True when the descriptor is the journal stream JOURNAL_STREAM names (systemd connects stdout
+// and stderr of a service to the same stream). StderrIsJournal() is IsJournalStream(2).
+bool IsJournalStream(int fd);
 bool StderrIsJournal();
 
 void LogLine(LogLevel level, const std::string& text);
