@@ -42,7 +42,7 @@ dpkg-deb -x "$build"/deb/edgesight_*_arm64.deb "$work/root"
 qemu() { qemu-aarch64-static -L "$sysroot" "$@"; }
 full="$work/root/usr/bin/edgesight"
 QEMU_SET_ENV=LD_TRACE_LOADED_OBJECTS=1 qemu "$full" 2>&1 |
-  grep -q "libonnxruntime.so.1 => $work/root/usr/lib/edgesight/" ||
+  grep -q "libonnxruntime.so.1 => $work/root/usr/bin/../lib/edgesight/" ||
   die "the packaged edgesight does not load its private ONNX Runtime"
 qemu "$full" run --source synthetic:walk --max-frames 5 --detector motion --json \
   >"$work/run.json" 2>"$work/run.log" || die "packaged run failed: $(tail -n 1 "$work/run.log")"

@@ -74,6 +74,13 @@ if [[ "$(cat "$SYSROOT/.complete" 2>/dev/null)" != "$PACKAGES" || ! -f "$DPKG_DB
   mv "$SYSROOT.tmp" "$SYSROOT"
 fi
 
+# Absolute symlinks in the packages (libz.so -> /lib/aarch64-linux-gnu/libz.so.1.2.13) resolve
+# on this machine, not in the sysroot, and the linker then silently takes the static archive
+# beside them (zlib was linked in statically that way). Point them into the sysroot, relative.
+find "$SYSROOT" -type l -lname '/*' -print0 | while IFS= read -r -d '' l; do
+  ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" "$SYSROOT$(readlink "$l")")" "$l"
+done
+
 if [[ "$(sha_of "$ORT_DIR/lib/libonnxruntime.so.1" 2>/dev/null)" != "$ORT_LIB_SHA" ]]; then
   # The headers are the x64 set-up's (scripts/fetch_assets.sh).
   [[ -f "$CACHE/ort-0.4.9/include/onnxruntime_cxx_api.h" ]] ||
