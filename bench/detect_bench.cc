@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-
 #include "detect/detector.h"
 #include "detect/inference_engine.h"
 #include "source/ffmpeg_source.h"
