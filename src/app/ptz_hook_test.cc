@@ -13,21 +13,16 @@
 #include <fstream>
 #include <thread>
 
+#include "core/temp_dir_test_util.h"
 #include "ptz/onvif_ptz_emulator.h"
 #include "uplink/mqtt_test_util.h"
 
 namespace es {
 namespace {
 
+using mqtt_test::FreePort;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using mqtt_test::FreePort;
-
-std::string TempDir() {
-  char tmpl[] = "/tmp/ptz_hook_test_XXXXXX";
-  const char* d = mkdtemp(tmpl);
-  return d ? d : "/tmp";
-}
 
 void Write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
@@ -85,7 +80,8 @@ void FeedPerson(PtzHook* hook, double seconds) {
 }
 
 TEST(PtzHookTest, SimulatorFollowsThePersonAndReportsOk) {
-  const std::string dir = TempDir();
+  const test_util::TempDir tmp("ptz_hook_test");
+  const std::string& dir = tmp.path();
   Write(dir + "/points.txt", GoodPoints());
   auto hook = PtzHook::Create(Config("simulator", dir + "/points.txt"));
   ASSERT_TRUE(hook.ok()) << hook.status().ToString();
@@ -105,7 +101,8 @@ TEST(PtzHookTest, SimulatorFollowsThePersonAndReportsOk) {
 }
 
 TEST(PtzHookTest, BadCalibrationFilesAreOneLineErrorsNamingTheFile) {
-  const std::string dir = TempDir();
+  const test_util::TempDir tmp("ptz_hook_test");
+  const std::string& dir = tmp.path();
   Write(dir + "/three.txt", PointsFile({{40, 40}, {600, 40}, {320, 440}}));
   Write(dir + "/line.txt", PointsFile({{40, 40}, {200, 140}, {360, 240}, {520, 340}, {600, 375}}));
   Write(dir + "/junk.txt", "size 640 480\n10 20 abc 4\n");
@@ -129,7 +126,8 @@ TEST(PtzHookTest, BadCalibrationFilesAreOneLineErrorsNamingTheFile) {
 }
 
 TEST(PtzHookTest, UnreachableOnvifHeadDegradesButNeverStopsTheRun) {
-  const std::string dir = TempDir();
+  const test_util::TempDir tmp("ptz_hook_test");
+  const std::string& dir = tmp.path();
   Write(dir + "/points.txt", GoodPoints());
   const int port = FreePort();  // nothing listens here
   PtzConfig c = Config("onvif", dir + "/points.txt");
@@ -155,7 +153,8 @@ TEST(PtzHookTest, UnreachableOnvifHeadDegradesButNeverStopsTheRun) {
 }
 
 TEST(PtzHookTest, OnvifEmulatorWithCredentialsAndWithAWrongPassword) {
-  const std::string dir = TempDir();
+  const test_util::TempDir tmp("ptz_hook_test");
+  const std::string& dir = tmp.path();
   Write(dir + "/points.txt", GoodPoints());
   Write(dir + "/good.pass", "s3cret-pw\n");
   Write(dir + "/bad.pass", "wrong-pw\n");
@@ -202,7 +201,8 @@ TEST(PtzHookTest, OnvifEmulatorWithCredentialsAndWithAWrongPassword) {
 }
 
 TEST(PtzHookTest, PasswordFileAndUrlErrorsAreBadInput) {
-  const std::string dir = TempDir();
+  const test_util::TempDir tmp("ptz_hook_test");
+  const std::string& dir = tmp.path();
   Write(dir + "/points.txt", GoodPoints());
   Write(dir + "/empty.pass", "");
   PtzConfig c = Config("onvif", dir + "/points.txt");
