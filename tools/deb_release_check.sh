@@ -23,7 +23,7 @@ ROOT=$(mktemp -d /tmp/edgesight-release-XXXXXX)
 chmod 0755 "$ROOT"  # the root of the new system: every user must traverse it
 cleanup() {
   for m in proc sys dev; do umount -l "$ROOT/$m" 2>/dev/null || true; done
-  rm -rf "$ROOT"
+  rm -rf "$ROOT" "$ROOT".log "$ROOT".*.log  # the logs: their tails were printed on failure
 }
 trap cleanup EXIT
 

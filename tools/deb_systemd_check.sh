@@ -22,7 +22,8 @@
 # that architecture, which needs its qemu-user registered with binfmt_misc with the F flag
 # (qemu-user-static's /usr/lib/binfmt.d/qemu-aarch64.conf written to
 # /proc/sys/fs/binfmt_misc/register); the script does not register it. Emulated, the camera
-# uses the motion detector (NanoDet takes minutes per frame under qemu-user).
+# uses the motion detector (NanoDet takes minutes per frame under qemu-user), and two drop-ins
+# work around qemu-user (below).
 #
 # Usage: tools/deb_systemd_check.sh [DEB] [MIRROR]
 #   DEB     default: build/deb/edgesight_*_<arch>.deb (make deb); the backend package beside it
@@ -34,14 +35,14 @@ DEB="${1:-$(ls build/deb/edgesight_*_"$HOST_ARCH".deb 2>/dev/null | head -1)}"
 MIRROR="${2:-http://deb.debian.org/debian}"
 [ -f "$DEB" ] || { echo "systemd check: no package (run make deb)" >&2; exit 2; }
 ARCH=$(dpkg-deb -f "$DEB" Architecture)
-BOOT_TIMEOUT=300
+BOOT_TIMEOUT=300 WAIT_S=60
 if [ "$ARCH" != "$HOST_ARCH" ]; then
   q=$(case "$ARCH" in arm64) echo aarch64 ;; *) echo "$ARCH" ;; esac)
   grep -qs '^flags: .*F' "/proc/sys/fs/binfmt_misc/qemu-$q" || {
     echo "systemd check: $(basename "$DEB") is $ARCH: register qemu-$q with binfmt_misc (F flag) or run this on an $ARCH machine" >&2
     exit 2
   }
-  BOOT_TIMEOUT=1200
+  BOOT_TIMEOUT=1500 WAIT_S=600
 fi
 BACKEND_DEB=$(ls "$(dirname "$DEB")"/edgesight-backend_*_"$ARCH".deb 2>/dev/null | head -1)
 [ -f "$BACKEND_DEB" ] || { echo "systemd check: no backend package beside $DEB" >&2; exit 2; }
@@ -54,7 +55,8 @@ fi
 
 WORK=$(mktemp -d /tmp/edgesight-systemd-XXXXXX)
 ROOT="$WORK/root" RESULTS="$WORK/results"
-trap 'rm -rf "$WORK"' EXIT
+# ES_KEEP_ROOT=1 keeps the root (to boot it again by hand: the command below).
+[ "${ES_KEEP_ROOT:-}" = 1 ] || trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$RESULTS"
 
 echo "systemd check: debootstrap bookworm $ARCH (with systemd) into $ROOT"
@@ -81,7 +83,21 @@ grep -q '^  mqtt: mqtt://127.0.0.1:1883' "$ROOT/etc/edgesight/edgesight.yaml" ||
   { echo "systemd check: the shipped configuration has no uplink.mqtt line to set" >&2; exit 1; }
 if [ "$ARCH" != "$HOST_ARCH" ]; then
   sed -i 's|^  type: nanodet .*|  type: motion|' "$ROOT/etc/edgesight/edgesight.yaml"
+  # Two things only emulation needs, in drop-ins: the emulated systemd cannot set up a user
+  # namespace under qemu-user (PrivateUsers fails with 217/USER), and ONNX Runtime's CPU
+  # detection crashes at load on the machine's x86 /proc/cpuinfo, so the services see the
+  # arm64 one of the sysroot (scripts/setup_arm64.sh) instead. Every other hardening line holds.
+  cpuinfo="${ES_CACHE:-$HOME/.cache/edgesight}/sysroot-arm64/proc/cpuinfo"
+  [ -f "$cpuinfo" ] || { echo "systemd check: no $cpuinfo (run make setup-arm64)" >&2; exit 2; }
+  mkdir -p "$ROOT/usr/local/share/es-emulation"
+  cp "$cpuinfo" "$ROOT/usr/local/share/es-emulation/cpuinfo"
+  for unit in edgesight edgesight-backend; do
+    mkdir -p "$ROOT/etc/systemd/system/$unit.service.d"
+    printf '[Service]\nPrivateUsers=no\nBindReadOnlyPaths=/usr/local/share/es-emulation/cpuinfo:/proc/cpuinfo\n' \
+      >"$ROOT/etc/systemd/system/$unit.service.d/emulation.conf"
+  done
 fi
+mkdir -p "$ROOT/usr/local/share" && echo "$WAIT_S" >"$ROOT/usr/local/share/es-check-wait"
 mkdir -p "$ROOT/etc/systemd/system/edgesight.service.d"
 printf '[Service]\nWatchdogSec=6s\n' >"$ROOT/etc/systemd/system/edgesight.service.d/watchdog.conf"
 
@@ -101,8 +117,15 @@ CONF=/etc/edgesight/edgesight.yaml
 
 systemctl is-active -q mosquitto && ok "mosquitto.service active" || bad "mosquitto.service not active"
 systemctl enable -q --now edgesight-backend
-systemctl is-active -q edgesight-backend && ok "edgesight-backend.service active" ||
-  bad "edgesight-backend.service: $(journalctl -q -u edgesight-backend -o cat | tail -n 1)"
+# The backend is ready (subscribed, REST bound) before the edge publishes; emulated, loading
+# its models takes minutes.
+ready=""
+for _ in $(seq "$(cat /usr/local/share/es-check-wait)"); do
+  curl -fsS http://127.0.0.1:8090/readyz >/dev/null 2>&1 && { ready=1; break; }
+  sleep 1
+done
+[ -n "$ready" ] && ok "edgesight-backend.service active and ready" ||
+  bad "edgesight-backend.service not ready: $(journalctl -q -u edgesight-backend -o cat | tail -n 1)"
 
 t0=$(date +%s.%N)
 if systemctl enable -q --now edgesight; then
@@ -127,7 +150,7 @@ systemd-analyze security edgesight 2>/dev/null | tail -n 1 >/results/security
 ok "systemd-analyze security edgesight (running): $(cat /results/security)"
 
 stored=0
-for _ in $(seq 30); do
+for _ in $(seq "$(cat /usr/local/share/es-check-wait)"); do
   stored=$(curl -fsS http://127.0.0.1:8090/api/v1/stats 2>/dev/null |
            sed -n 's/.*"store":{[^}]*"events":\([0-9]*\).*/\1/p')
   stored=${stored:-0}
