@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/temp_dir_test_util.h"
 #include "uplink/mqtt_test_util.h"
 
 namespace es::testing {
@@ -51,42 +52,29 @@ std::string Slurp(const std::string& path) {
 namespace {
 
 std::mutex g_temp_mu;
-std::vector<std::string>* g_temp_dirs = nullptr;  // created by this process, removed at exit
+// Made by this process, removed at its exit (not at a forked child's).
+std::vector<std::unique_ptr<test_util::TempDir>>* g_temp_dirs = nullptr;
 pid_t g_temp_owner = 0;
 
-// At exit of the test process that made them (not of a forked child): every TempDir, with
-// write permission restored first for tests that made parts read-only. ES_KEEP_TEST_DIRS=1
-// keeps them for a look after a failure.
 void RemoveTempDirs() {
   if (getpid() != g_temp_owner || std::getenv("ES_KEEP_TEST_DIRS") != nullptr) return;
-  namespace fs = std::filesystem;
   std::lock_guard<std::mutex> lock(g_temp_mu);
-  for (const std::string& dir : *g_temp_dirs) {
-    std::error_code ec;
-    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::add, ec);
-    for (auto it = fs::recursive_directory_iterator(dir, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (it->is_directory(ec))
-        fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
-    }
-    fs::remove_all(dir, ec);
-  }
+  g_temp_dirs->clear();  // each TempDir removes its folder
 }
 
 }  // namespace
 
 std::string TempDir() {
-  char tmpl[] = "/tmp/edgesight-test-XXXXXX";
-  const char* d = mkdtemp(tmpl);
-  if (d == nullptr) return "/tmp";
+  auto dir = std::make_unique<test_util::TempDir>("edgesight-test");
+  if (dir->path().empty()) return "/tmp";
   std::lock_guard<std::mutex> lock(g_temp_mu);
   if (g_temp_dirs == nullptr) {
-    g_temp_dirs = new std::vector<std::string>;
+    g_temp_dirs = new std::vector<std::unique_ptr<test_util::TempDir>>;
     g_temp_owner = getpid();
     std::atexit(RemoveTempDirs);
   }
-  g_temp_dirs->push_back(d);
-  return d;
+  g_temp_dirs->push_back(std::move(dir));
+  return g_temp_dirs->back()->path();
 }
 
 ProcessResult RunProcess(const std::vector<std::string>& argv, double timeout_s) {

@@ -32,8 +32,8 @@ int FreePort();
 // A file's whole contents ("" when it cannot be read).
 std::string Slurp(const std::string& path);
 
-// A fresh temporary directory (/tmp/edgesight-test-*), removed with its contents when the test
-// process exits (ES_KEEP_TEST_DIRS=1 keeps it).
+// A fresh temporary directory (/tmp/edgesight-test_*, a test_util::TempDir), removed with its
+// contents when the test process exits (ES_KEEP_TEST_DIRS=1 keeps it).
 std::string TempDir();
 
 }  // namespace es::testing

@@ -110,8 +110,6 @@ ok() { echo "ok: $*" >>"$R"; }
 bad() { echo "FAIL: $*" >>"$R"; echo fail >/results/status; }
 prop() { systemctl show -P "$2" "$1"; }
 secs_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-# The journal of the last start of edgesight, without the manager's own lines.
-since_start() { journalctl -q -u edgesight -o cat _PID="$(prop edgesight MainPID)" 2>/dev/null; }
 echo pass >/results/status
 CONF=/etc/edgesight/edgesight.yaml
 
@@ -141,13 +139,19 @@ if [ "$(prop edgesight ActiveState)" = active ] && [ "$(prop edgesight MainPID)"
 else
   bad "not steady: $(prop edgesight ActiveState) pid $(prop edgesight MainPID) (was $pid), NRestarts=$(prop edgesight NRestarts)"
 fi
+# Levels reach the journal: event starts at notice (5), their ends at info (6).
 journalctl -q -u edgesight -o json _PID="$pid" |
   sed -n 's/.*"PRIORITY":"\([0-7]\)".*/\1/p' | sort | uniq -c | tr '\n' ' ' >/results/priorities
-ok "journal lines by priority (count priority): $(cat /results/priorities)"
+if grep -qE '[0-9]+ 5 ' /results/priorities && grep -qE '[0-9]+ 6 ' /results/priorities; then
+  ok "journal lines by priority (count priority): $(cat /results/priorities)"
+else
+  bad "journal lines lack their levels (count priority): $(cat /results/priorities)"
+fi
 echo "--- journal (first lines) ---" >>/results/journal
 journalctl -q -u edgesight -o short-precise | head -n 20 >>/results/journal
 systemd-analyze security edgesight 2>/dev/null | tail -n 1 >/results/security
-ok "systemd-analyze security edgesight (running): $(cat /results/security)"
+grep -q ' OK ' /results/security && ok "systemd-analyze security edgesight (running): $(cat /results/security)" ||
+  bad "systemd-analyze security edgesight (running) is not rated OK: $(cat /results/security)"
 
 stored=0
 for _ in $(seq "$(cat /usr/local/share/es-check-wait)"); do

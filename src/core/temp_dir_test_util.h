@@ -1,6 +1,7 @@
 // TempDir for tests (header only; not part of any library): a fresh mkdtemp directory under
 // the system temp dir, removed with everything in it on destruction (write permission is
-// restored first, for tests that make it read-only). path() is empty if mkdtemp failed.
+// restored first on it and every folder inside, for tests that make them read-only). path() is
+// empty if mkdtemp failed.
 // file("x") and dir / "x" both give "<path>/x".
 #pragma once
 
@@ -20,10 +21,17 @@ class TempDir {
   }
   ~TempDir() {
     if (path_.empty()) return;
+    namespace fs = std::filesystem;
     std::error_code ec;
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::add, ec);
-    std::filesystem::remove_all(path_, ec);
+    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+    for (auto it = fs::recursive_directory_iterator(path_, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::error_code dir_ec;
+      if (it->is_directory(dir_ec)) {
+        fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, dir_ec);
+      }
+    }
+    fs::remove_all(path_, ec);
   }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
